@@ -1,0 +1,37 @@
+export const ACCOUNT_STATUSES = ['connecting', 'qr', 'connected', 'disconnected', 'logged_out'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** `accounts/{accountId}`. Times are epoch milliseconds in the domain; adapters convert. */
+export interface AccountRecord {
+  accountId: string;
+  name: string | null;
+  status: AccountStatus;
+  phone: string | null;
+  /** `{WORKER_ID}/{incarnation}` of the instance holding the socket, or null. */
+  owner: string | null;
+  /** Fencing token: incremented at every change of owner. */
+  ownerEpoch: number;
+  leaseUntil: number | null;
+  lastDisconnectReason: string | null;
+  lastDisconnectAt: number | null;
+  connectedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function newAccount(accountId: string, name: string | null, now: number): AccountRecord {
+  return {
+    accountId,
+    name,
+    status: 'disconnected',
+    phone: null,
+    owner: null,
+    ownerEpoch: 0,
+    leaseUntil: null,
+    lastDisconnectReason: null,
+    lastDisconnectAt: null,
+    connectedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

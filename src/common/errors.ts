@@ -1,0 +1,60 @@
+/** Domain errors; `DomainErrorFilter` is the one place that maps them to HTTP. */
+export abstract class DomainError extends Error {
+  abstract readonly httpStatus: number;
+}
+
+export class InvalidInput extends DomainError {
+  readonly httpStatus = 400;
+  constructor(readonly field: string, readonly reason: string) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+export class AccountNotFound extends DomainError {
+  readonly httpStatus = 404;
+  constructor(readonly accountId: string) {
+    super(`accountId: account "${accountId}" does not exist`);
+  }
+}
+
+export class AccountAlreadyExists extends DomainError {
+  readonly httpStatus = 409;
+  constructor(readonly accountId: string) {
+    super(`accountId: account "${accountId}" already exists`);
+  }
+}
+
+export class ThreadNotFound extends DomainError {
+  readonly httpStatus = 404;
+  constructor(readonly threadId: string) {
+    super(`threadId: thread "${threadId}" does not exist`);
+  }
+}
+
+export class MessageNotFound extends DomainError {
+  readonly httpStatus = 404;
+  constructor(readonly messageId: string) {
+    super(`messageId: message "${messageId}" does not exist in this thread`);
+  }
+}
+
+export class IdempotencyConflict extends DomainError {
+  readonly httpStatus = 409;
+  constructor(readonly requestId: string) {
+    super(`requestId: "${requestId}" was already used on this account for a different recipient or text`);
+  }
+}
+
+export class NotAvailable extends DomainError {
+  readonly httpStatus = 404;
+  constructor(field: string, reason: string) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+export class ConflictWithState extends DomainError {
+  readonly httpStatus = 409;
+  constructor(field: string, reason: string) {
+    super(`${field}: ${reason}`);
+  }
+}

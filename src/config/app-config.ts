@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EnvDto } from './env.dto';
+
+export type StoreKind = 'sqlite' | 'firestore';
+export type ProviderKind = 'baileys' | 'simulator';
+
+/** The validated, defaulted configuration. The only reader of `process.env` is `loadAppConfig`. */
+export class AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly workerId: string;
+  /** A fresh id per process start: a restart with the same WORKER_ID is a new life (see CONTRACT). */
+  readonly incarnation: string;
+  readonly store: StoreKind;
+  readonly sqlitePath: string;
+  readonly firebaseProjectId?: string;
+  readonly firestoreEmulatorHost?: string;
+  readonly provider: ProviderKind;
+  readonly apiKeys: string[];
+  readonly insecureNoAuth: boolean;
+  readonly outboxLeaseMs: number;
+  readonly outboxPollMs: number;
+  readonly outboxMaxAttempts: number;
+  readonly accountLeaseMs: number;
+  readonly accountCapacity: number;
+  readonly sendMinIntervalMs: number;
+  readonly simulator: {
+    readonly sendMs: number;
+    readonly failureRate: number;
+    readonly requireScan: boolean;
+    readonly logPath?: string;
+  };
+  readonly logLevel: string;
+
+  constructor(values: Omit<AppConfig, 'owner'>) {
+    Object.assign(this, values);
+  }
+
+  /** The owner string written into account and outbox docs: `{WORKER_ID}/{incarnation}`. */
+  get owner(): string {
+    return `${this.workerId}/${this.incarnation}`;
+  }
+}
+
+export class ConfigError extends Error {}
+
+export function loadAppConfig(env: Record<string, string | undefined>, overrides: Partial<AppConfig> = {}): AppConfig {
+  const dto = plainToInstance(EnvDto, pickKnown(env));
+  const errors = validateSync(dto, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const store = dto.STORE ?? 'sqlite';
+  const config = new AppConfig({
+    port: dto.PORT ?? 8080,
+    host: dto.HOST ?? '0.0.0.0',
+    workerId: dto.WORKER_ID ?? `worker_${randomUUID()}`,
+    incarnation: randomUUID().slice(0, 8),
+    store,
+    sqlitePath: dto.SQLITE_PATH ?? './data/whatsapp.db',
+    firebaseProjectId: dto.FIREBASE_PROJECT_ID,
+    firestoreEmulatorHost: dto.FIRESTORE_EMULATOR_HOST,
+    provider: dto.WA_PROVIDER ?? 'baileys',
+    apiKeys: (dto.API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    insecureNoAuth: dto.INSECURE_NO_AUTH ?? false,
+    outboxLeaseMs: dto.OUTBOX_LEASE_MS ?? 60_000,
+    outboxPollMs: dto.OUTBOX_POLL_MS ?? 1000,
+    outboxMaxAttempts: dto.OUTBOX_MAX_ATTEMPTS ?? 5,
+    accountLeaseMs: dto.ACCOUNT_LEASE_MS ?? 30_000,
+    accountCapacity: dto.ACCOUNT_CAPACITY ?? 100,
+    sendMinIntervalMs: dto.SEND_MIN_INTERVAL_MS ?? 1500,
+    simulator: {
+      sendMs: dto.WA_SIMULATOR_SEND_MS ?? 0,
+      failureRate: dto.WA_SIMULATOR_FAILURE_RATE ?? 0,
+      requireScan: dto.WA_SIMULATOR_REQUIRE_SCAN ?? false,
+      logPath: dto.WA_SIMULATOR_LOG || undefined,
+    },
+    logLevel: dto.LOG_LEVEL ?? 'info',
+    ...overrides,
+  });
+  if (config.store === 'firestore' && config.apiKeys.length === 0 && !config.insecureNoAuth) {
+    throw new ConfigError('Invalid configuration:\n  API_KEYS is required with STORE=firestore (several machines cannot share a generated key)');
+  }
+  if (config.store === 'firestore' && !config.firebaseProjectId) {
+    throw new ConfigError('Invalid configuration:\n  FIREBASE_PROJECT_ID is required with STORE=firestore');
+  }
+  if (config.outboxPollMs >= config.outboxLeaseMs) {
+    throw new ConfigError('Invalid configuration:\n  OUTBOX_POLL_MS must be below OUTBOX_LEASE_MS');
+  }
+  return config;
+}
+
+function pickKnown(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}

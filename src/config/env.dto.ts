@@ -1,0 +1,81 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return value;
+};
+
+/**
+ * The environment as the process receives it. Every field is optional here: defaults live in
+ * `AppConfig`, so `.env.example` and this class are the two places to read about a variable.
+ */
+export class EnvDto {
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString()
+  HOST?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, "_", "-" or "."' })
+  WORKER_ID?: string;
+
+  @IsOptional() @IsIn(['sqlite', 'firestore'])
+  STORE?: 'sqlite' | 'firestore';
+
+  @IsOptional() @IsString()
+  SQLITE_PATH?: string;
+
+  @IsOptional() @Matches(/^[a-z][a-z0-9-]{4,29}$/, { message: 'must be a Google Cloud project id' })
+  FIREBASE_PROJECT_ID?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9.\-[\]:]+:\d+$/, { message: 'must be host:port' })
+  FIRESTORE_EMULATOR_HOST?: string;
+
+  @IsOptional() @IsIn(['baileys', 'simulator'])
+  WA_PROVIDER?: 'baileys' | 'simulator';
+
+  @IsOptional() @Matches(/^\s*[\x21-\x7e]{16,256}\s*(,\s*[\x21-\x7e]{16,256}\s*)*$/, {
+    message: 'must be a comma-separated list of keys, each 16-256 printable characters',
+  })
+  API_KEYS?: string;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  INSECURE_NO_AUTH?: boolean;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1000) @Max(3_600_000)
+  OUTBOX_LEASE_MS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(10) @Max(600_000)
+  OUTBOX_POLL_MS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100)
+  OUTBOX_MAX_ATTEMPTS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(3000) @Max(3_600_000)
+  ACCOUNT_LEASE_MS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(10_000)
+  ACCOUNT_CAPACITY?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(600_000)
+  SEND_MIN_INTERVAL_MS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(600_000)
+  WA_SIMULATOR_SEND_MS?: number;
+
+  @IsOptional() @Transform(toNumber) @IsNumber() @Min(0) @Max(1)
+  WA_SIMULATOR_FAILURE_RATE?: number;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  WA_SIMULATOR_REQUIRE_SCAN?: boolean;
+
+  @IsOptional() @IsString()
+  WA_SIMULATOR_LOG?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+}

@@ -1,0 +1,31 @@
+import { outboxItemId } from '../common/ids';
+import { AcceptedSend, OutboxItem } from './outbox-item';
+
+/** The outbox item an accepted send becomes; both adapters write exactly this. */
+export function outboxItemFor(send: AcceptedSend, seq: number): OutboxItem {
+  const messageRef = `threads/${send.threadId}/messages/${send.messageId}`;
+  return {
+    id: outboxItemId(send.accountId, send.requestId),
+    accountId: send.accountId,
+    requestId: send.requestId,
+    threadId: send.threadId,
+    messageId: send.messageId,
+    messageRef,
+    waMessageId: send.waMessageId,
+    toJid: send.clientJid,
+    text: send.text,
+    seq,
+    status: 'queued',
+    claimedBy: null,
+    claimEpoch: null,
+    leaseUntil: null,
+    attempts: 0,
+    nextAttemptAt: send.now,
+    lastError: null,
+    requestHash: send.requestHash,
+    answer: { requestId: send.requestId, messageId: send.messageId, threadId: send.threadId, waMessageId: send.waMessageId, status: 'queued' },
+    createdAt: send.now,
+    updatedAt: send.now,
+    endedAt: null,
+  };
+}

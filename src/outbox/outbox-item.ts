@@ -1,0 +1,62 @@
+export const OUTBOX_STATUSES = ['queued', 'processing', 'sent', 'failed'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** The 202 answer of an accepted send; returned verbatim to a retry with the same key and request. */
+export interface SendAnswer {
+  requestId: string;
+  messageId: string;
+  threadId: string;
+  waMessageId: string;
+  status: 'queued';
+}
+
+/** `outbox/{accountId}__{requestId}`. Times are epoch milliseconds. */
+export interface OutboxItem {
+  id: string;
+  accountId: string;
+  requestId: string;
+  threadId: string;
+  messageId: string;
+  /** Path of the message doc: `threads/{threadId}/messages/{messageId}`. */
+  messageRef: string;
+  /** Generated before the first attempt; every attempt reuses it, so a resend is the same message. */
+  waMessageId: string;
+  toJid: string;
+  text: string;
+  /** Per-thread send order, given at accept (clocks of several machines disagree). */
+  seq: number;
+  status: OutboxStatus;
+  /** `{WORKER_ID}/{incarnation}` of the claimant. */
+  claimedBy: string | null;
+  /** The account's owner epoch the claim was made under. */
+  claimEpoch: number | null;
+  leaseUntil: number | null;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  /** Hash of the normalised request (recipient JID and text), for idempotency. */
+  requestHash: string;
+  answer: SendAnswer;
+  createdAt: number;
+  updatedAt: number;
+  /** When it reached `sent` or `failed`; kept 7 days at least after that. */
+  endedAt: number | null;
+}
+
+/** Everything the accept write needs; the repository writes message, lookup, thread and outbox at once. */
+export interface AcceptedSend {
+  accountId: string;
+  requestId: string;
+  threadId: string;
+  clientJid: string;
+  messageId: string;
+  waMessageId: string;
+  text: string;
+  requestHash: string;
+  now: number;
+}
+
+export type AcceptOutcome =
+  | { kind: 'accepted'; item: OutboxItem }
+  /** The key was used before on this account: the first item, whatever its request was. */
+  | { kind: 'existing'; item: OutboxItem };

@@ -1,0 +1,27 @@
+import { App, deleteApp, initializeApp } from 'firebase-admin/app';
+import { Firestore, getFirestore } from 'firebase-admin/firestore';
+
+/**
+ * The Firestore client. With FIRESTORE_EMULATOR_HOST set, firebase-admin talks to the emulator and
+ * needs no credentials; otherwise it uses the usual Google application default credentials.
+ */
+export class FirestoreStore {
+  private constructor(
+    private readonly app: App,
+    readonly db: Firestore,
+  ) {}
+
+  static open(projectId: string, emulatorHost?: string): FirestoreStore {
+    // firebase-admin reads the emulator address only from the environment.
+    if (emulatorHost) process.env.FIRESTORE_EMULATOR_HOST = emulatorHost;
+    const app = initializeApp({ projectId }, `store-${projectId}-${Math.random().toString(36).slice(2)}`);
+    const db = getFirestore(app);
+    db.settings({ ignoreUndefinedProperties: true });
+    return new FirestoreStore(app, db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.terminate();
+    await deleteApp(this.app);
+  }
+}

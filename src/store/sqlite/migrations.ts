@@ -1,0 +1,101 @@
+/**
+ * Versioned schema, applied in order at start (`PRAGMA user_version` is the applied count). Append only:
+ * never edit a migration that has shipped. Column names mirror the Firestore fields in snake_case.
+ * Times are epoch milliseconds.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE accounts (
+    account_id TEXT PRIMARY KEY,
+    name TEXT,
+    status TEXT NOT NULL,
+    phone TEXT,
+    owner TEXT,
+    owner_epoch INTEGER NOT NULL DEFAULT 0,
+    lease_until INTEGER,
+    last_disconnect_reason TEXT,
+    last_disconnect_at INTEGER,
+    connected_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE threads (
+    thread_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    client_jid TEXT NOT NULL,
+    last_message_at INTEGER NOT NULL,
+    last_message_text TEXT,
+    last_message_direction TEXT NOT NULL,
+    next_seq INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX threads_by_account ON threads (account_id, last_message_at DESC, thread_id DESC);
+
+  CREATE TABLE messages (
+    thread_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    client_jid TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    text TEXT,
+    status TEXT NOT NULL,
+    status_rank INTEGER NOT NULL,
+    wa_message_id TEXT NOT NULL,
+    request_id TEXT,
+    seq INTEGER,
+    error TEXT,
+    participant TEXT,
+    media_type TEXT,
+    status_uncertain INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    failed_at INTEGER,
+    delivered_at INTEGER,
+    read_at INTEGER,
+    played_at INTEGER,
+    PRIMARY KEY (thread_id, message_id)
+  ) STRICT;
+  CREATE INDEX messages_by_time ON messages (thread_id, created_at DESC, message_id DESC);
+
+  -- WhatsApp keys a message by chat, fromMe and id; we key by account, direction and id, never the id alone.
+  CREATE TABLE message_lookup (
+    account_id TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    wa_message_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    PRIMARY KEY (account_id, direction, wa_message_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    message_ref TEXT NOT NULL,
+    wa_message_id TEXT NOT NULL,
+    to_jid TEXT NOT NULL,
+    text TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    claimed_by TEXT,
+    claim_epoch INTEGER,
+    lease_until INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    request_hash TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    ended_at INTEGER
+  ) STRICT;
+  CREATE INDEX outbox_open_by_account ON outbox (account_id, status, next_attempt_at) WHERE status IN ('queued', 'processing');
+  CREATE INDEX outbox_by_thread ON outbox (thread_id, seq);
+  CREATE INDEX outbox_ended ON outbox (ended_at) WHERE ended_at IS NOT NULL;
+  `,
+];

@@ -1,0 +1,24 @@
+import { GroupCommit } from './group-commit';
+import { SqliteConnection, openSqlite } from './sqlite-database';
+
+/** The process's one connection to the embedded store, and its group-commit writer. */
+export class SqliteStore {
+  readonly writes: GroupCommit;
+
+  constructor(readonly db: SqliteConnection) {
+    this.writes = new GroupCommit(db);
+  }
+
+  static open(path: string): SqliteStore {
+    return new SqliteStore(openSqlite(path));
+  }
+
+  /** A write that needs no batching partner (admin paths): still IMMEDIATE, still one transaction. */
+  transaction<T>(write: () => T): T {
+    return this.db.transaction(write).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The provider port: the one interface through which the rest of the app opens a WhatsApp connection for
+ * an account, sends, and hears what happens. Only `src/whatsapp/` imports Baileys; the events below are
+ * Baileys' own events (`connection.update`, `messages.upsert`, `messages.update`, `message-receipt.update`,
+ * `lid-mapping.update`) translated in one place into plain domain shapes.
+ */
+
+/** Baileys' `DisconnectReason` names, plus `unknown` for a code Baileys does not name. */
+export type DisconnectKind =
+  | 'connectionClosed'
+  | 'connectionLost'
+  | 'connectionReplaced'
+  | 'timedOut'
+  | 'loggedOut'
+  | 'badSession'
+  | 'restartRequired'
+  | 'multideviceMismatch'
+  | 'forbidden'
+  | 'unavailableService'
+  | 'unknown';
+
+export type ConnectionEvent =
+  | { type: 'connecting' }
+  | { type: 'qr'; qr: string }
+  | { type: 'open'; phone: string | null; name: string | null }
+  | { type: 'close'; reason: DisconnectKind; statusCode: number | null; message: string };
+
+/** A message WhatsApp delivered to or echoed for the account (`messages.upsert`, notify or append). */
+export interface ProviderMessage {
+  /** The chat as WhatsApp addressed it, already normalised (no device suffix). */
+  chatJid: string;
+  /** The other form of the same contact when the event carried it (phone-number JID for an `@lid`, or the reverse). */
+  chatAltJid: string | null;
+  fromMe: boolean;
+  waMessageId: string;
+  /** Epoch ms from the provider's `messageTimestamp`. */
+  timestamp: number;
+  text: string | null;
+  mediaType: string | null;
+  /** Groups: the participant who wrote it, normalised. */
+  participant: string | null;
+  /** `append` is a replay of what WhatsApp queued while we were away; it is stored like `notify`. */
+  upsertType: 'notify' | 'append';
+}
+
+/** A status report for one of the account's messages (`messages.update` or `message-receipt.update`). */
+export interface ProviderReceipt {
+  chatJid: string;
+  fromMe: boolean;
+  waMessageId: string;
+  /** `proto.WebMessageInfo.Status` number: ERROR=0, PENDING=1, SERVER_ACK=2, DELIVERY_ACK=3, READ=4, PLAYED=5. */
+  providerStatus: number;
+  /** The server's error code for ERROR (from `messageStubParameters`), e.g. '463'. */
+  errorCode: string | null;
+  /** Epoch ms when known (receipt timestamps), else null. */
+  at: number | null;
+}
+
+export interface LidMapping {
+  lid: string;
+  pn: string;
+}
+
+export interface ProviderEvents {
+  connection: (event: ConnectionEvent) => void;
+  message: (message: ProviderMessage) => void;
+  receipt: (receipt: ProviderReceipt) => void;
+  lidMapping: (mapping: LidMapping) => void;
+}
+
+/** Why a send did not reach WhatsApp's server. `permanent` failures are not retried. */
+export class SendFailure extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Where an account's Baileys session (creds and signal keys) is kept; writes are fenced by owner epoch. */
+export interface SessionStore {
+  /** Values are JSON strings written with Baileys' BufferJSON; null when absent. */
+  read(keys: string[]): Promise<Map<string, string>>;
+  /** Sets (string) or deletes (null) each key, atomically, only if the writer still holds the account. */
+  write(changes: Map<string, string | null>): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export interface OpenOptions {
+  accountId: string;
+  session: SessionStore;
+  /** Text of one of our own sent messages, for a recipient's retry request; looked up by account, chat and id. */
+  getMessageText(chatJid: string, waMessageId: string): Promise<string | undefined>;
+}
+
+export interface ProviderConnection {
+  on<E extends keyof ProviderEvents>(event: E, listener: ProviderEvents[E]): void;
+  /** Resolves when WhatsApp's server acknowledges `waMessageId`; rejects with `SendFailure`. */
+  send(toJid: string, text: string, waMessageId: string, timeoutMs: number): Promise<void>;
+  requestPairingCode(phoneNumber: string): Promise<string>;
+  /** Logs the linked device out at WhatsApp, then closes. */
+  logout(): Promise<void>;
+  /** Closes the socket and removes every listener and timer it had; after this it emits nothing. */
+  close(): Promise<void>;
+}
+
+export abstract class WhatsAppProvider {
+  abstract open(options: OpenOptions): ProviderConnection;
+  /** A WhatsApp message id in the format Baileys generates, made before the first attempt. */
+  abstract newMessageId(): string;
+}
