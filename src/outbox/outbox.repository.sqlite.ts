@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Statement } from 'better-sqlite3';
+import { AccountNotFound } from '../common/errors';
 import { outboxItemId } from '../common/ids';
 import { statusRank } from '../receipts/message-status';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
@@ -10,13 +11,14 @@ import { OutboxRepository } from './outbox.repository';
 
 @Injectable()
 export class SqliteOutboxRepository extends OutboxRepository {
-  private readonly statements: Record<'findItem' | 'bumpThread' | 'insertMessage' | 'insertLookup' | 'insertItem', Statement>;
+  private readonly statements: Record<'findItem' | 'accountExists' | 'bumpThread' | 'insertMessage' | 'insertLookup' | 'insertItem', Statement>;
 
   constructor(private readonly store: SqliteStore) {
     super();
     const db = store.db;
     this.statements = {
       findItem: db.prepare('SELECT * FROM outbox WHERE id = ?'),
+      accountExists: db.prepare('SELECT 1 FROM accounts WHERE account_id = ?'),
       // The thread's next sequence number is taken in the same write, so send order survives any clock.
       bumpThread: db.prepare(
         `INSERT INTO threads (thread_id, account_id, client_jid, last_message_at, last_message_text, last_message_direction,
@@ -57,6 +59,7 @@ export class SqliteOutboxRepository extends OutboxRepository {
   private acceptInTransaction(send: AcceptedSend): AcceptOutcome {
     const existing = this.statements.findItem.get(outboxItemId(send.accountId, send.requestId)) as OutboxRow | undefined;
     if (existing) return { kind: 'existing', item: toOutboxItem(existing) };
+    if (!this.statements.accountExists.get(send.accountId)) throw new AccountNotFound(send.accountId);
     const { seq } = this.statements.bumpThread.get(send) as { seq: number };
     this.statements.insertMessage.run({ ...send, seq, rank: statusRank('queued') });
     this.statements.insertLookup.run(send);

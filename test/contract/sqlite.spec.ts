@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe } from 'vitest';
+import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
+import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
+import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { accountsContract } from './accounts.contract';
+import { outboxAcceptContract } from './outbox-accept.contract';
+import { StoreFixture } from './store-fixture';
+import { threadsContract } from './threads.contract';
+
+const dir = mkdtempSync(join(tmpdir(), 'wa-contract-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function fixtureOn(path: string): StoreFixture {
+  const store = SqliteStore.open(path);
+  return {
+    accounts: new SqliteAccountRepository(store),
+    threads: new SqliteThreadRepository(store),
+    outbox: new SqliteOutboxRepository(store),
+    reopen: async () => fixtureOn(path),
+    close: async () => store.close(),
+  };
+}
+
+let n = 0;
+const makeSqlite = async () => fixtureOn(join(dir, `store-${++n}.db`));
+
+describe('sqlite adapters', () => {
+  accountsContract(makeSqlite);
+  outboxAcceptContract(makeSqlite);
+  threadsContract(makeSqlite);
+});

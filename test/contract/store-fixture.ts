@@ -1,0 +1,14 @@
+import { AccountRepository } from '../../src/accounts/account.repository';
+import { ThreadRepository } from '../../src/messaging/thread.repository';
+import { OutboxRepository } from '../../src/outbox/outbox.repository';
+
+/** One store, seen through every repository port; `reopen` is a second connection (another process or machine). */
+export interface StoreFixture {
+  accounts: AccountRepository;
+  threads: ThreadRepository;
+  outbox: OutboxRepository;
+  reopen(): Promise<StoreFixture>;
+  close(): Promise<void>;
+}
+
+export type MakeStoreFixture = () => Promise<StoreFixture>;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCursor } from '../../src/common/page';
+import { acceptedSend, account } from '../support/sends';
+import { MakeStoreFixture } from './store-fixture';
+
+export function threadsContract(make: MakeStoreFixture): void {
+  describe('ThreadRepository', () => {
+    it("lists an account's threads newest first, and never another account's", async () => {
+      const store = await make();
+      await store.accounts.create(account('acc1'));
+      await store.accounts.create(account('acc2'));
+      const jids = ['40700000001@s.whatsapp.net', '40700000002@s.whatsapp.net', '40700000003@s.whatsapp.net'];
+      for (const clientJid of jids) await store.outbox.accept(acceptedSend({ accountId: 'acc1', clientJid }));
+      await store.outbox.accept(acceptedSend({ accountId: 'acc2', clientJid: jids[0] }));
+      const first = await store.threads.listThreads('acc1', { limit: 2 });
+      expect(first.items.map((t) => t.clientJid)).toEqual([jids[2], jids[1]]);
+      const rest = await store.threads.listThreads('acc1', { limit: 2, after: decodeCursor(first.nextCursor!) });
+      expect(rest.items.map((t) => t.clientJid)).toEqual([jids[0]]);
+      expect(rest.nextCursor).toBeNull();
+      await store.close();
+    });
+
+    it("lists a thread's messages newest first in keyset pages", async () => {
+      const store = await make();
+      await store.accounts.create(account('acc1'));
+      const sends = Array.from({ length: 5 }, (_, i) => acceptedSend({ accountId: 'acc1', text: `m${i}` }));
+      for (const send of sends) await store.outbox.accept(send);
+      const threadId = sends[0].threadId;
+      const seen: string[] = [];
+      let cursor: string | null | undefined;
+      do {
+        const page = await store.threads.listMessages(threadId, { limit: 2, after: decodeCursor(cursor ?? undefined) });
+        seen.push(...page.items.map((m) => m.text!));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
+      expect(await store.threads.getThread(threadId)).toMatchObject({ lastMessageText: 'm4' });
+      await store.close();
+    });
+
+    it('answers nothing for a message asked under another thread', async () => {
+      const store = await make();
+      await store.accounts.create(account('acc1'));
+      await store.accounts.create(account('acc2'));
+      const send = acceptedSend({ accountId: 'acc1' });
+      await store.outbox.accept(send);
+      const otherThread = send.threadId.replace('acc1__', 'acc2__');
+      expect(await store.threads.getMessage(otherThread, send.messageId)).toBeUndefined();
+      await store.close();
+    });
+  });
+}
