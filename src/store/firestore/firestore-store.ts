@@ -1,11 +1,14 @@
 import { App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { Firestore, getFirestore } from 'firebase-admin/firestore';
+import { KeyedQueue } from './keyed-queue';
 
 /**
  * The Firestore client. With FIRESTORE_EMULATOR_HOST set, firebase-admin talks to the emulator and
  * needs no credentials; otherwise it uses the usual Google application default credentials.
  */
 export class FirestoreStore {
+  private readonly turns = new KeyedQueue();
+
   private constructor(
     private readonly app: App,
     readonly db: Firestore,
@@ -18,6 +21,14 @@ export class FirestoreStore {
     const db = getFirestore(app);
     db.settings({ ignoreUndefinedProperties: true });
     return new FirestoreStore(app, db);
+  }
+
+  /**
+   * Runs `transaction` after every earlier one this process started on the same document (a thread's
+   * counter, say): see KeyedQueue for why contending transactions are queued here rather than raced.
+   */
+  inTurn<T>(documentPath: string, transaction: () => Promise<T>): Promise<T> {
+    return this.turns.run(documentPath, transaction);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,54 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { validationFailure } from './common/http-errors';
+import { PinoNestLogger, REDACTED_PATHS } from './common/pino-logger';
+import { AppConfig } from './config/app-config';
+import { MAX_TEXT_LENGTH } from './messaging/dto/send-message.dto';
+
+/** Room for the longest text in 4-byte UTF-8 plus the other fields; anything larger is refused unread. */
+export const BODY_LIMIT_BYTES = MAX_TEXT_LENGTH * 4 + 16 * 1024;
+
+export interface AppOptions {
+  /** Where pino writes; tests pass a stream to read the logs back. */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Builds the whole application for a configuration: main.ts and the end-to-end tests use this one path. */
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(options.logStream ? { stream: options.logStream } : {}) },
+    genReqId: () => crypto.randomUUID(),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, { bufferLogs: true });
+  const fastify = app.getHttpAdapter().getInstance();
+  app.useLogger(new PinoNestLogger(fastify.log));
+
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+      exceptionFactory: validationFailure,
+    }),
+  );
+  app.enableShutdownHooks();
+  setUpSwagger(app);
+  return app;
+}
+
+function setUpSwagger(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('WhatsApp accounts API')
+      .setDescription('Send messages through many WhatsApp accounts; read their threads. Authorise with the API key first.')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+}

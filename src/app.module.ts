@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AccountsModule } from './accounts/accounts.module';
+import { ApiKeyGuard } from './common/api-key.guard';
+import { ApiKeys } from './common/api-keys';
+import { Clock } from './common/clock';
+import { HttpErrorFilter } from './common/http-errors';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
+import { MessagingModule } from './messaging/messaging.module';
+import { StoreModule } from './store/store.module';
+
+/** Wires the feature modules; the configuration picks the store and the provider. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        ConfigModule.forConfig(config),
+        StoreModule.forConfig(config),
+        ScheduleModule.forRoot(),
+        AccountsModule.forStore(config.store),
+        MessagingModule.forStore(config.store),
+        HealthModule,
+      ],
+      providers: [Clock, ApiKeys, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+      exports: [Clock],
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, ValidationError } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
+import { DomainError } from './errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+/** class-validator's findings as one message that names each field and its reason. */
+export function validationFailure(errors: ValidationError[]): BadRequestException {
+  const reasons = flatten(errors).map(({ field, reasons }) => `${field}: ${reasons.join(', ')}`);
+  return new BadRequestException(reasons.join('; '));
+}
+
+function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; reasons: string[] }> {
+  return errors.flatMap((error) => {
+    const field = `${prefix}${error.property}`;
+    const own = error.constraints ? [{ field, reasons: Object.values(error.constraints).map((r) => stripField(r, error.property)) }] : [];
+    return [...own, ...flatten(error.children ?? [], `${field}.`)];
+  });
+}
+
+/** class-validator starts default messages with the property name; ours says it once, before the colon. */
+function stripField(reason: string, property: string): string {
+  return reason.startsWith(`${property} `) ? reason.slice(property.length + 1) : reason;
+}
+
+/** Fastify's own errors (body parsing, size) reach this filter too; say which part of the request is wrong. */
+const FASTIFY_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'body: is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'body: is empty; send a JSON object',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body: is larger than the size limit',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type: must be application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length: does not match the body',
+};
+
+/** The one place that turns errors into `{statusCode, error, message}` answers. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'request failed');
+    if (body.statusCode === 429 && exception instanceof HttpException) {
+      const retryAfter = (exception.getResponse() as { retryAfter?: number }).retryAfter;
+      if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
+    }
+    void reply.status(body.statusCode).send(body);
+  }
+}
+
+/** Any error, ours or Fastify's (thrown before Nest sees the request), as the answer body. */
+export function toErrorBody(exception: unknown): ErrorBody {
+  // Nest wraps Fastify's body-parsing errors in an HttpException whose cause is the original.
+  const fastifyCode = (exception as { cause?: { code?: string } })?.cause?.code ?? (exception as { code?: string })?.code;
+  if (exception instanceof HttpException && fastifyCode && FASTIFY_ERRORS[fastifyCode]) {
+    return errorBody(exception.getStatus(), FASTIFY_ERRORS[fastifyCode]);
+  }
+  if (exception instanceof DomainError) return errorBody(exception.httpStatus, exception.message);
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    return errorBody(exception.getStatus(), Array.isArray(message) ? message.join('; ') : String(message ?? exception.message));
+  }
+  const fastify = exception as { statusCode?: number; message: string };
+  if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return errorBody(fastify.statusCode, fastify.message);
+  }
+  if ((exception as { code?: string })?.code === 'SQLITE_BUSY') {
+    return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'store: busy with other writers; retry with the same key');
+  }
+  return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error');
+}
+
+export function errorBody(statusCode: number, message: string): ErrorBody {
+  const error = (HttpStatus[statusCode] ?? 'Error')
+    .toLowerCase()
+    .split('_')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join(' ');
+  return { statusCode, error, message };
+}

@@ -1,0 +1,26 @@
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { SendAnswerDto, SendMessageDto } from './dto/send-message.dto';
+import { SendService, reconcileRequestId } from './send.service';
+
+@ApiTags('messages')
+@ApiSecurity('api-key')
+@Controller('api/whatsapp')
+export class SendController {
+  constructor(private readonly sends: SendService) {}
+
+  @Post('send-message')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Accept a text message for sending',
+    description:
+      'Durable before the answer: the message is queued in its thread and in the outbox, and sent once the account is connected. ' +
+      'The same key with the same request answers the first answer again; with another request, 409.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same as body requestId (per account)' })
+  @ApiAcceptedResponse({ type: SendAnswerDto })
+  send(@Body() body: SendMessageDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<SendAnswerDto> {
+    const requestId = reconcileRequestId(body.requestId, idempotencyKey);
+    return this.sends.send({ accountId: body.accountId, to: body.to, text: body.message, requestId });
+  }
+}

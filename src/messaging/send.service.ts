@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { IdempotencyConflict, InvalidInput } from '../common/errors';
+import { REQUEST_ID_RULE, isRequestId, newMessageId, newRequestId } from '../common/ids';
+import { recipientToJid, threadIdOf } from '../common/jid';
+import { OutboxHandoff } from '../outbox/outbox-handoff';
+import { SendAnswer } from '../outbox/outbox-item';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { newWaMessageId } from '../whatsapp/message-id';
+import { requestHash } from './request-hash';
+
+export interface SendCommand {
+  accountId: string;
+  to: string;
+  text: string;
+  /** From the body's `requestId` or the `Idempotency-Key` header, already reconciled. */
+  requestId?: string;
+}
+
+/**
+ * Accepting a send: the request becomes a queued message and an outbox item in one durable write, with
+ * its WhatsApp message id fixed now, so every later attempt (after a crash too) is the same message.
+ */
+@Injectable()
+export class SendService {
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly handoff: OutboxHandoff,
+    private readonly clock: Clock,
+  ) {}
+
+  async send(command: SendCommand): Promise<SendAnswer> {
+    const clientJid = recipientToJid(command.to);
+    const requestId = command.requestId ?? newRequestId();
+    const hash = requestHash(clientJid, command.text);
+    const outcome = await this.outbox.accept({
+      accountId: command.accountId,
+      requestId,
+      threadId: threadIdOf(command.accountId, clientJid),
+      clientJid,
+      messageId: newMessageId(),
+      waMessageId: newWaMessageId(),
+      text: command.text,
+      requestHash: hash,
+      now: this.clock.now(),
+    });
+    if (outcome.kind === 'existing') {
+      if (outcome.item.requestHash !== hash) throw new IdempotencyConflict(requestId);
+      return outcome.item.answer;
+    }
+    this.handoff.accepted(outcome.item);
+    return outcome.item.answer;
+  }
+}
+
+/** Body `requestId` and header `Idempotency-Key` name the same thing; two different values are a mistake. */
+export function reconcileRequestId(bodyRequestId: string | undefined, headerKey: string | undefined): string | undefined {
+  if (headerKey !== undefined && !isRequestId(headerKey)) throw new InvalidInput('Idempotency-Key', `must be ${REQUEST_ID_RULE}`);
+  if (headerKey !== undefined && bodyRequestId !== undefined && headerKey !== bodyRequestId) {
+    throw new InvalidInput('Idempotency-Key', 'differs from the body requestId; send one, or both equal');
+  }
+  return bodyRequestId ?? headerKey;
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { PageQueryDto, pageRequestOf } from '../common/page.dto';
+import { ListThreadsQueryDto, MessageDto, ThreadDto } from './dto/thread.dto';
+import { ThreadsService } from './threads.service';
+
+@ApiTags('threads')
+@ApiSecurity('api-key')
+@Controller('api/whatsapp/threads')
+export class ThreadsController {
+  constructor(private readonly threads: ThreadsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "An account's threads, newest lastMessageAt first" })
+  async list(@Query() query: ListThreadsQueryDto): Promise<{ items: ThreadDto[]; nextCursor: string | null }> {
+    const page = await this.threads.listThreads(query.accountId, pageRequestOf(query));
+    return { items: page.items.map(ThreadDto.of), nextCursor: page.nextCursor };
+  }
+
+  @Get(':threadId/messages')
+  @ApiOperation({ summary: "A thread's messages, newest first" })
+  @ApiParam({ name: 'threadId', example: 'account1__40712345678@s.whatsapp.net', description: 'URL-encoded' })
+  async messages(@Param('threadId') threadId: string, @Query() query: PageQueryDto): Promise<{ items: MessageDto[]; nextCursor: string | null }> {
+    const page = await this.threads.listMessages(threadId, pageRequestOf(query));
+    return { items: page.items.map(MessageDto.of), nextCursor: page.nextCursor };
+  }
+
+  @Get(':threadId/messages/:messageId')
+  @ApiOperation({ summary: 'One message with its status and status times' })
+  async message(@Param('threadId') threadId: string, @Param('messageId') messageId: string): Promise<MessageDto> {
+    return MessageDto.of(await this.threads.getMessage(threadId, messageId));
+  }
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.factory';
+import { loadAppConfig } from '../../src/config/app-config';
+
+export const TEST_API_KEY = 'test-key-0123456789abcdef';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  dir: string;
+  /** Every log line the app wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  request(method: string, url: string, options?: { body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+/** The real application on a fresh sqlite file, driven through Fastify's inject (no port needed). */
+export async function startTestApp(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'wa-app-'))): Promise<TestApp> {
+  const config = loadAppConfig({ SQLITE_PATH: join(dir, 'whatsapp.db'), API_KEYS: TEST_API_KEY, WA_PROVIDER: 'simulator', LOG_LEVEL: 'info', ...env });
+  const logs: Array<Record<string, unknown>> = [];
+  const logStream = new PassThrough();
+  logStream.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+  });
+  const app = await createApp(config, { logStream });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    dir,
+    logs,
+    async request(method, url, options = {}) {
+      const headers: Record<string, string> = { 'x-api-key': TEST_API_KEY, ...options.headers };
+      const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+      if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+      const response = await app.inject({ method: method as 'GET', url, headers, payload });
+      let body: unknown = response.body;
+      if (String(response.headers['content-type'] ?? '').includes('json')) body = response.json();
+      return { status: response.statusCode, body, headers: response.headers };
+    },
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
