@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: ['test/support/build.global.ts'],
     reporters: ['default'],
   },
   plugins: [swc.vite({ module: { type: 'es6' } })],

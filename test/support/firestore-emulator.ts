@@ -1,0 +1,207 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { Firestore } from 'firebase-admin/firestore';
+import { FirestoreAccountRepository } from '../../src/accounts/account.repository.firestore';
+import { FirestoreThreadRepository } from '../../src/messaging/thread.repository.firestore';
+import { FirestoreOutboxRepository } from '../../src/outbox/outbox.repository.firestore';
+import { FirestoreStore } from '../../src/store/firestore/firestore-store';
+import { StoreFixture } from '../contract/store-fixture';
+
+/**
+ * Google's Cloud Firestore emulator for the test run (Debian package google-cloud-cli-firestore-emulator,
+ * Java 17). A spec calls `describeOnFirestoreEmulator`: it uses the emulator FIRESTORE_EMULATOR_HOST names
+ * (set by the user, or by this file's default export run as a vitest `globalSetup`), else starts one for
+ * the file and stops it after. Where none can be found the suite is reported skipped, with the reason on
+ * its own line: never passed. Do not swap in `@firestore-emulator/server`: it lets racing claims all win.
+ */
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+export type EmulatorSearch = { found: true } | { found: false; reason: string };
+
+export interface RunningEmulator {
+  /** `127.0.0.1:PORT`, the form FIRESTORE_EMULATOR_HOST takes. */
+  host: string;
+  stop(): Promise<void>;
+}
+
+/** Synchronous, so a spec can decide at collection time whether its suites run. */
+export function findFirestoreEmulator(): EmulatorSearch {
+  if (process.env.FIRESTORE_EMULATOR_HOST) return { found: true };
+  const gcloud = onPath('gcloud');
+  if (!gcloud) return { found: false, reason: 'gcloud is not on PATH (install google-cloud-cli)' };
+  const sdkRoot = dirname(dirname(realpathSync(gcloud)));
+  if (!existsSync(join(sdkRoot, 'platform', 'cloud-firestore-emulator'))) {
+    return { found: false, reason: `no Firestore emulator under ${sdkRoot} (install google-cloud-cli-firestore-emulator)` };
+  }
+  if (!onPath('java')) return { found: false, reason: 'java is not on PATH (the emulator needs Java 17 or later)' };
+  return { found: true };
+}
+
+/** Starts `gcloud emulators firestore start` on a free 127.0.0.1 port; resolves once it answers HTTP. */
+export async function startFirestoreEmulator(): Promise<RunningEmulator> {
+  const port = await freePort();
+  const host = `127.0.0.1:${port}`;
+  // detached: gcloud (python) runs a shell script that runs java, all in one new process group we kill whole.
+  const child = spawn('gcloud', ['emulators', 'firestore', 'start', `--host-port=${host}`], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' },
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const killOnExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    await stopGroup(child);
+  };
+  try {
+    await waitUntilAnswering(host, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { host, stop };
+}
+
+/** Throws unless something answers HTTP at `host` within `timeoutMs`. */
+export async function assertAnswering(host: string, timeoutMs = 2_000): Promise<void> {
+  try {
+    await fetch(`http://${host}/`, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch {
+    throw new Error(`FIRESTORE_EMULATOR_HOST=${host} names no running emulator (no HTTP answer)`);
+  }
+}
+
+/**
+ * `describe` on the emulator: `host()` is valid inside tests and hooks. Skipped (not passed) with a
+ * warning line when no emulator can be found.
+ */
+export function describeOnFirestoreEmulator(name: string, body: (host: () => string) => void): void {
+  const search = findFirestoreEmulator();
+  if (!search.found) console.warn(`[firestore] "${name}" DID NOT RUN: ${search.reason}. Its tests are reported as skipped.`);
+  describe.skipIf(!search.found)(name, () => {
+    let emulator: RunningEmulator | undefined;
+    let host = process.env.FIRESTORE_EMULATOR_HOST;
+    beforeAll(async () => {
+      if (host) return assertAnswering(host);
+      emulator = await startFirestoreEmulator();
+      host = emulator.host;
+    });
+    afterAll(async () => {
+      await emulator?.stop();
+      // FirestoreStore.open sets it for firebase-admin; a later file in this worker must not trust it.
+      if (emulator) delete process.env.FIRESTORE_EMULATOR_HOST;
+    });
+    body(() => {
+      if (!host) throw new Error('the Firestore emulator is not started yet: call host() inside a test or hook');
+      return host;
+    });
+  });
+}
+
+export type FirestoreFixture = StoreFixture & { db: Firestore; reopen(): Promise<FirestoreFixture> };
+
+/**
+ * Call inside `describeOnFirestoreEmulator`. Each fixture is a fresh project on the emulator (which keeps
+ * projects apart), so no test sees another's data; `reopen` is a second client on the same project.
+ */
+export function firestoreFixtures(host: () => string): () => Promise<FirestoreFixture> {
+  const open = new Set<FirestoreStore>();
+  afterAll(() => Promise.all([...open].map((store) => store.close())));
+  const fixtureOn = (projectId: string): FirestoreFixture => {
+    const store = FirestoreStore.open(projectId, host());
+    open.add(store);
+    return {
+      db: store.db,
+      accounts: new FirestoreAccountRepository(store),
+      threads: new FirestoreThreadRepository(store),
+      outbox: new FirestoreOutboxRepository(store),
+      reopen: async () => fixtureOn(projectId),
+      close: async () => {
+        if (open.delete(store)) await store.close();
+      },
+    };
+  };
+  return async () => fixtureOn(`demo-${randomUUID().slice(0, 13)}`);
+}
+
+/** vitest `globalSetup`: one emulator for the whole run, inherited by the workers through the environment. */
+export default async function setup(): Promise<(() => Promise<void>) | void> {
+  if (process.env.FIRESTORE_EMULATOR_HOST || !findFirestoreEmulator().found) return;
+  const emulator = await startFirestoreEmulator();
+  process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
+  return async () => {
+    delete process.env.FIRESTORE_EMULATOR_HOST;
+    await emulator.stop();
+  };
+}
+
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, command);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitUntilAnswering(host: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the Firestore emulator exited (${child.exitCode ?? child.signalCode}) before answering:\n${output()}`);
+    }
+    try {
+      const answer = await fetch(`http://${host}/`, { signal: AbortSignal.timeout(1_000) });
+      if (answer.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the Firestore emulator did not answer on ${host} within ${START_TIMEOUT_MS} ms:\n${output()}`);
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-child.pid!, signal);
+    return true;
+  } catch {
+    return false; // the group is gone
+  }
+}
+
+/** SIGTERM to the whole group (gcloud, its shell and java), SIGKILL for whatever is left after a grace time. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (!killGroup(child, 'SIGTERM')) return;
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!killGroup(child, 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  killGroup(child, 'SIGKILL');
+}
