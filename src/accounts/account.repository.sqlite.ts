@@ -2,23 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AccountAlreadyExists } from '../common/errors';
 import { Page, PageRequest, pageOf } from '../common/page';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
-import { AccountRecord, AccountStatus } from './account';
-import { AccountRepository } from './account.repository';
+import { AccountRecord, ConnectionPatch } from './account';
+import { AccountRow, patchAssignments, toAccount } from './account-rows.sqlite';
+import { AccountAction, AccountRepository, Holding } from './account.repository';
 
-interface AccountRow {
-  account_id: string;
-  name: string | null;
-  status: string;
-  phone: string | null;
-  owner: string | null;
-  owner_epoch: number;
-  lease_until: number | null;
-  last_disconnect_reason: string | null;
-  last_disconnect_at: number | null;
-  connected_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
+const HELD = 'account_id = @accountId AND owner = @owner AND owner_epoch = @ownerEpoch';
 
 @Injectable()
 export class SqliteAccountRepository extends AccountRepository {
@@ -30,9 +18,9 @@ export class SqliteAccountRepository extends AccountRepository {
     const inserted = this.store.db
       .prepare(
         `INSERT INTO accounts (account_id, name, status, phone, owner, owner_epoch, lease_until, last_disconnect_reason,
-           last_disconnect_at, connected_at, created_at, updated_at)
+           last_disconnect_at, connected_at, reconnect_requested_at, reset_requested_at, created_at, updated_at)
          VALUES (@accountId, @name, @status, @phone, @owner, @ownerEpoch, @leaseUntil, @lastDisconnectReason,
-           @lastDisconnectAt, @connectedAt, @createdAt, @updatedAt)
+           @lastDisconnectAt, @connectedAt, @reconnectRequestedAt, @resetRequestedAt, @createdAt, @updatedAt)
          ON CONFLICT (account_id) DO NOTHING`,
       )
       .run(account);
@@ -52,23 +40,49 @@ export class SqliteAccountRepository extends AccountRepository {
   }
 
   async delete(accountId: string): Promise<boolean> {
-    return this.store.db.prepare('DELETE FROM accounts WHERE account_id = ?').run(accountId).changes > 0;
+    return this.store.transaction(() => {
+      this.store.db.prepare('DELETE FROM account_sessions WHERE account_id = ?').run(accountId);
+      return this.store.db.prepare('DELETE FROM accounts WHERE account_id = ?').run(accountId).changes > 0;
+    });
   }
-}
 
-function toAccount(row: AccountRow): AccountRecord {
-  return {
-    accountId: row.account_id,
-    name: row.name,
-    status: row.status as AccountStatus,
-    phone: row.phone,
-    owner: row.owner,
-    ownerEpoch: row.owner_epoch,
-    leaseUntil: row.lease_until,
-    lastDisconnectReason: row.last_disconnect_reason,
-    lastDisconnectAt: row.last_disconnect_at,
-    connectedAt: row.connected_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  async claimUnowned(owner: string, now: number, leaseMs: number, limit: number): Promise<AccountRecord[]> {
+    if (limit <= 0) return [];
+    const rows = this.store.transaction(
+      () =>
+        this.store.db
+          .prepare(
+            `UPDATE accounts SET owner = @owner, owner_epoch = owner_epoch + 1, lease_until = @leaseUntil, updated_at = @now
+             WHERE account_id IN (
+               SELECT account_id FROM accounts
+               WHERE (owner IS NULL OR lease_until IS NULL OR lease_until <= @now) AND status != 'logged_out'
+               ORDER BY account_id LIMIT @limit)
+             RETURNING *`,
+          )
+          .all({ owner, now, leaseUntil: now + leaseMs, limit }) as AccountRow[],
+    );
+    return rows.map(toAccount);
+  }
+
+  async renew(holdings: Holding[], leaseUntil: number): Promise<AccountRecord[]> {
+    const renew = this.store.db.prepare(`UPDATE accounts SET lease_until = @leaseUntil WHERE ${HELD} RETURNING *`);
+    const rows = this.store.transaction(() => holdings.map((h) => renew.get({ ...h, leaseUntil }) as AccountRow | undefined));
+    return rows.filter((row): row is AccountRow => row !== undefined).map(toAccount);
+  }
+
+  async release(holding: Holding, patch?: ConnectionPatch): Promise<boolean> {
+    const set = patch ? patchAssignments(patch) : { sql: '', params: {} };
+    const assignments = ['owner = NULL', 'lease_until = NULL', ...(set.sql ? [set.sql] : [])].join(', ');
+    return this.store.db.prepare(`UPDATE accounts SET ${assignments} WHERE ${HELD}`).run({ ...holding, ...set.params }).changes > 0;
+  }
+
+  async recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean> {
+    const set = patchAssignments(patch);
+    return this.store.db.prepare(`UPDATE accounts SET ${set.sql} WHERE ${HELD}`).run({ ...holding, ...set.params }).changes > 0;
+  }
+
+  async requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean> {
+    const column = action === 'reconnect' ? 'reconnect_requested_at' : 'reset_requested_at';
+    return this.store.db.prepare(`UPDATE accounts SET ${column} = @at, updated_at = @at WHERE account_id = @accountId`).run({ accountId, at }).changes > 0;
+  }
 }

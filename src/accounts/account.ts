@@ -15,6 +15,9 @@ export interface AccountRecord {
   lastDisconnectReason: string | null;
   lastDisconnectAt: number | null;
   connectedAt: number | null;
+  /** Operator requests for the holder (set by whichever instance got the HTTP call). */
+  reconnectRequestedAt: number | null;
+  resetRequestedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -31,7 +34,14 @@ export function newAccount(accountId: string, name: string | null, now: number):
     lastDisconnectReason: null,
     lastDisconnectAt: null,
     connectedAt: null,
+    reconnectRequestedAt: null,
+    resetRequestedAt: null,
     createdAt: now,
     updatedAt: now,
   };
 }
+
+/** What the holder writes about its connection; every field optional, `updatedAt` always. */
+export type ConnectionPatch = Partial<
+  Pick<AccountRecord, 'status' | 'phone' | 'lastDisconnectReason' | 'lastDisconnectAt' | 'connectedAt' | 'reconnectRequestedAt' | 'resetRequestedAt'>
+> & { updatedAt: number };

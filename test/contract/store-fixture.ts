@@ -1,10 +1,12 @@
 import { AccountRepository } from '../../src/accounts/account.repository';
+import { SessionRepository } from '../../src/accounts/session.repository';
 import { ThreadRepository } from '../../src/messaging/thread.repository';
 import { OutboxRepository } from '../../src/outbox/outbox.repository';
 
 /** One store, seen through every repository port; `reopen` is a second connection (another process or machine). */
 export interface StoreFixture {
   accounts: AccountRepository;
+  sessions: SessionRepository;
   threads: ThreadRepository;
   outbox: OutboxRepository;
   reopen(): Promise<StoreFixture>;

@@ -1,9 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 
 /**
  * Multi-process tests run the compiled app (`node dist/main.js`), as production does; build it once
- * per test run so they never run yesterday's code.
+ * per test run so they never run yesterday's code. Type errors are `npm run typecheck`'s to report
+ * (`npm test` runs it first); tsc still emits, so the tests can run.
  */
 export default function setup(): void {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { encoding: 'utf8' });
+  if (build.status !== 0) console.warn(`tsc reported type errors (the build was still emitted):\n${build.stdout.slice(0, 2000)}`);
 }

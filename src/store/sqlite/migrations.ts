@@ -16,9 +16,31 @@ export const MIGRATIONS: readonly string[] = [
     last_disconnect_reason TEXT,
     last_disconnect_at INTEGER,
     connected_at INTEGER,
+    reconnect_requested_at INTEGER,
+    reset_requested_at INTEGER,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
   ) STRICT;
+
+  CREATE INDEX accounts_by_lease ON accounts (lease_until);
+
+  -- The Baileys session (creds and signal keys) of an account: written by its owner only, fenced by epoch.
+  CREATE TABLE account_sessions (
+    account_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (account_id, key)
+  ) STRICT, WITHOUT ROWID;
+
+  -- LID <-> phone-number pairs per account, outside the session so a reset keeps thread identities.
+  CREATE TABLE contact_aliases (
+    account_id TEXT NOT NULL,
+    lid TEXT NOT NULL,
+    pn TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, lid)
+  ) STRICT, WITHOUT ROWID;
+  CREATE UNIQUE INDEX contact_aliases_by_pn ON contact_aliases (account_id, pn);
 
   CREATE TABLE threads (
     thread_id TEXT PRIMARY KEY,
