@@ -11,6 +11,8 @@ export interface AccountRow {
   last_disconnect_reason: string | null;
   last_disconnect_at: number | null;
   connected_at: number | null;
+  qr: string | null;
+  qr_at: number | null;
   reconnect_requested_at: number | null;
   reset_requested_at: number | null;
   created_at: number;
@@ -29,6 +31,8 @@ export function toAccount(row: AccountRow): AccountRecord {
     lastDisconnectReason: row.last_disconnect_reason,
     lastDisconnectAt: row.last_disconnect_at,
     connectedAt: row.connected_at,
+    qr: row.qr,
+    qrAt: row.qr_at,
     reconnectRequestedAt: row.reconnect_requested_at,
     resetRequestedAt: row.reset_requested_at,
     createdAt: row.created_at,
@@ -42,6 +46,8 @@ const PATCH_COLUMNS: Record<keyof ConnectionPatch, string> = {
   lastDisconnectReason: 'last_disconnect_reason',
   lastDisconnectAt: 'last_disconnect_at',
   connectedAt: 'connected_at',
+  qr: 'qr',
+  qrAt: 'qr_at',
   reconnectRequestedAt: 'reconnect_requested_at',
   resetRequestedAt: 'reset_requested_at',
   updatedAt: 'updated_at',

@@ -18,9 +18,9 @@ export class SqliteAccountRepository extends AccountRepository {
     const inserted = this.store.db
       .prepare(
         `INSERT INTO accounts (account_id, name, status, phone, owner, owner_epoch, lease_until, last_disconnect_reason,
-           last_disconnect_at, connected_at, reconnect_requested_at, reset_requested_at, created_at, updated_at)
+           last_disconnect_at, connected_at, qr, qr_at, reconnect_requested_at, reset_requested_at, created_at, updated_at)
          VALUES (@accountId, @name, @status, @phone, @owner, @ownerEpoch, @leaseUntil, @lastDisconnectReason,
-           @lastDisconnectAt, @connectedAt, @reconnectRequestedAt, @resetRequestedAt, @createdAt, @updatedAt)
+           @lastDisconnectAt, @connectedAt, @qr, @qrAt, @reconnectRequestedAt, @resetRequestedAt, @createdAt, @updatedAt)
          ON CONFLICT (account_id) DO NOTHING`,
       )
       .run(account);
@@ -84,5 +84,11 @@ export class SqliteAccountRepository extends AccountRepository {
   async requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean> {
     const column = action === 'reconnect' ? 'reconnect_requested_at' : 'reset_requested_at';
     return this.store.db.prepare(`UPDATE accounts SET ${column} = @at, updated_at = @at WHERE account_id = @accountId`).run({ accountId, at }).changes > 0;
+  }
+
+  async markRelinkable(accountId: string, now: number): Promise<void> {
+    this.store.db
+      .prepare(`UPDATE accounts SET status = 'disconnected', updated_at = @now WHERE account_id = @accountId AND status = 'logged_out'`)
+      .run({ accountId, now });
   }
 }

@@ -33,6 +33,8 @@ export abstract class AccountRepository {
   abstract release(holding: Holding, patch?: ConnectionPatch): Promise<boolean>;
   /** Records connection state, fenced: written only while the holding is still current. */
   abstract recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean>;
+  /** A logged-out account the operator wants linked again: back to `disconnected`, so an instance takes it. */
+  abstract markRelinkable(accountId: string, now: number): Promise<void>;
   /** Asks whoever holds the account to act (`reconnect` or `reset`); the holder sees it at its next renewal. */
   abstract requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean>;
 }

@@ -15,6 +15,9 @@ export interface AccountRecord {
   lastDisconnectReason: string | null;
   lastDisconnectAt: number | null;
   connectedAt: number | null;
+  /** The pending login QR (any instance can serve it) and when it arrived; null once linked. */
+  qr: string | null;
+  qrAt: number | null;
   /** Operator requests for the holder (set by whichever instance got the HTTP call). */
   reconnectRequestedAt: number | null;
   resetRequestedAt: number | null;
@@ -34,6 +37,8 @@ export function newAccount(accountId: string, name: string | null, now: number):
     lastDisconnectReason: null,
     lastDisconnectAt: null,
     connectedAt: null,
+    qr: null,
+    qrAt: null,
     reconnectRequestedAt: null,
     resetRequestedAt: null,
     createdAt: now,
@@ -43,5 +48,5 @@ export function newAccount(accountId: string, name: string | null, now: number):
 
 /** What the holder writes about its connection; every field optional, `updatedAt` always. */
 export type ConnectionPatch = Partial<
-  Pick<AccountRecord, 'status' | 'phone' | 'lastDisconnectReason' | 'lastDisconnectAt' | 'connectedAt' | 'reconnectRequestedAt' | 'resetRequestedAt'>
+  Pick<AccountRecord, 'status' | 'phone' | 'lastDisconnectReason' | 'lastDisconnectAt' | 'connectedAt' | 'qr' | 'qrAt' | 'reconnectRequestedAt' | 'resetRequestedAt'>
 > & { updatedAt: number };

@@ -1,8 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import QRCode from 'qrcode';
 import { PageQueryDto, pageRequestOf } from '../common/page.dto';
 import { AccountsService } from './accounts.service';
 import { AccountDto, CreateAccountDto } from './dto/account.dto';
+import { PairingCodeDto } from './dto/pairing-code.dto';
 
 @ApiTags('accounts')
 @ApiSecurity('api-key')
@@ -11,7 +14,7 @@ export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an account (409 if it exists)' })
+  @ApiOperation({ summary: 'Create an account (409 if it exists) and start linking it' })
   @ApiCreatedResponse({ type: AccountDto })
   async create(@Body() body: CreateAccountDto): Promise<AccountDto> {
     return AccountDto.of(await this.accounts.create(body.accountId, body.name ?? null));
@@ -27,6 +30,43 @@ export class AccountsController {
   @Get(':accountId')
   async get(@Param('accountId') accountId: string): Promise<AccountDto> {
     return AccountDto.of(await this.accounts.get(accountId));
+  }
+
+  @Get(':accountId/qr')
+  @ApiOperation({ summary: 'The pending login QR as PNG, or {qr, ageMs} with Accept: application/json; 404 when none is pending' })
+  @ApiProduces('image/png', 'application/json')
+  async qr(@Param('accountId') accountId: string, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const pending = await this.accounts.pendingQr(accountId);
+    if (accept?.includes('application/json')) {
+      await reply.type('application/json').send(pending);
+      return;
+    }
+    await reply.type('image/png').header('cache-control', 'no-store').send(await QRCode.toBuffer(pending.qr, { type: 'png', margin: 2, width: 320 }));
+  }
+
+  @Post(':accountId/pairing-code')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Link by phone number instead of QR: answers the code to type on the phone' })
+  async pairingCode(@Param('accountId') accountId: string, @Body() body: PairingCodeDto): Promise<{ code: string }> {
+    return { code: await this.accounts.pairingCode(accountId, body.phoneNumber.replace(/^\+/, '')) };
+  }
+
+  @Post(':accountId/reconnect')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Close and reopen the account's socket, also after a stop such as a replaced connection" })
+  @ApiAcceptedResponse()
+  async reconnect(@Param('accountId') accountId: string): Promise<{ accountId: string; requested: 'reconnect' }> {
+    await this.accounts.reconnect(accountId);
+    return { accountId, requested: 'reconnect' };
+  }
+
+  @Post(':accountId/reset-session')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Log out, clear the session, fail waiting sends, back to QR' })
+  @ApiAcceptedResponse()
+  async resetSession(@Param('accountId') accountId: string): Promise<{ accountId: string; requested: 'reset' }> {
+    await this.accounts.resetSession(accountId);
+    return { accountId, requested: 'reset' };
   }
 
   @Delete(':accountId')

@@ -1,21 +1,38 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { StoreKind } from '../config/app-config';
 import { repositoryFor } from '../store/store.module';
+import { AccountConnections } from './account-connections.service';
+import { AccountEvents } from './account-events';
+import { AccountOwnership } from './account-ownership.service';
 import { AccountRepository } from './account.repository';
 import { FirestoreAccountRepository } from './account.repository.firestore';
 import { SqliteAccountRepository } from './account.repository.sqlite';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
+import { SessionRepository } from './session.repository';
+import { FirestoreSessionRepository } from './session.repository.firestore';
+import { SqliteSessionRepository } from './session.repository.sqlite';
 
-/** The accounts: their records, and (with the provider) their WhatsApp sockets. */
+/**
+ * The accounts: their records, which instance holds which, and their WhatsApp sockets. Global, because
+ * messaging, receipts and the outbox all listen to `AccountEvents` and send through `AccountConnections`.
+ */
 @Module({})
 export class AccountsModule {
   static forStore(store: StoreKind): DynamicModule {
     return {
       module: AccountsModule,
+      global: true,
       controllers: [AccountsController],
-      providers: [AccountsService, repositoryFor(AccountRepository, store, { sqlite: SqliteAccountRepository, firestore: FirestoreAccountRepository })],
-      exports: [AccountRepository, AccountsService],
+      providers: [
+        AccountsService,
+        AccountConnections,
+        AccountOwnership,
+        AccountEvents,
+        repositoryFor(AccountRepository, store, { sqlite: SqliteAccountRepository, firestore: FirestoreAccountRepository }),
+        repositoryFor(SessionRepository, store, { sqlite: SqliteSessionRepository, firestore: FirestoreSessionRepository }),
+      ],
+      exports: [AccountRepository, AccountConnections, AccountEvents],
     };
   }
 }

@@ -1,22 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { AccountNotFound } from '../common/errors';
+import { AccountNotFound, ConflictWithState, NotAvailable } from '../common/errors';
 import { assertAccountId } from '../common/ids';
 import { Page, PageRequest } from '../common/page';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { AccountRecord, newAccount } from './account';
-import { AccountRepository } from './account.repository';
+import { AccountConnections } from './account-connections.service';
+import { AccountOwnership } from './account-ownership.service';
+import { AccountAction, AccountRepository } from './account.repository';
+import { SessionRepository } from './session.repository';
 
+/** Account operations from the API. Socket work runs on the instance holding the account. */
 @Injectable()
 export class AccountsService {
   constructor(
     private readonly accounts: AccountRepository,
+    private readonly sessions: SessionRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly connections: AccountConnections,
+    private readonly ownership: AccountOwnership,
     private readonly clock: Clock,
   ) {}
 
+  /** Creates the account and starts linking it: an instance with room takes it and opens a socket (QR). */
   async create(accountId: string, name: string | null): Promise<AccountRecord> {
     const account = newAccount(assertAccountId(accountId), name, this.clock.now());
     await this.accounts.create(account);
-    return account;
+    await this.ownership.tick();
+    return (await this.accounts.get(account.accountId)) ?? account;
   }
 
   list(page: PageRequest): Promise<Page<AccountRecord>> {
@@ -29,7 +40,56 @@ export class AccountsService {
     return account;
   }
 
+  /** The pending login QR, from the store, so any instance can serve it. */
+  async pendingQr(accountId: string): Promise<{ qr: string; ageMs: number }> {
+    const account = await this.get(accountId);
+    if (account.qr === null || account.qrAt === null) throw new NotAvailable('qr', `no QR is pending for "${accountId}" (status ${account.status})`);
+    return { qr: account.qr, ageMs: Math.max(0, this.clock.now() - account.qrAt) };
+  }
+
+  async pairingCode(accountId: string, phoneNumber: string): Promise<string> {
+    const account = await this.get(accountId);
+    if (account.status === 'connected') throw new ConflictWithState('accountId', `"${accountId}" is already linked`);
+    const code = await this.connections.requestPairingCode(account.accountId, phoneNumber);
+    if (code === undefined) {
+      throw new ConflictWithState('accountId', `"${accountId}" has no open socket on this instance (held by ${account.owner ?? 'none'}); retry there or shortly`);
+    }
+    return code;
+  }
+
+  async reconnect(accountId: string): Promise<void> {
+    await this.act(accountId, 'reconnect');
+  }
+
+  async resetSession(accountId: string): Promise<void> {
+    await this.act(accountId, 'reset');
+  }
+
+  /** Closes and logs out, clears the session, fails what waits; the account's threads stay. */
   async delete(accountId: string): Promise<void> {
-    if (!(await this.accounts.delete(assertAccountId(accountId)))) throw new AccountNotFound(accountId);
+    await this.get(accountId);
+    if (this.connections.get(accountId)) await this.connections.remove(accountId);
+    // A holder elsewhere fails its next renewal once the doc is gone, and closes its socket.
+    if (!(await this.accounts.delete(accountId))) throw new AccountNotFound(accountId);
+    await this.sessions.clear(accountId);
+    await this.outbox.failWaiting(accountId, 'account deleted', this.clock.now());
+  }
+
+  private async act(accountId: string, action: AccountAction): Promise<void> {
+    const account = await this.get(accountId);
+    if (this.connections.get(account.accountId)) {
+      if (action === 'reconnect') await this.connections.reconnect(account.accountId);
+      else await this.connections.reset(account.accountId);
+      return;
+    }
+    // Held elsewhere: the holder acts at its next renewal. Held by no one: do the store's part here.
+    await this.accounts.requestAction(account.accountId, action, this.clock.now());
+    if (account.owner !== null) return;
+    if (action === 'reset') {
+      await this.sessions.clear(account.accountId);
+      await this.outbox.failWaiting(account.accountId, 'session reset', this.clock.now());
+    }
+    if (account.status === 'logged_out') await this.accounts.markRelinkable(account.accountId, this.clock.now());
+    await this.ownership.tick();
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Page, PageRequest, pageOf } from '../common/page';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
-import { MessageRecord, ThreadRecord } from './message';
+import { Direction, MessageRecord, ThreadRecord } from './message';
 import { MessageRow, ThreadRow, toMessage, toThread } from './message-rows.sqlite';
 import { ThreadRepository } from './thread.repository';
 
@@ -44,6 +44,16 @@ export class SqliteThreadRepository extends ThreadRepository {
     const row = this.store.db
       .prepare('SELECT * FROM messages WHERE thread_id = ? AND message_id = ?')
       .get(threadId, messageId) as MessageRow | undefined;
+    return row && toMessage(row);
+  }
+
+  async findByWaMessageId(accountId: string, direction: Direction, waMessageId: string): Promise<MessageRecord | undefined> {
+    const row = this.store.db
+      .prepare(
+        `SELECT m.* FROM message_lookup l JOIN messages m ON m.thread_id = l.thread_id AND m.message_id = l.message_id
+         WHERE l.account_id = ? AND l.direction = ? AND l.wa_message_id = ?`,
+      )
+      .get(accountId, direction, waMessageId) as MessageRow | undefined;
     return row && toMessage(row);
   }
 }

@@ -1,5 +1,5 @@
 import { Page, PageRequest } from '../common/page';
-import { MessageRecord, ThreadRecord } from './message';
+import { Direction, MessageRecord, ThreadRecord } from './message';
 
 /** Reads of threads and their messages. Adapters: thread.repository.sqlite.ts, thread.repository.firestore.ts. */
 export abstract class ThreadRepository {
@@ -9,4 +9,6 @@ export abstract class ThreadRepository {
   /** The thread's messages, newest `createdAt` first. */
   abstract listMessages(threadId: string, page: PageRequest): Promise<Page<MessageRecord>>;
   abstract getMessage(threadId: string, messageId: string): Promise<MessageRecord | undefined>;
+  /** The message WhatsApp knows by this id on this account and in this direction: a direct lookup, never a scan. */
+  abstract findByWaMessageId(accountId: string, direction: Direction, waMessageId: string): Promise<MessageRecord | undefined>;
 }

@@ -8,13 +8,18 @@ import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
 import { outboxItemFor } from './outbox-item.factory';
 import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
 import { OutboxRepository } from './outbox.repository';
+import { SqliteOutboxLifecycle } from './outbox-lifecycle.sqlite';
+import { Claim, ClaimRequest } from './claim-rule';
 
 @Injectable()
 export class SqliteOutboxRepository extends OutboxRepository {
   private readonly statements: Record<'findItem' | 'accountExists' | 'bumpThread' | 'insertMessage' | 'insertLookup' | 'insertItem', Statement>;
 
+  private readonly lifecycle: SqliteOutboxLifecycle;
+
   constructor(private readonly store: SqliteStore) {
     super();
+    this.lifecycle = new SqliteOutboxLifecycle(store);
     const db = store.db;
     this.statements = {
       findItem: db.prepare('SELECT * FROM outbox WHERE id = ?'),
@@ -71,5 +76,44 @@ export class SqliteOutboxRepository extends OutboxRepository {
   async get(accountId: string, requestId: string): Promise<OutboxItem | undefined> {
     const row = this.statements.findItem.get(outboxItemId(accountId, requestId)) as OutboxRow | undefined;
     return row && toOutboxItem(row);
+  }
+
+  async failWaiting(accountId: string, reason: string, now: number): Promise<number> {
+    const params = { accountId, reason, now, rank: statusRank('failed') };
+    return this.store.writes.run(() => {
+      this.store.db
+        .prepare(
+          `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = @reason, updated_at = @now
+           WHERE status_rank < @rank AND (thread_id, message_id) IN (
+             SELECT thread_id, message_id FROM outbox WHERE account_id = @accountId AND status IN ('queued', 'processing'))`,
+        )
+        .run(params);
+      return this.store.db
+        .prepare(
+          `UPDATE outbox SET status = 'failed', last_error = @reason, ended_at = @now, updated_at = @now, lease_until = NULL
+           WHERE account_id = @accountId AND status IN ('queued', 'processing')`,
+        )
+        .run(params).changes;
+    });
+  }
+
+  claim(request: ClaimRequest): Promise<OutboxItem[]> {
+    return this.lifecycle.claim(request);
+  }
+
+  markSent(claim: Claim, now: number): Promise<boolean> {
+    return this.lifecycle.markSent(claim, now);
+  }
+
+  release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean> {
+    return this.lifecycle.release(claim, error, nextAttemptAt, now);
+  }
+
+  markFailed(claim: Claim, reason: string, now: number): Promise<boolean> {
+    return this.lifecycle.markFailed(claim, reason, now);
+  }
+
+  releaseAll(owner: string, now: number): Promise<number> {
+    return this.lifecycle.releaseAll(owner, now);
   }
 }

@@ -1,3 +1,4 @@
+import { Claim, ClaimRequest } from './claim-rule';
 import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
 
 /** Storage of `outbox/{accountId}__{requestId}` and the writes that move an item and its message together. */
@@ -9,4 +10,29 @@ export abstract class OutboxRepository {
    */
   abstract accept(send: AcceptedSend): Promise<AcceptOutcome>;
   abstract get(accountId: string, requestId: string): Promise<OutboxItem | undefined>;
+  /**
+   * Ends every waiting item of the account (`queued`, or `processing` under a claim) as `failed` with the
+   * reason, with its message: used when the account logs out, is reset or deleted, so nothing waiting is
+   * ever sent from whichever phone links next. Returns how many ended.
+   */
+  abstract failWaiting(accountId: string, reason: string, now: number): Promise<number>;
+
+  /**
+   * Claims due items of the given accounts (see `isClaimable`), at most `perAccount` each, atomically and
+   * only while `owner` still holds each account under the given epoch: `processing`, `claimedBy`, the
+   * epoch, `leaseUntil = now + leaseMs`, `attempts + 1`. Returns the claimed items.
+   */
+  abstract claim(request: ClaimRequest): Promise<OutboxItem[]>;
+  /**
+   * WhatsApp's server acknowledged the id: item and message `sent` in one write (the message never moves
+   * back from a status a receipt already raised). A late ack is still the truth: it counts even if the
+   * claim was lost, unless the item has already ended. Returns false when it had ended.
+   */
+  abstract markSent(claim: Claim, now: number): Promise<boolean>;
+  /** A transient failure: back to `queued`, due at `nextAttemptAt`, only if the claim is still ours. */
+  abstract release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean>;
+  /** A permanent failure or no attempts left: item and message `failed` with the reason, if the claim is still ours. */
+  abstract markFailed(claim: Claim, reason: string, now: number): Promise<boolean>;
+  /** Shutdown: this owner's claims not yet sent go back to `queued`, attempt not counted. */
+  abstract releaseAll(owner: string, now: number): Promise<number>;
 }

@@ -11,6 +11,7 @@ import { accountLeasesContract } from './account-leases.contract';
 import { accountsContract } from './accounts.contract';
 import { sessionsContract } from './sessions.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
+import { outboxClaimsContract } from './outbox-claims.contract';
 import { StoreFixture } from './store-fixture';
 import { threadsContract } from './threads.contract';
 
@@ -37,5 +38,6 @@ describe('sqlite adapters', () => {
   accountLeasesContract(makeSqlite);
   sessionsContract(makeSqlite);
   outboxAcceptContract(makeSqlite);
+  outboxClaimsContract(makeSqlite);
   threadsContract(makeSqlite);
 });

@@ -16,6 +16,8 @@ export const MIGRATIONS: readonly string[] = [
     last_disconnect_reason TEXT,
     last_disconnect_at INTEGER,
     connected_at INTEGER,
+    qr TEXT,
+    qr_at INTEGER,
     reconnect_requested_at INTEGER,
     reset_requested_at INTEGER,
     created_at INTEGER NOT NULL,
@@ -117,7 +119,9 @@ export const MIGRATIONS: readonly string[] = [
     ended_at INTEGER
   ) STRICT;
   CREATE INDEX outbox_open_by_account ON outbox (account_id, status, next_attempt_at) WHERE status IN ('queued', 'processing');
-  CREATE INDEX outbox_by_thread ON outbox (thread_id, seq);
+  -- The head-of-thread check: is an earlier item of this thread still open? Only open items are indexed.
+  CREATE INDEX outbox_open_by_thread ON outbox (thread_id, seq) WHERE status IN ('queued', 'processing');
+  CREATE INDEX outbox_by_wa_message ON outbox (account_id, wa_message_id);
   CREATE INDEX outbox_ended ON outbox (ended_at) WHERE ended_at IS NOT NULL;
   `,
 ];

@@ -1,0 +1,229 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { ThreadRepository } from '../messaging/thread.repository';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { ConnectionEvent, ProviderConnection, SessionStore, WhatsAppProvider } from '../whatsapp/whatsapp-provider';
+import { AccountRecord, ConnectionPatch } from './account';
+import { AccountEvents } from './account-events';
+import { AccountRepository } from './account.repository';
+import { reactionTo } from './connection-policy';
+import { LiveAccount } from './live-account';
+import { SessionFenced, SessionRepository } from './session.repository';
+
+/**
+ * The sockets of the accounts this instance holds: opens them, reacts to each close as Baileys'
+ * DisconnectReason says, and records the state in the account doc (fenced by the owner epoch).
+ * After any close a socket is finished: a reconnect is always a new socket, and the old one is closed
+ * with every listener and timer it had, so no event is handled twice.
+ */
+@Injectable()
+export class AccountConnections {
+  private readonly logger = new Logger('AccountConnections');
+  private readonly live = new Map<string, LiveAccount>();
+
+  constructor(
+    private readonly provider: WhatsAppProvider,
+    private readonly accounts: AccountRepository,
+    private readonly sessions: SessionRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly threads: ThreadRepository,
+    private readonly events: AccountEvents,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    // Close before the lease ends even with some clock skew between instances: a sixth of the lease.
+    this.deadlineMarginMs = Math.floor(config.accountLeaseMs / 6);
+  }
+
+  private readonly deadlineMarginMs: number;
+
+  held(): LiveAccount[] {
+    return [...this.live.values()];
+  }
+
+  get(accountId: string): LiveAccount | undefined {
+    return this.live.get(accountId);
+  }
+
+  /** The open socket of an account this instance holds, with the epoch to fence writes by. */
+  connectionFor(accountId: string): { connection: ProviderConnection; ownerEpoch: number } | undefined {
+    const live = this.live.get(accountId);
+    return live?.connected && live.connection ? { connection: live.connection, ownerEpoch: live.holding.ownerEpoch } : undefined;
+  }
+
+  /** A freshly claimed account: open its socket (a stored session reconnects without a new QR). */
+  adopt(account: AccountRecord): void {
+    const live = new LiveAccount({ accountId: account.accountId, owner: account.owner!, ownerEpoch: account.ownerEpoch }, account.leaseUntil!, account);
+    this.live.set(account.accountId, live);
+    this.extendLease(live, account.leaseUntil!);
+    this.logger.log({ accountId: account.accountId, ownerEpoch: account.ownerEpoch }, 'account taken');
+    this.open(live);
+  }
+
+  /** The lease now runs to `leaseUntil`: move the local deadline with it. */
+  extendLease(live: LiveAccount, leaseUntil: number): void {
+    live.armDeadline(leaseUntil, this.deadlineMarginMs, this.clock.now(), () => void this.drop(live.accountId, 'lease not renewed in time'));
+  }
+
+  /** The lease is gone (another instance holds it, or it ran out): close at once, write nothing. */
+  async drop(accountId: string, why: string): Promise<void> {
+    const live = this.live.get(accountId);
+    if (!live) return;
+    this.live.delete(accountId);
+    live.disarmDeadline();
+    this.logger.warn({ accountId, why }, 'account lost; socket closed');
+    await this.closeSocket(live);
+  }
+
+  /** Gives the account back (shutdown, capacity): close, then clear the lease so another instance takes it at once. */
+  async release(accountId: string): Promise<void> {
+    const live = this.live.get(accountId);
+    if (!live) return;
+    this.live.delete(accountId);
+    live.disarmDeadline();
+    await this.closeSocket(live);
+    const now = this.clock.now();
+    await this.accounts.release(live.holding, { status: 'disconnected', lastDisconnectReason: 'released', lastDisconnectAt: now, updatedAt: now });
+  }
+
+  /** Operator: close and reopen, also after a stop such as a replaced connection. */
+  async reconnect(accountId: string): Promise<void> {
+    const live = this.live.get(accountId);
+    if (!live) return;
+    live.stopped = false;
+    live.closesInRow = 0;
+    await this.closeSocket(live);
+    this.open(live);
+  }
+
+  /** Operator: log the device out, clear the session, fail what waits, and start linking again (QR). */
+  async reset(accountId: string, reason = 'session reset'): Promise<void> {
+    const live = this.live.get(accountId);
+    if (!live) return;
+    await this.endSession(live, reason);
+    live.stopped = false;
+    live.closesInRow = 0;
+    this.open(live);
+  }
+
+  /** The account is being deleted: log out, clear the session, fail what waits, let go. */
+  async remove(accountId: string): Promise<void> {
+    const live = this.live.get(accountId);
+    if (!live) return;
+    this.live.delete(accountId);
+    live.disarmDeadline();
+    await this.endSession(live, 'account deleted');
+  }
+
+  async requestPairingCode(accountId: string, phoneNumber: string): Promise<string | undefined> {
+    const connection = this.live.get(accountId)?.connection;
+    return connection ? connection.requestPairingCode(phoneNumber) : undefined;
+  }
+
+  private open(live: LiveAccount): void {
+    live.cancelReconnect();
+    const connection = this.provider.open({
+      accountId: live.accountId,
+      session: this.sessionStoreFor(live),
+      getMessageText: (chatJid, waMessageId) => this.ownMessageText(live.accountId, chatJid, waMessageId),
+    });
+    live.connection = connection;
+    live.connected = false;
+    connection.on('connection', (event) => void this.onConnection(live, connection, event).catch((error) => this.failed(live, error)));
+    connection.on('message', (message) => this.events.emit('message', live.accountId, message));
+    connection.on('receipt', (receipt) => this.events.emit('receipt', live.accountId, receipt));
+    connection.on('lidMapping', (mapping) => this.events.emit('lidMapping', live.accountId, mapping));
+  }
+
+  private async onConnection(live: LiveAccount, connection: ProviderConnection, event: ConnectionEvent): Promise<void> {
+    if (live.connection !== connection || this.live.get(live.accountId) !== live) return; // an old socket's last words
+    const now = this.clock.now();
+    switch (event.type) {
+      case 'connecting':
+        return this.record(live, { status: 'connecting', updatedAt: now });
+      case 'qr':
+        return this.record(live, { status: 'qr', qr: event.qr, qrAt: now, updatedAt: now });
+      case 'open':
+        live.connected = true;
+        live.closesInRow = 0;
+        await this.record(live, { status: 'connected', phone: event.phone, connectedAt: now, qr: null, qrAt: null, updatedAt: now });
+        this.events.emit('connected', live.accountId);
+        return;
+      case 'close':
+        return this.onClose(live, event, now);
+    }
+  }
+
+  private async onClose(live: LiveAccount, event: Extract<ConnectionEvent, { type: 'close' }>, now: number): Promise<void> {
+    await this.closeSocket(live);
+    const reaction = reactionTo(event.reason, ++live.closesInRow);
+    this.logger.warn({ accountId: live.accountId, reason: event.reason, statusCode: event.statusCode, reaction: reaction.kind }, 'socket closed');
+    const closed: ConnectionPatch = { status: 'disconnected', lastDisconnectReason: event.reason, lastDisconnectAt: now, qr: null, qrAt: null, updatedAt: now };
+    if (reaction.kind === 'logged-out') {
+      this.live.delete(live.accountId);
+      live.disarmDeadline();
+      await this.sessions.clear(live.accountId);
+      await this.outbox.failWaiting(live.accountId, 'account logged out', now);
+      await this.accounts.release(live.holding, { ...closed, status: 'logged_out' });
+      return;
+    }
+    await this.record(live, closed);
+    if (reaction.kind === 'stop') {
+      live.stopped = true;
+      return;
+    }
+    live.reconnectTimer = setTimeout(() => {
+      live.reconnectTimer = null;
+      if (this.live.get(live.accountId) === live && !live.stopped) this.open(live);
+    }, reaction.delayMs);
+  }
+
+  private async endSession(live: LiveAccount, reason: string): Promise<void> {
+    const connection = live.connection;
+    live.connection = null;
+    live.connected = false;
+    live.cancelReconnect();
+    if (connection) await connection.logout().catch((error: unknown) => this.logger.warn({ accountId: live.accountId, err: error }, 'logout failed; closing'));
+    await connection?.close();
+    const now = this.clock.now();
+    await this.sessions.clear(live.accountId);
+    await this.outbox.failWaiting(live.accountId, reason, now);
+    await this.record(live, { status: 'disconnected', lastDisconnectReason: reason, lastDisconnectAt: now, qr: null, qrAt: null, updatedAt: now });
+  }
+
+  private async closeSocket(live: LiveAccount): Promise<void> {
+    live.cancelReconnect();
+    const connection = live.connection;
+    live.connection = null;
+    live.connected = false;
+    await connection?.close();
+  }
+
+  private async record(live: LiveAccount, patch: ConnectionPatch): Promise<void> {
+    if (!(await this.accounts.recordConnection(live.holding, patch))) await this.drop(live.accountId, 'holding no longer current');
+  }
+
+  private sessionStoreFor(live: LiveAccount): SessionStore {
+    return {
+      read: (keys) => this.sessions.read(live.accountId, keys),
+      write: (changes) =>
+        this.sessions.write(live.holding, changes).catch(async (error: unknown) => {
+          // Another instance holds the account now: our socket must not run a minute longer.
+          if (error instanceof SessionFenced) await this.drop(live.accountId, 'session write fenced out');
+          throw error;
+        }),
+      clear: () => this.sessions.clear(live.accountId),
+    };
+  }
+
+  /** For a recipient's retry request: our own message, by account, chat and id — never the id alone. */
+  private async ownMessageText(accountId: string, chatJid: string, waMessageId: string): Promise<string | undefined> {
+    const message = await this.threads.findByWaMessageId(accountId, 'outbound', waMessageId);
+    return message && message.clientJid === chatJid && message.text !== null ? message.text : undefined;
+  }
+
+  private failed(live: LiveAccount, error: unknown): void {
+    this.logger.error({ accountId: live.accountId, err: error }, 'connection event handling failed');
+  }
+}

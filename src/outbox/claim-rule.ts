@@ -1,0 +1,36 @@
+import { OutboxItem } from './outbox-item';
+
+/** What an instance presents when it claims: who it is, and the account epoch it holds the account under. */
+export interface ClaimRequest {
+  owner: string;
+  accounts: Array<{ accountId: string; ownerEpoch: number }>;
+  now: number;
+  leaseMs: number;
+  /** At most this many items per account in one claim: fairness across accounts. */
+  perAccount: number;
+}
+
+/** The claim a worker holds: an item is its to finish only while (claimedBy, attempts) still match. */
+export interface Claim {
+  id: string;
+  claimedBy: string;
+  attempts: number;
+}
+
+export function claimOf(item: OutboxItem): Claim {
+  return { id: item.id, claimedBy: item.claimedBy!, attempts: item.attempts };
+}
+
+/**
+ * The claim condition, the one place it is written (the sqlite adapter mirrors it in SQL, the firestore
+ * adapter calls it inside its transaction; the contract suite proves they agree). An item is claimable
+ * when it is `queued` and due, or `processing` under a lease that ran out (its claimant died); and only
+ * once every earlier item of its thread has ended, so one recipient gets messages in accepted order.
+ * The account side (owner and epoch still current) is checked in the same atomic step by the adapter.
+ */
+export function isClaimable(item: Pick<OutboxItem, 'status' | 'nextAttemptAt' | 'leaseUntil'>, now: number, earlierOpenInThread: boolean): boolean {
+  if (earlierOpenInThread) return false;
+  if (item.status === 'queued') return item.nextAttemptAt <= now;
+  if (item.status === 'processing') return item.leaseUntil !== null && item.leaseUntil <= now;
+  return false;
+}

@@ -1,0 +1,102 @@
+import { Statement } from 'better-sqlite3';
+import { statusRank } from '../receipts/message-status';
+import { SqliteStore } from '../store/sqlite/sqlite-store';
+import { Claim, ClaimRequest } from './claim-rule';
+import { OutboxItem } from './outbox-item';
+import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
+
+const OPEN = `status IN ('queued', 'processing')`;
+const STILL_CLAIMED = `id = @id AND status = 'processing' AND claimed_by = @claimedBy AND attempts = @attempts`;
+
+/**
+ * The sqlite side of an item's life after accept: claim, sent, released, failed. Every write goes through
+ * group commit, so completions arriving together share one transaction and one fsync.
+ */
+export class SqliteOutboxLifecycle {
+  private readonly statements: Record<'claim' | 'itemSent' | 'messageSent' | 'release' | 'itemFailed' | 'messageFailed' | 'releaseAll', Statement>;
+
+  constructor(private readonly store: SqliteStore) {
+    const db = store.db;
+    this.statements = {
+      // Mirrors isClaimable() in claim-rule.ts, plus the account check: owner and epoch still current.
+      claim: db.prepare(
+        `UPDATE outbox SET status = 'processing', claimed_by = @owner, claim_epoch = @ownerEpoch, lease_until = @leaseUntil,
+           attempts = attempts + 1, updated_at = @now
+         WHERE id IN (
+           SELECT o.id FROM outbox o
+           WHERE o.account_id = @accountId AND o.${OPEN}
+             AND EXISTS (SELECT 1 FROM accounts a WHERE a.account_id = @accountId AND a.owner = @owner AND a.owner_epoch = @ownerEpoch)
+             AND ((o.status = 'queued' AND o.next_attempt_at <= @now) OR (o.status = 'processing' AND o.lease_until <= @now))
+             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.thread_id = o.thread_id AND e.seq < o.seq AND e.${OPEN})
+           ORDER BY o.next_attempt_at, o.seq
+           LIMIT @limit)
+         RETURNING *`,
+      ),
+      itemSent: db.prepare(
+        `UPDATE outbox SET status = 'sent', ended_at = @now, lease_until = NULL, last_error = NULL, updated_at = @now
+         WHERE id = @id AND ${OPEN} RETURNING thread_id, message_id`,
+      ),
+      messageSent: db.prepare(
+        `UPDATE messages SET status = CASE WHEN status_rank < @rank THEN 'sent' ELSE status END, status_rank = MAX(status_rank, @rank),
+           sent_at = COALESCE(sent_at, @now), updated_at = @now
+         WHERE thread_id = @thread_id AND message_id = @message_id`,
+      ),
+      release: db.prepare(
+        `UPDATE outbox SET status = 'queued', next_attempt_at = @nextAttemptAt, last_error = @error, lease_until = NULL,
+           claimed_by = NULL, updated_at = @now
+         WHERE ${STILL_CLAIMED}`,
+      ),
+      itemFailed: db.prepare(
+        `UPDATE outbox SET status = 'failed', last_error = @reason, ended_at = @now, lease_until = NULL, updated_at = @now
+         WHERE ${STILL_CLAIMED} RETURNING thread_id, message_id`,
+      ),
+      messageFailed: db.prepare(
+        `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = @reason, updated_at = @now
+         WHERE thread_id = @thread_id AND message_id = @message_id AND status_rank < @rank`,
+      ),
+      releaseAll: db.prepare(
+        `UPDATE outbox SET status = 'queued', attempts = attempts - 1, lease_until = NULL, claimed_by = NULL, updated_at = @now
+         WHERE status = 'processing' AND claimed_by = @owner`,
+      ),
+    };
+  }
+
+  claim(request: ClaimRequest): Promise<OutboxItem[]> {
+    return this.store.writes.run(() =>
+      request.accounts.flatMap(
+        (account) =>
+          this.statements.claim.all({
+            ...account,
+            owner: request.owner,
+            now: request.now,
+            leaseUntil: request.now + request.leaseMs,
+            limit: request.perAccount,
+          }) as OutboxRow[],
+      ),
+    ).then((rows) => rows.map(toOutboxItem));
+  }
+
+  markSent(claim: Claim, now: number): Promise<boolean> {
+    return this.store.writes.run(() => {
+      const ended = this.statements.itemSent.get({ id: claim.id, now }) as { thread_id: string; message_id: string } | undefined;
+      if (ended) this.statements.messageSent.run({ ...ended, now, rank: statusRank('sent') });
+      return ended !== undefined;
+    });
+  }
+
+  release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean> {
+    return this.store.writes.run(() => this.statements.release.run({ ...claim, error, nextAttemptAt, now }).changes > 0);
+  }
+
+  markFailed(claim: Claim, reason: string, now: number): Promise<boolean> {
+    return this.store.writes.run(() => {
+      const ended = this.statements.itemFailed.get({ ...claim, reason, now }) as { thread_id: string; message_id: string } | undefined;
+      if (ended) this.statements.messageFailed.run({ ...ended, reason, now, rank: statusRank('failed') });
+      return ended !== undefined;
+    });
+  }
+
+  releaseAll(owner: string, now: number): Promise<number> {
+    return this.store.writes.run(() => this.statements.releaseAll.run({ owner, now }).changes);
+  }
+}

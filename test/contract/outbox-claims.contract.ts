@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { claimOf } from '../../src/outbox/claim-rule';
+import { acceptedSend, account } from '../support/sends';
+import { MakeStoreFixture, StoreFixture } from './store-fixture';
+
+const LEASE = 60_000;
+
+async function heldAccounts(store: StoreFixture, ids: string[], owner = 'w1/a') {
+  for (const id of ids) await store.accounts.create(account(id));
+  const taken = await store.accounts.claimUnowned(owner, Date.now(), 3_600_000, 100);
+  return taken.map((a) => ({ accountId: a.accountId, ownerEpoch: a.ownerEpoch }));
+}
+
+async function accept(store: StoreFixture, accountId: string, clientJid = '40712345678@s.whatsapp.net', text = 'x') {
+  return (await store.outbox.accept(acceptedSend({ accountId, clientJid, text, now: Date.now() - 1000 }))).item;
+}
+
+export function outboxClaimsContract(make: MakeStoreFixture): void {
+  describe('OutboxRepository claims and completions', () => {
+    it("claims only for the account's current owner and epoch", async () => {
+      const store = await make();
+      const [held] = await heldAccounts(store, ['acc1']);
+      await accept(store, 'acc1');
+      const now = Date.now();
+      expect(await store.outbox.claim({ owner: 'w1/a', accounts: [{ ...held, ownerEpoch: held.ownerEpoch - 1 }], now, leaseMs: LEASE, perAccount: 10 })).toEqual([]);
+      expect(await store.outbox.claim({ owner: 'w2/b', accounts: [held], now, leaseMs: LEASE, perAccount: 10 })).toEqual([]);
+      const [claimed] = await store.outbox.claim({ owner: 'w1/a', accounts: [held], now, leaseMs: LEASE, perAccount: 10 });
+      expect(claimed).toMatchObject({ status: 'processing', claimedBy: 'w1/a', claimEpoch: held.ownerEpoch, attempts: 1, leaseUntil: now + LEASE });
+      await store.close();
+    });
+
+    it("releases a thread's items one at a time, in accepted order", async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1']);
+      const items = [await accept(store, 'acc1', undefined, 'm1'), await accept(store, 'acc1', undefined, 'm2'), await accept(store, 'acc1', undefined, 'm3')];
+      const other = await accept(store, 'acc1', '40799999999@s.whatsapp.net', 'other thread');
+      const claimRound = () => store.outbox.claim({ owner: 'w1/a', accounts: held, now: Date.now(), leaseMs: LEASE, perAccount: 10 });
+      const first = await claimRound();
+      expect(first.map((i) => i.id).sort()).toEqual([items[0].id, other.id].sort());
+      expect(await claimRound()).toEqual([]);
+      await store.outbox.markSent(claimOf(first.find((i) => i.id === items[0].id)!), Date.now());
+      expect((await claimRound()).map((i) => i.text)).toEqual(['m2']);
+      await store.close();
+    });
+
+    it('waits for the next attempt time, and reclaims an item whose claimant died, with the same WhatsApp id', async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1']);
+      const item = await accept(store, 'acc1');
+      const t0 = Date.now();
+      const [first] = await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0, leaseMs: LEASE, perAccount: 10 });
+      expect(await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0 + LEASE - 1, leaseMs: LEASE, perAccount: 10 })).toEqual([]);
+      const [again] = await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0 + LEASE, leaseMs: LEASE, perAccount: 10 });
+      expect(again).toMatchObject({ id: item.id, attempts: 2, waMessageId: first.waMessageId });
+      expect(await store.outbox.release(claimOf(first), 'late', t0, t0)).toBe(false);
+      expect(await store.outbox.release(claimOf(again), 'timeout', t0 + LEASE + 5_000, t0 + LEASE)).toBe(true);
+      expect(await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0 + LEASE + 4_999, leaseMs: LEASE, perAccount: 10 })).toEqual([]);
+      expect(await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0 + LEASE + 5_000, leaseMs: LEASE, perAccount: 10 })).toHaveLength(1);
+      expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ attempts: 3, lastError: 'timeout' });
+      await store.close();
+    });
+
+    it('gives each item to one of several racing claimers', async () => {
+      const store = await make();
+      const other = await store.reopen();
+      const held = await heldAccounts(store, ['acc1', 'acc2']);
+      for (let i = 0; i < 20; i++) await accept(store, i % 2 ? 'acc1' : 'acc2', `4070000${String(i).padStart(4, '0')}@s.whatsapp.net`);
+      const now = Date.now();
+      const rounds = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).outbox.claim({ owner: 'w1/a', accounts: held, now, leaseMs: LEASE, perAccount: 3 })),
+      );
+      const ids = rounds.flat().map((item) => item.id);
+      expect(ids).toHaveLength(20);
+      expect(new Set(ids).size).toBe(20);
+      await other.close();
+      await store.close();
+    });
+
+    it('takes at most perAccount items from each account, so a busy account cannot starve the others', async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['busy', 'quiet']);
+      for (let i = 0; i < 30; i++) await accept(store, 'busy', `4071000${String(i).padStart(4, '0')}@s.whatsapp.net`);
+      await accept(store, 'quiet');
+      const claimed = await store.outbox.claim({ owner: 'w1/a', accounts: held, now: Date.now(), leaseMs: LEASE, perAccount: 5 });
+      expect(claimed.filter((i) => i.accountId === 'busy')).toHaveLength(5);
+      expect(claimed.filter((i) => i.accountId === 'quiet')).toHaveLength(1);
+      await store.close();
+    });
+
+    it('records a late ack as sent even after another claim, and the second completion changes nothing', async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1']);
+      const item = await accept(store, 'acc1');
+      const t0 = Date.now();
+      const [slow] = await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0, leaseMs: LEASE, perAccount: 1 });
+      const [fresh] = await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0 + LEASE, leaseMs: LEASE, perAccount: 1 });
+      expect(await store.outbox.markSent(claimOf(slow), t0 + LEASE + 1)).toBe(true);
+      expect(await store.outbox.markSent(claimOf(fresh), t0 + LEASE + 2)).toBe(false);
+      expect(await store.outbox.markFailed(claimOf(fresh), 'too late', t0 + LEASE + 3)).toBe(false);
+      expect(await store.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'sent', sentAt: t0 + LEASE + 1 });
+      expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'sent', endedAt: t0 + LEASE + 1 });
+      await store.close();
+    });
+
+    it('fails an item and its message together, with the reason', async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1']);
+      const item = await accept(store, 'acc1');
+      const [claimed] = await store.outbox.claim({ owner: 'w1/a', accounts: held, now: Date.now(), leaseMs: LEASE, perAccount: 1 });
+      expect(await store.outbox.markFailed(claimOf(claimed), 'recipient not on WhatsApp', 123)).toBe(true);
+      expect(await store.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed', failedAt: 123, error: 'recipient not on WhatsApp' });
+      expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'failed', lastError: 'recipient not on WhatsApp', endedAt: 123 });
+      await store.close();
+    });
+
+    it("fails every waiting item of one account (logout), leaving sent ones and other accounts' alone", async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1', 'acc2']);
+      const sent = await accept(store, 'acc1', '40700000001@s.whatsapp.net');
+      const [claimed] = await store.outbox.claim({ owner: 'w1/a', accounts: [held.find((h) => h.accountId === 'acc1')!], now: Date.now(), leaseMs: LEASE, perAccount: 1 });
+      await store.outbox.markSent(claimOf(claimed), Date.now());
+      const waiting = [await accept(store, 'acc1', '40700000002@s.whatsapp.net'), await accept(store, 'acc1', '40700000003@s.whatsapp.net')];
+      const otherAccount = await accept(store, 'acc2');
+      expect(await store.outbox.failWaiting('acc1', 'account logged out', 999)).toBe(2);
+      for (const item of waiting) {
+        expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'failed', lastError: 'account logged out' });
+        expect(await store.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed' });
+      }
+      expect(await store.outbox.get('acc1', sent.requestId)).toMatchObject({ status: 'sent' });
+      expect(await store.outbox.get('acc2', otherAccount.requestId)).toMatchObject({ status: 'queued' });
+      await store.close();
+    });
+
+    it("returns a shutting-down owner's claims to the queue without counting the attempt", async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1']);
+      const item = await accept(store, 'acc1');
+      await store.outbox.claim({ owner: 'w1/a', accounts: held, now: Date.now(), leaseMs: LEASE, perAccount: 1 });
+      expect(await store.outbox.releaseAll('w1/a', Date.now())).toBe(1);
+      expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'queued', attempts: 0, claimedBy: null });
+      await store.close();
+    });
+  });
+}
