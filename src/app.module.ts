@@ -10,7 +10,9 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { StoreModule } from './store/store.module';
+import { WhatsAppModule } from './whatsapp/whatsapp.module';
 
 /** Wires the feature modules; the configuration picks the store and the provider. */
 @Module({})
@@ -23,7 +25,9 @@ export class AppModule {
         ConfigModule.forConfig(config),
         StoreModule.forConfig(config),
         ScheduleModule.forRoot(),
+        WhatsAppModule.forConfig(config),
         AccountsModule.forStore(config.store),
+        OutboxModule.forStore(config.store),
         MessagingModule.forStore(config.store),
         HealthModule,
       ],

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { StoreKind } from '../config/app-config';
-import { OutboxModule } from '../outbox/outbox.module';
 import { repositoryFor } from '../store/store.module';
 import { SendController } from './send.controller';
 import { SendService } from './send.service';
@@ -10,13 +9,13 @@ import { SqliteThreadRepository } from './thread.repository.sqlite';
 import { ThreadsController } from './threads.controller';
 import { ThreadsService } from './threads.service';
 
-/** The send endpoint and the thread/message reads. */
+/** The send endpoint and the thread/message reads. Global: account sockets look up our own messages by WhatsApp id. */
 @Module({})
 export class MessagingModule {
   static forStore(store: StoreKind): DynamicModule {
     return {
       module: MessagingModule,
-      imports: [OutboxModule.forStore(store)],
+      global: true,
       controllers: [SendController, ThreadsController],
       providers: [
         SendService,

@@ -3,9 +3,9 @@ import { DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
 import { accountRef } from '../accounts/account-docs.firestore';
 import { AccountNotFound } from '../common/errors';
 import { MessageRecord } from '../messaging/message';
-import { ThreadDoc, messageLookupRef, messageRef, threadRef, toMessageDoc } from '../messaging/message-docs.firestore';
+import { MessageLookupDoc, ThreadDoc, messageLookupRef, messageRef, threadRef, toMessageDoc } from '../messaging/message-docs.firestore';
 import { FirestoreStore } from '../store/firestore/firestore-store';
-import { toTimestamp } from '../store/firestore/firestore-time';
+import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
 import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
 import { outboxItemFor } from './outbox-item.factory';
 import { OutboxDoc, outboxRef, toOutboxDoc, toOutboxItem } from './outbox-docs.firestore';
@@ -35,14 +35,7 @@ export class FirestoreOutboxRepository extends OutboxRepository {
         const seq = takeSeq(tx, summary, send);
         const item = outboxItemFor(send, seq);
         tx.create(messageRef(db, send.threadId, send.messageId), toMessageDoc(queuedMessage(send, seq)));
-        tx.create(messageLookupRef(db, send.accountId, 'outbound', send.waMessageId), {
-          accountId: send.accountId,
-          direction: 'outbound',
-          waMessageId: send.waMessageId,
-          threadId: send.threadId,
-          messageId: send.messageId,
-          messageRef: item.messageRef,
-        });
+        tx.create(messageLookupRef(db, send.accountId, 'outbound', send.waMessageId), outboundLookup(send, item));
         tx.create(itemRef, toOutboxDoc(item));
         return { kind: 'accepted', item };
       }),
@@ -70,9 +63,14 @@ function takeSeq(tx: Transaction, summary: DocumentSnapshot, send: AcceptedSend)
   const current = summary.data() as Partial<ThreadDoc>;
   // A thread first made by an inbound message may not have a counter yet.
   const seq = current.nextSeq ?? 1;
-  const isLatest = !current.lastMessageAt || send.now >= current.lastMessageAt.toMillis();
+  const isLatest = !current.lastMessageAt || send.now >= toMillis(current.lastMessageAt);
   tx.update(summary.ref, { ...(isLatest ? last : {}), nextSeq: seq + 1, updatedAt: now });
   return seq;
+}
+
+function outboundLookup(send: AcceptedSend, item: OutboxItem): MessageLookupDoc {
+  const { accountId, waMessageId, threadId, messageId } = send;
+  return { accountId, direction: 'outbound', waMessageId, threadId, messageId, messageRef: item.messageRef };
 }
 
 function queuedMessage(send: AcceptedSend, seq: number): MessageRecord {

@@ -1,0 +1,132 @@
+// Preloaded into the app by bench/send.mjs (`node --require bench/support/group-commit-probe.cjs dist/main.js`):
+// instruments the compiled GroupCommit in this process only, so src/ stays untouched. It records
+//   - the size of each group-commit batch and the time spent in BEGIN, the writes, and COMMIT (the fsync),
+//   - PRAGMA synchronous / journal_mode of the live connection the app writes through,
+//   - the process's CPU time and event-loop utilisation,
+//   - optionally (BENCH_PROBE_CPU_PROFILE=1) a V8 CPU profile of the same window.
+// The bench asks over the IPC channel (not a signal: Nest's shutdown hooks take SIGUSR2 and the like):
+// the message 'bench-probe:dump' answers with what was recorded since the previous one and starts a new
+// window; the bench asks after the warm-up and after the measured run. A CPU profile goes to
+// BENCH_PROBE_OUT.<n>.cpuprofile and its path into the answer.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const inspector = require('node:inspector');
+const { performance } = require('node:perf_hooks');
+
+const out = process.env.BENCH_PROBE_OUT ?? `/tmp/bench-probe-${process.pid}`;
+const wantProfile = process.env.BENCH_PROBE_CPU_PROFILE === '1';
+const { GroupCommit } = require(path.resolve(__dirname, '../../dist/store/sqlite/group-commit.js'));
+
+const now = () => process.hrtime.bigint();
+let current = newWindow();
+let connection;
+let dumps = 0;
+
+function newWindow() {
+  return {
+    startedAt: now(),
+    cpu: process.cpuUsage(),
+    elu: performance.eventLoopUtilization(),
+    batches: 0,
+    writes: 0,
+    sizes: new Map(),
+    beginNs: 0n,
+    writesNs: 0n,
+    commitNs: 0n,
+  };
+}
+
+const originalFlush = GroupCommit.prototype.flush;
+GroupCommit.prototype.flush = function probedFlush() {
+  const db = this.db;
+  if (!connection) {
+    connection = { synchronous: db.pragma('synchronous', { simple: true }), journalMode: db.pragma('journal_mode', { simple: true }) };
+  }
+  const size = Math.min(this.queue.length, 256);
+  const exec = db.exec;
+  let mark = now();
+  let phase = 'begin';
+  // Time each statement class by wrapping this connection's exec for the length of one flush.
+  db.exec = function timedExec(sql) {
+    const t = now();
+    if (sql === 'BEGIN IMMEDIATE') {
+      const result = exec.call(this, sql);
+      current.beginNs += now() - t;
+      mark = now();
+      phase = 'writes';
+      return result;
+    }
+    if (sql === 'COMMIT') {
+      current.writesNs += t - mark;
+      phase = 'commit';
+      const result = exec.call(this, sql);
+      current.commitNs += now() - t;
+      return result;
+    }
+    return exec.call(this, sql);
+  };
+  try {
+    return originalFlush.call(this);
+  } finally {
+    db.exec = exec;
+    if (phase === 'writes') current.writesNs += now() - mark;
+    current.batches += 1;
+    current.writes += size;
+    current.sizes.set(size, (current.sizes.get(size) ?? 0) + 1);
+  }
+};
+
+let session;
+function startProfile() {
+  if (!wantProfile) return;
+  session = new inspector.Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 200 });
+  session.post('Profiler.start');
+}
+
+function dump() {
+  const ended = current;
+  const wallNs = now() - ended.startedAt;
+  const cpu = process.cpuUsage(ended.cpu);
+  const elu = performance.eventLoopUtilization(ended.elu);
+  current = newWindow();
+  const n = dumps++;
+  const ms = (ns) => Number(ns) / 1e6;
+  const report = {
+    connection,
+    wallMs: ms(wallNs),
+    cpuUserMs: cpu.user / 1000,
+    cpuSystemMs: cpu.system / 1000,
+    eventLoopUtilization: elu.utilization,
+    batches: ended.batches,
+    writes: ended.writes,
+    batchSizes: Object.fromEntries([...ended.sizes].sort((a, b) => a[0] - b[0])),
+    beginMs: ms(ended.beginNs),
+    writesMs: ms(ended.writesNs),
+    commitMs: ms(ended.commitNs),
+  };
+  const finish = (profile) => {
+    if (profile) {
+      report.cpuProfile = `${out}.${n}.cpuprofile`;
+      fs.writeFileSync(report.cpuProfile, JSON.stringify(profile));
+    }
+    process.send({ benchProbe: report });
+    startProfile();
+  };
+  if (session) {
+    session.post('Profiler.stop', (error, result) => {
+      session.disconnect();
+      session = undefined;
+      finish(error ? undefined : result.profile);
+    });
+  } else finish();
+}
+
+if (process.send) {
+  process.on('message', (message) => {
+    if (message === 'bench-probe:dump') dump();
+  });
+}

@@ -1,0 +1,141 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AccountConnections } from '../accounts/account-connections.service';
+import { AccountEvents } from '../accounts/account-events';
+import { BackoffPolicy, backoffDelay } from '../common/backoff';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { SendFailure } from '../whatsapp/whatsapp-provider';
+import { Claim, claimOf } from './claim-rule';
+import { OutboxHandoff } from './outbox-handoff';
+import { OutboxItem } from './outbox-item';
+import { OutboxRepository } from './outbox.repository';
+import { SendPacing } from './send-pacing';
+
+export const RETRY_BACKOFF: BackoffPolicy = { baseMs: 2_000, maxMs: 5 * 60_000 };
+/** With pacing off, how many items one account may have in flight; one per thread at most anyway. */
+const MAX_IN_FLIGHT_PER_ACCOUNT = 64;
+
+/**
+ * Sends what the outbox holds for the accounts this instance has connected: claims due items under a
+ * lease (fairly across accounts, in order within a thread), sends each with its pre-generated WhatsApp
+ * id, and records the outcome. Polls every OUTBOX_POLL_MS; an accepted send or a fresh connection
+ * triggers a round at once.
+ */
+@Injectable()
+export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxProcessor');
+  private readonly pacing: SendPacing;
+  private readonly inFlight = new Map<string, number>();
+  private readonly sending = new Set<Promise<void>>();
+  private readonly sendTimeoutMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private round: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly connections: AccountConnections,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    handoff: OutboxHandoff,
+    events: AccountEvents,
+  ) {
+    this.pacing = new SendPacing(config.sendMinIntervalMs);
+    // Well below the lease: an unanswered send gives up long before another worker may reclaim it.
+    this.sendTimeoutMs = Math.min(30_000, Math.floor(config.outboxLeaseMs / 3));
+    handoff.onAccepted((item) => {
+      if (this.connections.connectionFor(item.accountId)) this.trigger();
+    });
+    events.on('connected', () => this.trigger());
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.trigger(), this.config.outboxPollMs);
+  }
+
+  /** Runs a round now, or right after the one under way (never two at once). */
+  trigger(): void {
+    if (this.stopped) return;
+    if (this.round) {
+      this.again = true;
+      return;
+    }
+    this.round = this.claimAndSend()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'outbox round failed'))
+      .finally(() => {
+        this.round = null;
+        if (this.again) {
+          this.again = false;
+          this.trigger();
+        }
+      });
+  }
+
+  /** Graceful shutdown: stop claiming, let in-flight sends finish (bounded by the send timeout), release the rest. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.round;
+    await Promise.allSettled([...this.sending]);
+    const released = await this.outbox.releaseAll(this.config.owner, this.clock.now());
+    if (released > 0) this.logger.log({ released }, 'released unsent claims at shutdown');
+  }
+
+  private async claimAndSend(): Promise<void> {
+    const now = this.clock.now();
+    const accounts = this.connections
+      .held()
+      .filter((live) => live.connected && this.pacing.mayClaim(live.accountId, now) && this.room(live.accountId) > 0)
+      .map((live) => live.holding);
+    if (accounts.length === 0) return;
+    const perAccount = this.pacing.enabled ? 1 : MAX_IN_FLIGHT_PER_ACCOUNT;
+    const claimed = await this.outbox.claim({ owner: this.config.owner, accounts, now, leaseMs: this.config.outboxLeaseMs, perAccount });
+    for (const item of claimed) {
+      this.pacing.claimed(item.accountId, now);
+      this.track(item.accountId, this.send(item));
+    }
+  }
+
+  private room(accountId: string): number {
+    return MAX_IN_FLIGHT_PER_ACCOUNT - (this.inFlight.get(accountId) ?? 0);
+  }
+
+  private track(accountId: string, sending: Promise<void>): void {
+    this.inFlight.set(accountId, (this.inFlight.get(accountId) ?? 0) + 1);
+    this.sending.add(sending);
+    void sending.finally(() => {
+      this.sending.delete(sending);
+      this.inFlight.set(accountId, (this.inFlight.get(accountId) ?? 1) - 1);
+      // The item's thread may have a next item waiting for this one to end.
+      this.trigger();
+    });
+  }
+
+  private async send(item: OutboxItem): Promise<void> {
+    const claim = claimOf(item);
+    const socket = this.connections.connectionFor(item.accountId);
+    try {
+      if (!socket || socket.ownerEpoch !== item.claimEpoch) throw new SendFailure('account not connected on this instance', false);
+      await socket.connection.send(item.toJid, item.text, item.waMessageId, this.sendTimeoutMs);
+      await this.outbox.markSent(claim, this.clock.now());
+    } catch (error) {
+      await this.recordFailure(item, claim, error).catch((recordError: unknown) =>
+        // The claim's lease runs out and another round retries it with the same WhatsApp id.
+        this.logger.error({ err: recordError, accountId: item.accountId, outboxId: item.id }, 'could not record a send failure'),
+      );
+    }
+  }
+
+  private async recordFailure(item: OutboxItem, claim: Claim, error: unknown): Promise<void> {
+    const failure = error instanceof SendFailure ? error : new SendFailure(error instanceof Error ? error.message : String(error), false);
+    const now = this.clock.now();
+    const reason = failure.code ? `${failure.message} (code ${failure.code})` : failure.message;
+    if (failure.permanent || item.attempts >= this.config.outboxMaxAttempts) {
+      await this.outbox.markFailed(claim, failure.permanent ? reason : `gave up after ${item.attempts} attempts: ${reason}`, now);
+      this.logger.warn({ accountId: item.accountId, outboxId: item.id, attempts: item.attempts, permanent: failure.permanent, reason }, 'send failed for good');
+      return;
+    }
+    await this.outbox.release(claim, reason, now + backoffDelay(item.attempts, RETRY_BACKOFF), now);
+  }
+}

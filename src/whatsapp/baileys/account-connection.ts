@@ -1,0 +1,197 @@
+import { proto, type CacheStore, type GroupMetadata, type WAMessageKey } from '@whiskeysockets/baileys';
+import { isClientJid } from '../../common/jid';
+import type { ProviderEventDrops } from '../provider-event-drops';
+import { SendFailure, type OpenOptions, type ProviderConnection, type ProviderEvents } from '../whatsapp-provider';
+import { ExpiringCache } from './expiring-cache';
+import { PendingAcks } from './pending-acks';
+import { statusCodeOf } from './provider-events/connection-update';
+import { isWaMessageId, normalizeProviderJid } from './provider-events/provider-fields';
+import { ProviderListeners } from './provider-listeners';
+import { loadSessionAuthState } from './session-auth-state';
+import { socketConfigFor } from './socket-config';
+import type { ProviderSocket, SocketFactory, SocketLogger } from './socket-factory';
+import { SocketSubscriptions } from './socket-subscriptions';
+
+export interface AccountConnectionDeps {
+  socketFactory: SocketFactory;
+  /** The account's retry counters, owned by the provider so they outlive this socket. */
+  msgRetryCounterCache: CacheStore;
+  drops: ProviderEventDrops;
+  logger: SocketLogger;
+  waWebSocketUrl?: string;
+  /** Settles once this account's previous connection in this process is closed: never two sockets at once. */
+  previousClosed?: Promise<void>;
+}
+
+/** How long `close()` waits for the socket to end (Baileys awaits the WebSocket close handshake). */
+const END_WAIT_MS = 5_000;
+const GROUP_METADATA_TTL_MS = 5 * 60_000;
+
+/**
+ * One account's socket as the port's `ProviderConnection`. It lives from `open()` until the socket closes,
+ * by WhatsApp (a `close` event, then nothing) or by the app (`close()`/`logout()`, no event); reconnecting
+ * is opening a new one. On finishing it removes every listener it added on `ev` and `ws`, fails the sends
+ * still waiting for an ack, and ignores whatever the old socket still emits.
+ */
+export class AccountConnection implements ProviderConnection {
+  private readonly listeners: ProviderListeners;
+  private readonly acks = new PendingAcks();
+  private readonly groups = new ExpiringCache(GROUP_METADATA_TTL_MS, 1_000);
+  private readonly started: Promise<ProviderSocket | undefined>;
+  private subscriptions: SocketSubscriptions | undefined;
+  private socket: ProviderSocket | undefined;
+  private isOpen = false;
+  private finished = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: OpenOptions,
+    private readonly deps: AccountConnectionDeps,
+  ) {
+    this.listeners = new ProviderListeners(deps.logger);
+    this.started = this.start().catch((error: unknown) => {
+      this.emitAndFinish({ type: 'close', reason: 'unknown', statusCode: null, message: `could not start: ${messageOf(error)}` });
+      return undefined;
+    });
+  }
+
+  on<E extends keyof ProviderEvents>(event: E, listener: ProviderEvents[E]): void {
+    if (!this.finished) this.listeners.add(event, listener);
+  }
+
+  async send(toJid: string, text: string, waMessageId: string, timeoutMs: number): Promise<void> {
+    if (!isWaMessageId(waMessageId)) throw new SendFailure(`"${waMessageId}" is not a WhatsApp message id`, true, 'invalid_message_id');
+    if (!isClientJid(toJid)) throw new SendFailure(`"${toJid}" is not a user, LID or group JID`, true, 'invalid_recipient');
+    // A second send of an id still in flight joins the first: one WhatsApp message per id.
+    const inFlight = this.acks.waiting(waMessageId);
+    if (inFlight) return inFlight;
+    const socket = this.socket;
+    if (this.finished || !socket || !this.isOpen) throw new SendFailure('the account is not connected', false, 'not_connected');
+    // Waiting starts before the frame is written: the ack can arrive before `sendMessage` resolves.
+    const acked = this.acks.expect(waMessageId, timeoutMs);
+    Promise.resolve()
+      .then(() => socket.sendMessage(toJid, { text, linkPreview: null }, { messageId: waMessageId }))
+      .catch((error: unknown) => {
+        const code = statusCodeOf(error);
+        this.acks.fail(waMessageId, new SendFailure(`sending ${waMessageId} failed: ${messageOf(error)}`, false, code === null ? null : String(code)));
+      });
+    return acked;
+  }
+
+  async requestPairingCode(phoneNumber: string): Promise<string> {
+    const digits = phoneNumber.replace(/[\s()+.-]/g, '');
+    if (!/^[1-9]\d{7,14}$/.test(digits)) throw new Error('phoneNumber must be 8 to 15 digits with the country code');
+    const socket = await this.started;
+    if (!socket || this.finished) throw new Error('the connection is closed');
+    return socket.requestPairingCode(digits);
+  }
+
+  /** Tells WhatsApp to unlink this device, then ends the socket; the app asked, so no `close` event follows. */
+  async logout(): Promise<void> {
+    const socket = await this.started;
+    if (!socket || this.finished) return this.close();
+    this.finish('logged out');
+    const loggedOut = socket.logout().finally(() => endWithin(socket, END_WAIT_MS));
+    this.closing = loggedOut.catch(() => undefined);
+    return loggedOut;
+  }
+
+  close(): Promise<void> {
+    if (!this.closing) {
+      const socket = this.finish('connection closed by the app');
+      this.closing = socket ? endWithin(socket, END_WAIT_MS) : Promise.resolve();
+    }
+    return this.closing;
+  }
+
+  private async start(): Promise<ProviderSocket | undefined> {
+    await this.deps.previousClosed?.catch(() => undefined);
+    if (this.finished) return undefined;
+    const auth = await loadSessionAuthState(this.options.session, this.deps.logger);
+    if (this.finished) return undefined;
+    const config = socketConfigFor({
+      auth: auth.state,
+      logger: this.deps.logger,
+      waWebSocketUrl: this.deps.waWebSocketUrl,
+      msgRetryCounterCache: this.deps.msgRetryCounterCache,
+      getMessage: (key) => this.messageForRetry(key),
+      cachedGroupMetadata: (jid) => this.groupMetadata(jid),
+    });
+    const socket = this.deps.socketFactory.create(this.options.accountId, config);
+    this.socket = socket;
+    this.subscriptions = new SocketSubscriptions(socket, auth, {
+      listeners: this.listeners,
+      acks: this.acks,
+      groups: this.groups,
+      drops: this.deps.drops,
+      logger: this.deps.logger,
+      onConnection: (event) => this.emitAndFinish(event),
+    });
+    return socket;
+  }
+
+  /** Connection events go through here: `open` enables sends, `close` finishes the connection after telling the app. */
+  private emitAndFinish(event: Parameters<ProviderEvents['connection']>[0]): void {
+    if (this.finished) return;
+    if (event.type === 'open') this.isOpen = true;
+    this.listeners.emit('connection', event);
+    if (event.type === 'close') this.finish(`connection closed (${event.reason})`);
+  }
+
+  private finish(reason: string): ProviderSocket | undefined {
+    if (this.finished) return undefined;
+    this.finished = true;
+    this.isOpen = false;
+    this.subscriptions?.detach();
+    this.listeners.clear();
+    this.groups.flushAll();
+    this.acks.failAll((id) => new SendFailure(`${reason} before WhatsApp acknowledged ${id}`, false, 'connection_closed'));
+    this.subscriptions = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    return socket;
+  }
+
+  /**
+   * Baileys' `getMessage`, for a recipient's retry request: Baileys encrypts whatever this returns to the
+   * requester, so only our own messages (`fromMe`) are answered, looked up by account, chat and id.
+   * The content matches what `send` wrote (`extendedTextMessage`, no link preview).
+   */
+  private async messageForRetry(key: WAMessageKey): Promise<proto.IMessage | undefined> {
+    if (this.finished || key.fromMe !== true || !isWaMessageId(key.id)) return undefined;
+    const chatJid = normalizeProviderJid(key.remoteJid);
+    if (!chatJid) return undefined;
+    const text = await this.options.getMessageText(chatJid, key.id);
+    return text === undefined ? undefined : proto.Message.fromObject({ extendedTextMessage: { text } });
+  }
+
+  /** Baileys' `cachedGroupMetadata`: fetched once per group and socket, dropped on group changes (see subscriptions). */
+  private async groupMetadata(jid: string): Promise<GroupMetadata | undefined> {
+    const cached = this.groups.get<GroupMetadata>(jid);
+    if (cached || this.finished || !this.socket) return cached;
+    // On failure Baileys fetches it itself, and its error then fails the send.
+    const metadata = await this.socket.groupMetadata(jid).catch(() => undefined);
+    if (metadata && !this.finished) this.groups.set(jid, metadata);
+    return metadata;
+  }
+}
+
+async function endWithin(socket: ProviderSocket, waitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve()
+        .then(() => socket.end(undefined))
+        .catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, waitMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,23 @@
+import pino from 'pino';
+import type { ProviderEventDrops } from '../provider-event-drops';
+import { BaileysSocketFactory } from './socket-factory';
+import { SocketWhatsAppProvider } from './socket-provider';
+
+export interface BaileysProviderOptions {
+  /** Baileys talks a lot at info; warn keeps a 100-account log readable. */
+  logLevel?: 'warn' | 'error' | 'fatal' | 'silent';
+  /** Tests point this at a local WebSocket server; unset is WhatsApp's own. */
+  waWebSocketUrl?: string;
+  drops?: ProviderEventDrops;
+}
+
+/** The real provider: Baileys' `makeWASocket` per account. */
+export class BaileysProvider extends SocketWhatsAppProvider {
+  constructor(options: BaileysProviderOptions = {}) {
+    super(new BaileysSocketFactory(), {
+      logger: pino({ level: options.logLevel ?? 'warn', base: { component: 'baileys' } }),
+      waWebSocketUrl: options.waWebSocketUrl,
+      drops: options.drops,
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import { proto, type CacheStore, type GroupMetadata, type UserFacingSocketConfig, type WAMessageKey } from '@whiskeysockets/baileys';
+import type { SessionAuthState } from './session-auth-state';
+import type { SocketLogger } from './socket-factory';
+
+const HistorySyncType = proto.HistorySync.HistorySyncType;
+
+/**
+ * History syncs small enough to take on every link: the initial bootstrap and the non-blocking data
+ * carry the LID <-> phone mappings (`phoneNumberToLidMappings`), which Baileys needs for LID sessions
+ * (it warns of "session errors" when every sync is refused), and push names are tiny. RECENT, FULL,
+ * ON_DEMAND and status history are the bulk, and this server keeps no history.
+ */
+const SMALL_HISTORY_SYNCS = new Set<number>([
+  HistorySyncType.INITIAL_BOOTSTRAP,
+  HistorySyncType.NON_BLOCKING_DATA,
+  HistorySyncType.PUSH_NAME,
+]);
+
+export function shouldSyncHistoryMessage(notification: proto.Message.IHistorySyncNotification): boolean {
+  return notification.syncType !== null && notification.syncType !== undefined && SMALL_HISTORY_SYNCS.has(notification.syncType);
+}
+
+export interface SocketSettings {
+  auth: SessionAuthState['state'];
+  logger: SocketLogger;
+  /** Where the socket connects; unset means Baileys' default (WhatsApp). Tests use a local server. */
+  waWebSocketUrl?: string;
+  /** One per account, kept across sockets, so a recipient's retry requests are counted across reconnects. */
+  msgRetryCounterCache: CacheStore;
+  getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined>;
+  cachedGroupMetadata(jid: string): Promise<GroupMetadata | undefined>;
+}
+
+/** The socket settings for a server holding many accounts; docs/baileys-socket.md gives the why of each. */
+export function socketConfigFor(settings: SocketSettings): UserFacingSocketConfig {
+  return {
+    ...(settings.waWebSocketUrl ? { waWebSocketUrl: settings.waWebSocketUrl } : {}),
+    auth: settings.auth,
+    logger: settings.logger,
+    syncFullHistory: false,
+    shouldSyncHistoryMessage,
+    markOnlineOnConnect: false,
+    emitOwnEvents: true,
+    generateHighQualityLinkPreview: false,
+    getMessage: settings.getMessage,
+    msgRetryCounterCache: settings.msgRetryCounterCache,
+    cachedGroupMetadata: settings.cachedGroupMetadata,
+  };
+}

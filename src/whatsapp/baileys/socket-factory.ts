@@ -1,0 +1,57 @@
+import {
+  makeWASocket,
+  type BaileysEventMap,
+  type BinaryNode,
+  type Contact,
+  type GroupMetadata,
+  type UserFacingSocketConfig,
+  type WAMessage,
+} from '@whiskeysockets/baileys';
+
+/** `sock.ev`: Baileys' typed event emitter (it buffers and consolidates, so it is no Node EventEmitter). */
+export interface SocketEventEmitter {
+  on<T extends keyof BaileysEventMap>(event: T, listener: (arg: BaileysEventMap[T]) => void): void;
+  off<T extends keyof BaileysEventMap>(event: T, listener: (arg: BaileysEventMap[T]) => void): void;
+}
+
+/**
+ * `sock.ws`: the WebSocket client, on which Baileys emits every decoded frame under `CB:{tag},{attr}:{value}`
+ * names. The server's ack of a sent message is only visible here (`CB:ack,class:message`).
+ */
+export interface SocketFrameEmitter {
+  on(event: string, listener: (frame: BinaryNode) => void): unknown;
+  off(event: string, listener: (frame: BinaryNode) => void): unknown;
+}
+
+/** A text send without link preview (see docs/baileys-socket.md): what `getMessage` returns is then the same message. */
+export interface TextContent {
+  text: string;
+  linkPreview: null;
+}
+
+/** The part of Baileys' `WASocket` this app uses; the real socket, the simulator and test stand-ins all provide it. */
+export interface ProviderSocket {
+  readonly ev: SocketEventEmitter;
+  readonly ws: SocketFrameEmitter;
+  /** The logged-in account (`creds.me`), undefined before login. */
+  readonly user: Contact | undefined;
+  sendMessage(jid: string, content: TextContent, options: { messageId: string }): Promise<WAMessage | undefined>;
+  requestPairingCode(phoneNumber: string): Promise<string>;
+  logout(message?: string): Promise<void>;
+  end(error: Error | undefined): void | Promise<void>;
+  groupMetadata(jid: string): Promise<GroupMetadata>;
+}
+
+/** Makes one socket for one account. The account id is for stand-ins (the simulator keys its accounts by it). */
+export abstract class SocketFactory {
+  abstract create(accountId: string, config: UserFacingSocketConfig): ProviderSocket;
+}
+
+export class BaileysSocketFactory extends SocketFactory {
+  create(_accountId: string, config: UserFacingSocketConfig): ProviderSocket {
+    return makeWASocket(config);
+  }
+}
+
+/** Baileys' logger interface (pino-shaped), which its index does not export by name. */
+export type SocketLogger = NonNullable<UserFacingSocketConfig['logger']>;

@@ -1,0 +1,148 @@
+import { EventEmitter } from 'node:events';
+import { DisconnectReason, type BaileysEventMap, type Contact, type GroupMetadata, type UserFacingSocketConfig, type WAMessage } from '@whiskeysockets/baileys';
+import { MESSAGE_ACK_FRAME } from '../baileys/socket-subscriptions';
+import type { ProviderSocket, TextContent } from '../baileys/socket-factory';
+import { boomError, linkedCreds, messageAckFrame, nowSeconds, pairingCode, rejectedUpdate, sentMessage } from './simulated-events';
+
+/** The ack error the simulator's transient failures carry: 503 is transient in `ack-errors.ts`. */
+export const SIMULATED_FAILURE_CODE = '503';
+
+/** The simulated WhatsApp as one socket sees it (implemented by `WhatsAppSimulator`). */
+export interface SimulatedNetwork {
+  readonly settings: { sendMs: number; failureRate: number; requireScan: boolean; random(): number };
+  phoneOf(accountId: string): string;
+  isUnlinked(accountId: string): boolean;
+  setUnlinked(accountId: string, unlinked: boolean): void;
+  socketCreated(socket: SimulatedSocket): void;
+  socketLoggedIn(socket: SimulatedSocket): void;
+  socketEnded(socket: SimulatedSocket): void;
+  sendRecorded(accountId: string, to: string, waMessageId: string, text: string): void;
+}
+
+type SocketState = 'connecting' | 'qr' | 'open' | 'closed';
+
+/**
+ * A Baileys socket stand-in for one account. It walks Baileys' lifecycle (connecting, then QR or login,
+ * then open; a first link ends in `restartRequired` as a real pairing does) and answers sends the way
+ * WhatsApp does: Baileys' echo of the message, then the server ack frame on `ws`.
+ */
+export class SimulatedSocket implements ProviderSocket {
+  readonly ev = new EventEmitter();
+  readonly ws = new EventEmitter();
+  private state: SocketState = 'connecting';
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly accountId: string,
+    private readonly config: UserFacingSocketConfig,
+    private readonly network: SimulatedNetwork,
+  ) {
+    network.socketCreated(this);
+    // Baileys also emits its first event on the next tick, after the caller has subscribed.
+    process.nextTick(() => this.connect());
+  }
+
+  get user(): Contact | undefined {
+    return this.config.auth.creds.me;
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  get isWaitingForScan(): boolean {
+    return this.state === 'qr';
+  }
+
+  emit<T extends keyof BaileysEventMap>(event: T, payload: BaileysEventMap[T]): void {
+    if (this.state !== 'closed') this.ev.emit(event, payload);
+  }
+
+  async sendMessage(jid: string, content: TextContent, options: { messageId: string }): Promise<WAMessage> {
+    if (this.state !== 'open') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
+    const waMessageId = options.messageId;
+    this.network.sendRecorded(this.accountId, jid, waMessageId, content.text);
+    const echo = sentMessage({ chatJid: jid, waMessageId, text: content.text, seconds: nowSeconds() });
+    process.nextTick(() => this.emit('messages.upsert', { messages: [echo], type: 'append' }));
+    const { sendMs, failureRate, random } = this.network.settings;
+    const fails = random() < failureRate;
+    this.later(sendMs, () => {
+      const error = fails ? SIMULATED_FAILURE_CODE : undefined;
+      this.ws.emit(MESSAGE_ACK_FRAME, messageAckFrame({ waMessageId, chatJid: jid, seconds: nowSeconds(), error }));
+      if (error) this.emit('messages.update', rejectedUpdate({ chatJid: jid, waMessageId, code: error }));
+    });
+    return echo;
+  }
+
+  async requestPairingCode(phoneNumber: string): Promise<string> {
+    if (this.state === 'open' || this.state === 'closed') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
+    // As Baileys does: the number becomes `creds.me` (not yet linked) until the code is entered on the phone.
+    Object.assign(this.config.auth.creds, { me: { id: `${phoneNumber}@s.whatsapp.net`, name: '~' }, pairingCode: pairingCode() });
+    this.emit('creds.update', this.config.auth.creds);
+    this.state = 'qr';
+    return this.config.auth.creds.pairingCode as string;
+  }
+
+  /** The phone scanned the QR or entered the pairing code: link, then restart as WhatsApp asks after pairing. */
+  completeScan(): void {
+    if (this.state !== 'qr') return;
+    const requested = this.config.auth.creds.me?.id.split('@')[0];
+    this.network.setUnlinked(this.accountId, false);
+    this.emit('creds.update', linkedCreds(requested ?? this.network.phoneOf(this.accountId), this.accountId));
+    this.emit('connection.update', { isNewLogin: true, qr: undefined });
+    this.end(boomError(DisconnectReason.restartRequired, 'Stream Errored (restart required)'));
+  }
+
+  async logout(): Promise<void> {
+    if (this.config.auth.creds.me) this.network.setUnlinked(this.accountId, true);
+    this.end(boomError(DisconnectReason.loggedOut, 'Intentional Logout'));
+  }
+
+  async groupMetadata(jid: string): Promise<GroupMetadata> {
+    throw boomError(404, `the simulator has no groups (${jid})`);
+  }
+
+  /** Like Baileys' `end`: once only, timers cleared, `close` emitted, then every `ev` listener removed. */
+  end(error: Error | undefined): void {
+    if (this.state === 'closed') return;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date() } });
+    this.state = 'closed';
+    this.network.socketEnded(this);
+    this.ev.removeAllListeners();
+  }
+
+  private connect(): void {
+    if (this.state === 'closed') return;
+    this.emit('connection.update', { connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
+    const creds = this.config.auth.creds;
+    const linked = Boolean(creds.me?.id && creds.account);
+    if (linked && this.network.isUnlinked(this.accountId)) {
+      // WhatsApp refuses a device the phone removed: Baileys' `CB:failure` with reason 401.
+      return this.end(boomError(DisconnectReason.loggedOut, 'Connection Failure'));
+    }
+    if (linked) return this.logIn();
+    if (!this.network.settings.requireScan) {
+      this.state = 'qr';
+      return this.completeScan();
+    }
+    this.state = 'qr';
+    this.emit('connection.update', { qr: `SIMULATED-QR,${this.accountId},${pairingCode()}` });
+  }
+
+  private logIn(): void {
+    this.state = 'open';
+    this.emit('connection.update', { connection: 'open' });
+    this.network.socketLoggedIn(this);
+    this.emit('connection.update', { receivedPendingNotifications: true });
+  }
+
+  private later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.state !== 'closed') run();
+    }, ms);
+    this.timers.add(timer);
+  }
+}
