@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { ReceiptsModule } from './receipts/receipts.module';
 import { StoreModule } from './store/store.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 
@@ -29,6 +30,7 @@ export class AppModule {
         AccountsModule.forStore(config.store),
         OutboxModule.forStore(config.store),
         MessagingModule.forStore(config.store),
+        ReceiptsModule.forStore(config.store),
         HealthModule,
       ],
       providers: [Clock, ApiKeys, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_FILTER, useClass: HttpErrorFilter }],

@@ -9,14 +9,19 @@ export const MESSAGES = 'messages';
 /** Server-only: (accountId, direction, WhatsApp id) → message doc, never the WhatsApp id alone. */
 export const MESSAGE_LOOKUP = 'messageLookup';
 
-/** `threads/{accountId}__{clientJid}`. `nextSeq` is server-side: the next outbound sequence number. */
+/**
+ * `threads/{accountId}__{clientJid}`. Server-side fields: `nextSeq`, the next outbound sequence number,
+ * and `outboxHeadSeq`, the seq of the thread's first open outbox item (see outbox/thread-turn.firestore.ts);
+ * a thread first made by an inbound message has neither until its first send.
+ */
 export interface ThreadDoc {
   accountId: string;
   clientJid: string;
   lastMessageAt: Timestamp;
   lastMessageText: string | null;
   lastMessageDirection: Direction;
-  nextSeq: number;
+  nextSeq?: number;
+  outboxHeadSeq?: number | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

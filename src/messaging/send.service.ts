@@ -8,6 +8,7 @@ import { SendAnswer } from '../outbox/outbox-item';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { newWaMessageId } from '../whatsapp/message-id';
 import { requestHash } from './request-hash';
+import { ThreadIdentity } from './thread-identity';
 
 export interface SendCommand {
   accountId: string;
@@ -26,13 +27,16 @@ export class SendService {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly handoff: OutboxHandoff,
+    private readonly identity: ThreadIdentity,
     private readonly clock: Clock,
   ) {}
 
   async send(command: SendCommand): Promise<SendAnswer> {
-    const clientJid = recipientToJid(command.to);
+    const recipientJid = recipientToJid(command.to);
     const requestId = command.requestId ?? newRequestId();
-    const hash = requestHash(clientJid, command.text);
+    const hash = requestHash(recipientJid, command.text);
+    // A contact known by its other form (LID or phone number) keeps its one thread.
+    const clientJid = await this.identity.clientJidOf(command.accountId, recipientJid);
     const outcome = await this.outbox.accept({
       accountId: command.accountId,
       requestId,

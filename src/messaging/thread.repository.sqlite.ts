@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { statusRank } from '../receipts/message-status';
 import { Page, PageRequest, pageOf } from '../common/page';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { Direction, MessageRecord, ThreadRecord } from './message';
@@ -55,5 +56,35 @@ export class SqliteThreadRepository extends ThreadRepository {
       )
       .get(accountId, direction, waMessageId) as MessageRow | undefined;
     return row && toMessage(row);
+  }
+
+  storeProviderMessage(message: MessageRecord): Promise<'stored' | 'duplicate'> {
+    const db = this.store.db;
+    return this.store.writes.run(() => {
+      const seen = db
+        .prepare('SELECT 1 FROM message_lookup WHERE account_id = ? AND direction = ? AND wa_message_id = ?')
+        .get(message.accountId, message.direction, message.waMessageId);
+      if (seen) return 'duplicate';
+      db.prepare(
+        `INSERT INTO messages (thread_id, message_id, account_id, client_jid, direction, text, status, status_rank, wa_message_id,
+           participant, media_type, created_at, updated_at, sent_at, delivered_at)
+         VALUES (@threadId, @messageId, @accountId, @clientJid, @direction, @text, @status, @rank, @waMessageId,
+           @participant, @mediaType, @createdAt, @updatedAt, @sentAt, @deliveredAt)`,
+      ).run({ participant: null, mediaType: null, sentAt: null, deliveredAt: null, ...message, rank: statusRank(message.status) });
+      db.prepare(
+        `INSERT INTO message_lookup (account_id, direction, wa_message_id, thread_id, message_id)
+         VALUES (@accountId, @direction, @waMessageId, @threadId, @messageId)`,
+      ).run(message);
+      db.prepare(
+        `INSERT INTO threads (thread_id, account_id, client_jid, last_message_at, last_message_text, last_message_direction, created_at, updated_at)
+         VALUES (@threadId, @accountId, @clientJid, @createdAt, @text, @direction, @updatedAt, @updatedAt)
+         ON CONFLICT (thread_id) DO UPDATE SET
+           last_message_text = CASE WHEN excluded.last_message_at > last_message_at THEN excluded.last_message_text ELSE last_message_text END,
+           last_message_direction = CASE WHEN excluded.last_message_at > last_message_at THEN excluded.last_message_direction ELSE last_message_direction END,
+           last_message_at = MAX(last_message_at, excluded.last_message_at),
+           updated_at = excluded.updated_at`,
+      ).run(message);
+      return 'stored';
+    });
   }
 }

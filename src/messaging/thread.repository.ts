@@ -11,4 +11,10 @@ export abstract class ThreadRepository {
   abstract getMessage(threadId: string, messageId: string): Promise<MessageRecord | undefined>;
   /** The message WhatsApp knows by this id on this account and in this direction: a direct lookup, never a scan. */
   abstract findByWaMessageId(accountId: string, direction: Direction, waMessageId: string): Promise<MessageRecord | undefined>;
+  /**
+   * Stores a message WhatsApp delivered (or echoed), idempotently: when the lookup (account, direction,
+   * WhatsApp id) already exists, writes nothing. In the same atomic write: the message, its lookup entry,
+   * and the thread summary, which changes only if this message is newer than `lastMessageAt`.
+   */
+  abstract storeProviderMessage(message: MessageRecord): Promise<'stored' | 'duplicate'>;
 }

@@ -13,7 +13,7 @@ const STILL_CLAIMED = `id = @id AND status = 'processing' AND claimed_by = @clai
  * group commit, so completions arriving together share one transaction and one fsync.
  */
 export class SqliteOutboxLifecycle {
-  private readonly statements: Record<'claim' | 'itemSent' | 'messageSent' | 'release' | 'itemFailed' | 'messageFailed' | 'releaseAll', Statement>;
+  private readonly statements: Record<'claim' | 'itemSent' | 'messageSent' | 'release' | 'itemFailed' | 'messageFailed' | 'releaseAll' | 'failBySending', Statement>;
 
   constructor(private readonly store: SqliteStore) {
     const db = store.db;
@@ -58,6 +58,10 @@ export class SqliteOutboxLifecycle {
         `UPDATE outbox SET status = 'queued', attempts = attempts - 1, lease_until = NULL, claimed_by = NULL, updated_at = @now
          WHERE status = 'processing' AND claimed_by = @owner`,
       ),
+      failBySending: db.prepare(
+        `UPDATE outbox SET status = 'failed', last_error = @reason, ended_at = @now, lease_until = NULL, updated_at = @now
+         WHERE account_id = @accountId AND wa_message_id = @waMessageId AND ${OPEN}`,
+      ),
     };
   }
 
@@ -98,5 +102,9 @@ export class SqliteOutboxLifecycle {
 
   releaseAll(owner: string, now: number): Promise<number> {
     return this.store.writes.run(() => this.statements.releaseAll.run({ owner, now }).changes);
+  }
+
+  failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean> {
+    return this.store.writes.run(() => this.statements.failBySending.run({ accountId, waMessageId, reason, now }).changes > 0);
   }
 }

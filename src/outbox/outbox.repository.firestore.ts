@@ -9,12 +9,19 @@ import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
 import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
 import { outboxItemFor } from './outbox-item.factory';
 import { OutboxDoc, outboxRef, toOutboxDoc, toOutboxItem } from './outbox-docs.firestore';
+import { Claim, ClaimRequest } from './claim-rule';
+import { FirestoreOutboxLifecycle } from './outbox-lifecycle.firestore';
 import { OutboxRepository } from './outbox.repository';
+import { failWaitingItems } from './waiting-failure.firestore';
+import { turnIsFree } from './thread-turn.firestore';
 
 @Injectable()
 export class FirestoreOutboxRepository extends OutboxRepository {
+  private readonly lifecycle: FirestoreOutboxLifecycle;
+
   constructor(private readonly store: FirestoreStore) {
     super();
+    this.lifecycle = new FirestoreOutboxLifecycle(store);
   }
 
   /**
@@ -32,11 +39,12 @@ export class FirestoreOutboxRepository extends OutboxRepository {
         const [existing, account, summary] = await tx.getAll(itemRef, accountRef(db, send.accountId), thread);
         if (existing.exists) return { kind: 'existing', item: toOutboxItem(existing.id, existing.data() as OutboxDoc) };
         if (!account.exists) throw new AccountNotFound(send.accountId);
-        const seq = takeSeq(tx, summary, send);
+        const hasTurn = turnIsFree(summary);
+        const seq = takeSeq(tx, summary, send, hasTurn);
         const item = outboxItemFor(send, seq);
         tx.create(messageRef(db, send.threadId, send.messageId), toMessageDoc(queuedMessage(send, seq)));
         tx.create(messageLookupRef(db, send.accountId, 'outbound', send.waMessageId), outboundLookup(send, item));
-        tx.create(itemRef, toOutboxDoc(item));
+        tx.create(itemRef, toOutboxDoc(item, hasTurn));
         return { kind: 'accepted', item };
       }),
     );
@@ -46,17 +54,45 @@ export class FirestoreOutboxRepository extends OutboxRepository {
     const snapshot = await outboxRef(this.store.db, accountId, requestId).get();
     return snapshot.exists ? toOutboxItem(snapshot.id, snapshot.data() as OutboxDoc) : undefined;
   }
+
+  failWaiting(accountId: string, reason: string, now: number): Promise<number> {
+    return failWaitingItems(this.store.db, accountId, reason, now);
+  }
+
+  claim(request: ClaimRequest): Promise<OutboxItem[]> {
+    return this.lifecycle.claim(request);
+  }
+
+  markSent(claim: Claim, now: number): Promise<boolean> {
+    return this.lifecycle.markSent(claim, now);
+  }
+
+  release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean> {
+    return this.lifecycle.release(claim, error, nextAttemptAt, now);
+  }
+
+  markFailed(claim: Claim, reason: string, now: number): Promise<boolean> {
+    return this.lifecycle.markFailed(claim, reason, now);
+  }
+
+  releaseAll(owner: string, now: number): Promise<number> {
+    return this.lifecycle.releaseAll(owner, now);
+  }
+
+  failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean> {
+    return this.lifecycle.failBySending(accountId, waMessageId, reason, now);
+  }
 }
 
 /**
  * Hands out the thread's next sequence number and moves its summary to this send, unless a later
  * message is already the thread's last (the same rule as the sqlite upsert).
  */
-function takeSeq(tx: Transaction, summary: DocumentSnapshot, send: AcceptedSend): number {
+function takeSeq(tx: Transaction, summary: DocumentSnapshot, send: AcceptedSend, hasTurn: boolean): number {
   const now = toTimestamp(send.now);
   const last = { lastMessageAt: now, lastMessageText: send.text, lastMessageDirection: 'outbound' as const };
   if (!summary.exists) {
-    const doc: ThreadDoc = { accountId: send.accountId, clientJid: send.clientJid, ...last, nextSeq: 2, createdAt: now, updatedAt: now };
+    const doc: ThreadDoc = { accountId: send.accountId, clientJid: send.clientJid, ...last, nextSeq: 2, outboxHeadSeq: 1, createdAt: now, updatedAt: now };
     tx.create(summary.ref, doc);
     return 1;
   }
@@ -64,7 +100,7 @@ function takeSeq(tx: Transaction, summary: DocumentSnapshot, send: AcceptedSend)
   // A thread first made by an inbound message may not have a counter yet.
   const seq = current.nextSeq ?? 1;
   const isLatest = !current.lastMessageAt || send.now >= toMillis(current.lastMessageAt);
-  tx.update(summary.ref, { ...(isLatest ? last : {}), nextSeq: seq + 1, updatedAt: now });
+  tx.update(summary.ref, { ...(isLatest ? last : {}), ...(hasTurn ? { outboxHeadSeq: seq } : {}), nextSeq: seq + 1, updatedAt: now });
   return seq;
 }
 

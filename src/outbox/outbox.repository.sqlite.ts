@@ -116,4 +116,8 @@ export class SqliteOutboxRepository extends OutboxRepository {
   releaseAll(owner: string, now: number): Promise<number> {
     return this.lifecycle.releaseAll(owner, now);
   }
+
+  failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean> {
+    return this.lifecycle.failBySending(accountId, waMessageId, reason, now);
+  }
 }

@@ -35,4 +35,6 @@ export abstract class OutboxRepository {
   abstract markFailed(claim: Claim, reason: string, now: number): Promise<boolean>;
   /** Shutdown: this owner's claims not yet sent go back to `queued`, attempt not counted. */
   abstract releaseAll(owner: string, now: number): Promise<number>;
+  /** WhatsApp rejected this message (an ERROR receipt): its open item ends `failed`, never retried. */
+  abstract failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean>;
 }

@@ -1,0 +1,55 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AccountEvents } from '../accounts/account-events';
+import { Clock } from '../common/clock';
+import { newMessageId } from '../common/ids';
+import { threadIdOf } from '../common/jid';
+import { ProviderMessage } from '../whatsapp/whatsapp-provider';
+import { MessageRecord } from './message';
+import { ThreadIdentity } from './thread-identity';
+import { ThreadRepository } from './thread.repository';
+
+/**
+ * Stores what WhatsApp delivers to an account, exactly once however often it is repeated (`notify`, and
+ * `append` replays after a reconnect), in that account's thread for the contact. Messages the owner typed
+ * on the phone are outbound; Baileys' echo of our own send finds the message the send path made.
+ */
+@Injectable()
+export class InboundService {
+  private readonly logger = new Logger('InboundService');
+  readonly counts = { stored: 0, duplicate: 0 };
+
+  constructor(
+    private readonly threads: ThreadRepository,
+    private readonly identity: ThreadIdentity,
+    private readonly clock: Clock,
+    events: AccountEvents,
+  ) {
+    events.on('message', (accountId, message) => this.store(accountId, message));
+    events.on('lidMapping', (accountId, mapping) => this.identity.pair(accountId, mapping.lid, mapping.pn));
+  }
+
+  async store(accountId: string, message: ProviderMessage): Promise<'stored' | 'duplicate'> {
+    const clientJid = await this.identity.clientJidOf(accountId, message.chatJid, message.chatAltJid);
+    const now = this.clock.now();
+    const record: MessageRecord = {
+      threadId: threadIdOf(accountId, clientJid),
+      messageId: newMessageId(),
+      accountId,
+      clientJid,
+      direction: message.fromMe ? 'outbound' : 'inbound',
+      text: message.text,
+      // Typed on the phone: WhatsApp already has it. Received: it reached us.
+      status: message.fromMe ? 'sent' : 'delivered',
+      waMessageId: message.waMessageId,
+      createdAt: message.timestamp,
+      updatedAt: now,
+      ...(message.fromMe ? { sentAt: message.timestamp } : { deliveredAt: message.timestamp }),
+      ...(message.participant ? { participant: message.participant } : {}),
+      ...(message.mediaType ? { mediaType: message.mediaType } : {}),
+    };
+    const outcome = await this.threads.storeProviderMessage(record);
+    this.counts[outcome] += 1;
+    this.logger.debug({ accountId, threadId: record.threadId, waMessageId: message.waMessageId, upsertType: message.upsertType, outcome }, 'provider message');
+    return outcome;
+  }
+}

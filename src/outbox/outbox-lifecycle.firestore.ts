@@ -1,0 +1,135 @@
+import { DocumentData, DocumentSnapshot, Firestore, Transaction, UpdateData } from 'firebase-admin/firestore';
+import { accountRef } from '../accounts/account-docs.firestore';
+import { MessageDoc, threadRef } from '../messaging/message-docs.firestore';
+import { statusRank } from '../receipts/message-status';
+import { updateWhile } from '../store/firestore/conditional-update';
+import { FirestoreStore } from '../store/firestore/firestore-store';
+import { toTimestamp } from '../store/firestore/firestore-time';
+import { Claim, ClaimRequest, isClaimable } from './claim-rule';
+import { OutboxItem } from './outbox-item';
+import { OPEN_STATUSES, OutboxDoc, outboxCollection, toOutboxItem } from './outbox-docs.firestore';
+import { passTurn } from './thread-turn.firestore';
+
+type Fields = UpdateData<DocumentData>;
+const isOpen = (doc: OutboxDoc) => OPEN_STATUSES.includes(doc.status);
+const isStillClaimed = (claim: Claim) => (doc: OutboxDoc) => doc.status === 'processing' && doc.claimedBy === claim.claimedBy && doc.attempts === claim.attempts;
+
+/**
+ * An item's life after accept. Claims and ends are transactions (the account's holder, or the thread's
+ * turn, must be read in the same atomic step); a release touches one doc and is a conditioned write.
+ */
+export class FirestoreOutboxLifecycle {
+  private readonly db: Firestore;
+
+  constructor(private readonly store: FirestoreStore) {
+    this.db = store.db;
+  }
+
+  /** One transaction per account, side by side; claims of one account from this process queue up. */
+  async claim(request: ClaimRequest): Promise<OutboxItem[]> {
+    const perAccount = await Promise.all(
+      request.accounts.map((account) => this.store.inTurn(`${accountRef(this.db, account.accountId).path}#claim`, () => this.claimFor(request, account))),
+    );
+    return perAccount.flat();
+  }
+
+  /**
+   * Reads: the account, then the due turn-holders and the run-out claims (at most `perAccount` each);
+   * writes: one update per claimed item. Needs the indexes outbox (accountId, threadHead, status,
+   * nextAttemptAt) and (accountId, status, leaseUntil): firestore.indexes.json.
+   */
+  private claimFor(request: ClaimRequest, account: { accountId: string; ownerEpoch: number }): Promise<OutboxItem[]> {
+    const { now, owner, perAccount } = request;
+    const items = outboxCollection(this.db).where('accountId', '==', account.accountId);
+    return this.db.runTransaction(async (tx) => {
+      const holder = await tx.get(accountRef(this.db, account.accountId));
+      if (holder.get('owner') !== owner || holder.get('ownerEpoch') !== account.ownerEpoch) return [];
+      const [due, runOut] = await Promise.all([
+        tx.get(items.where('threadHead', '==', true).where('status', '==', 'queued').where('nextAttemptAt', '<=', toTimestamp(now)).orderBy('nextAttemptAt').limit(perAccount)),
+        tx.get(items.where('status', '==', 'processing').where('leaseUntil', '<=', toTimestamp(now)).orderBy('leaseUntil').limit(perAccount)),
+      ]);
+      const chosen = [...due.docs, ...runOut.docs]
+        .map((doc) => ({ doc, item: toOutboxItem(doc.id, doc.data() as OutboxDoc) }))
+        .filter(({ doc, item }) => isClaimable(item, now, doc.get('threadHead') !== true))
+        .sort((a, b) => a.item.nextAttemptAt - b.item.nextAttemptAt || a.item.seq - b.item.seq)
+        .slice(0, perAccount);
+      return chosen.map(({ doc, item }) => {
+        const claimed = { status: 'processing' as const, claimedBy: owner, claimEpoch: account.ownerEpoch, leaseUntil: now + request.leaseMs, attempts: item.attempts + 1, updatedAt: now };
+        tx.update(doc.ref, { ...claimed, leaseUntil: toTimestamp(claimed.leaseUntil), updatedAt: toTimestamp(now) });
+        return { ...item, ...claimed };
+      });
+    });
+  }
+
+  /** A late ack still counts: only an item that already ended refuses it. */
+  markSent(claim: Claim, now: number): Promise<boolean> {
+    const at = toTimestamp(now);
+    return this.end(claim.id, isOpen, { status: 'sent', endedAt: at, leaseUntil: null, lastError: null, updatedAt: at }, (message) => ({
+      ...(message.statusRank < statusRank('sent') ? { status: 'sent', statusRank: statusRank('sent') } : {}),
+      sentAt: message.sentAt ?? at,
+      updatedAt: at,
+    }));
+  }
+
+  markFailed(claim: Claim, reason: string, now: number): Promise<boolean> {
+    const at = toTimestamp(now);
+    return this.end(claim.id, isStillClaimed(claim), { status: 'failed', lastError: reason, endedAt: at, leaseUntil: null, updatedAt: at }, (message) =>
+      message.statusRank < statusRank('failed') ? { status: 'failed', statusRank: statusRank('failed'), failedAt: at, error: reason, updatedAt: at } : undefined,
+    );
+  }
+
+  /** WhatsApp rejected the message: its open item ends, never retried (the receipt moves the message). */
+  async failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean> {
+    const found = await outboxCollection(this.db).where('accountId', '==', accountId).where('waMessageId', '==', waMessageId).limit(1).get();
+    if (found.empty) return false;
+    const at = toTimestamp(now);
+    return this.end(found.docs[0].id, isOpen, { status: 'failed', lastError: reason, endedAt: at, leaseUntil: null, updatedAt: at });
+  }
+
+  /** One doc, no turn change: a conditioned write, no transaction. */
+  async release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean> {
+    const queued = { status: 'queued', nextAttemptAt: toTimestamp(nextAttemptAt), lastError: error, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) };
+    return (await updateWhile<OutboxDoc>(outboxCollection(this.db).doc(claim.id), isStillClaimed(claim), () => queued)) !== undefined;
+  }
+
+  /** Index-merged equality query on (claimedBy, status), then one conditioned write per item. */
+  async releaseAll(owner: string, now: number): Promise<number> {
+    const claimed = await outboxCollection(this.db).where('claimedBy', '==', owner).where('status', '==', 'processing').get();
+    const released = await Promise.all(
+      claimed.docs.map((seen) =>
+        updateWhile<OutboxDoc>(
+          seen.ref,
+          (doc) => doc.status === 'processing' && doc.claimedBy === owner,
+          (doc) => ({ status: 'queued', attempts: doc.attempts - 1, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) }),
+          seen,
+        ),
+      ),
+    );
+    return released.filter(Boolean).length;
+  }
+
+  /**
+   * Ends one item if `holds` (re-read inside the transaction), moves its message with `messageChanges`
+   * (nothing when it returns undefined), and passes the thread's turn on. Reads: item, then message and
+   * thread, then the thread's next open item when the turn moves; writes: up to four docs.
+   */
+  private end(id: string, holds: (doc: OutboxDoc) => boolean, itemChanges: Fields, messageChanges?: (message: MessageDoc) => Fields | undefined): Promise<boolean> {
+    const ref = outboxCollection(this.db).doc(id);
+    return this.db.runTransaction(async (tx) => {
+      const item = await tx.get(ref);
+      if (!item.exists || !holds(item.data() as OutboxDoc)) return false;
+      const doc = item.data() as OutboxDoc;
+      const [message, thread] = await tx.getAll(this.db.doc(doc.messageRef), threadRef(this.db, doc.threadId));
+      const turn = await passTurn(tx, this.db, thread, [{ id, seq: doc.seq }]);
+      tx.update(ref, { ...itemChanges, threadHead: false });
+      writeMessage(tx, message, messageChanges);
+      for (const [target, fields] of turn) tx.update(target, fields);
+      return true;
+    });
+  }
+}
+
+export function writeMessage(tx: Transaction, message: DocumentSnapshot, changes?: (message: MessageDoc) => Fields | undefined): void {
+  const fields = message.exists && changes ? changes(message.data() as MessageDoc) : undefined;
+  if (fields) tx.update(message.ref, fields);
+}

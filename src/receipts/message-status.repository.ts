@@ -1,0 +1,24 @@
+import { Direction } from '../messaging/message';
+import { MessageStatus } from './message-status';
+
+export interface StatusReport {
+  accountId: string;
+  direction: Direction;
+  waMessageId: string;
+  status: Exclude<MessageStatus, 'queued'>;
+  /** When it happened (the receipt's time if known). */
+  at: number;
+  /** For `failed`: the server's reason. */
+  error?: string;
+}
+
+/** `advanced`: the status moved forward; `unchanged`: it was already there or beyond; `unknown`: no such message. */
+export type StatusOutcome = 'advanced' | 'unchanged' | 'unknown';
+
+/**
+ * Applies provider receipts to messages: found by a direct lookup on (account, direction, WhatsApp id),
+ * never a scan; moved forward only (`movesForward`); the time of each status reached is kept.
+ */
+export abstract class MessageStatusRepository {
+  abstract advance(report: StatusReport): Promise<StatusOutcome>;
+}

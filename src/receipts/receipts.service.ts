@@ -1,0 +1,46 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AccountEvents } from '../accounts/account-events';
+import { Clock } from '../common/clock';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { ProviderReceipt } from '../whatsapp/whatsapp-provider';
+import { MessageStatusRepository, StatusOutcome } from './message-status.repository';
+import { statusFromProvider } from './receipt-mapping';
+
+/**
+ * Provider receipts to message statuses, forward only, on the account the receipt came from. A server
+ * rejection also ends the message's outbox item, so a rejected send is never retried.
+ */
+@Injectable()
+export class ReceiptsService {
+  private readonly logger = new Logger('ReceiptsService');
+  /** Receipts by outcome since start (metrics read these). */
+  readonly counts: Record<StatusOutcome | 'ignored', number> = { advanced: 0, unchanged: 0, unknown: 0, ignored: 0 };
+
+  constructor(
+    private readonly statuses: MessageStatusRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly clock: Clock,
+    events: AccountEvents,
+  ) {
+    events.on('receipt', (accountId, receipt) => this.apply(accountId, receipt));
+  }
+
+  async apply(accountId: string, receipt: ProviderReceipt): Promise<StatusOutcome | 'ignored'> {
+    const status = statusFromProvider(receipt.providerStatus);
+    if (status === null) return this.count('ignored');
+    const at = receipt.at ?? this.clock.now();
+    const error = status === 'failed' ? `rejected by WhatsApp${receipt.errorCode ? ` (code ${receipt.errorCode})` : ''}` : undefined;
+    const direction = receipt.fromMe ? 'outbound' : 'inbound';
+    const outcome = await this.statuses.advance({ accountId, direction, waMessageId: receipt.waMessageId, status, at, error });
+    if (outcome === 'unknown') this.logger.debug({ accountId, waMessageId: receipt.waMessageId, status }, 'receipt for an unknown message ignored');
+    if (status === 'failed' && direction === 'outbound' && outcome !== 'unknown') {
+      await this.outbox.failBySending(accountId, receipt.waMessageId, error!, this.clock.now());
+    }
+    return this.count(outcome);
+  }
+
+  private count<T extends StatusOutcome | 'ignored'>(outcome: T): T {
+    this.counts[outcome] += 1;
+    return outcome;
+  }
+}
