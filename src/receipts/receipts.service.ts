@@ -27,7 +27,8 @@ export class ReceiptsService {
 
   async apply(accountId: string, receipt: ProviderReceipt): Promise<StatusOutcome | 'ignored'> {
     const status = statusFromProvider(receipt.providerStatus);
-    if (status === null) return this.count('ignored');
+    // A transient rejection is the outbox's to retry under the same id; only a permanent one fails the message.
+    if (status === null || (status === 'failed' && !receipt.permanentError)) return this.count('ignored');
     const at = receipt.at ?? this.clock.now();
     const error = status === 'failed' ? `rejected by WhatsApp${receipt.errorCode ? ` (code ${receipt.errorCode})` : ''}` : undefined;
     const direction = receipt.fromMe ? 'outbound' : 'inbound';

@@ -52,6 +52,11 @@ export interface ProviderReceipt {
   providerStatus: number;
   /** The server's error code for ERROR (from `messageStubParameters`), e.g. '463'. */
   errorCode: string | null;
+  /**
+   * For ERROR: whether no retry of the same message can pass (e.g. 463). Baileys reports every bad ack as
+   * an ERROR update, transient ones too; those the outbox retries, so they must not mark the message failed.
+   */
+  permanentError?: boolean;
   /** Epoch ms when known (receipt timestamps), else null. */
   at: number | null;
 }
