@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { Firestore } from 'firebase-admin/firestore';
 import { FirestoreAccountRepository } from '../../src/accounts/account.repository.firestore';
+import { FirestoreSessionRepository } from '../../src/accounts/session.repository.firestore';
+import { FirestoreContactAliasRepository } from '../../src/messaging/contact-alias.repository.firestore';
+import { FirestoreMessageStatusRepository } from '../../src/receipts/message-status.repository.firestore';
 import { FirestoreThreadRepository } from '../../src/messaging/thread.repository.firestore';
 import { FirestoreOutboxRepository } from '../../src/outbox/outbox.repository.firestore';
 import { FirestoreStore } from '../../src/store/firestore/firestore-store';
@@ -108,7 +111,13 @@ export function describeOnFirestoreEmulator(name: string, body: (host: () => str
   });
 }
 
-export type FirestoreFixture = StoreFixture & { db: Firestore; reopen(): Promise<FirestoreFixture> };
+/** The contract's fixture, plus the raw client and the ports the contract does not cover yet. */
+export type FirestoreFixture = StoreFixture & {
+  db: Firestore;
+  aliases: FirestoreContactAliasRepository;
+  statuses: FirestoreMessageStatusRepository;
+  reopen(): Promise<FirestoreFixture>;
+};
 
 /**
  * Call inside `describeOnFirestoreEmulator`. Each fixture is a fresh project on the emulator (which keeps
@@ -123,6 +132,9 @@ export function firestoreFixtures(host: () => string): () => Promise<FirestoreFi
     return {
       db: store.db,
       accounts: new FirestoreAccountRepository(store),
+      sessions: new FirestoreSessionRepository(store),
+      aliases: new FirestoreContactAliasRepository(store),
+      statuses: new FirestoreMessageStatusRepository(store),
       threads: new FirestoreThreadRepository(store),
       outbox: new FirestoreOutboxRepository(store),
       reopen: async () => fixtureOn(projectId),

@@ -1,6 +1,6 @@
 import { proto, type BinaryNode } from '@whiskeysockets/baileys';
 import pino from 'pino';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CREDS_KEY } from '../../src/whatsapp/baileys/session-auth-state';
 import { SocketWhatsAppProvider } from '../../src/whatsapp/baileys/socket-provider';
 import { MESSAGE_ACK_FRAME } from '../../src/whatsapp/baileys/socket-subscriptions';
@@ -8,13 +8,11 @@ import { boomError } from '../../src/whatsapp/simulator/simulated-events';
 import { SendFailure, type ConnectionEvent, type ProviderMessage } from '../../src/whatsapp/whatsapp-provider';
 import { MemorySessionStore } from './support/memory-session-store';
 import { StandInSocketFactory } from './support/stand-in-socket';
+import { TimerTracker } from './support/timer-tracker';
+import { waitUntil } from './support/wait-until';
 
 const TO = '40711111111@s.whatsapp.net';
 const ID = '3EB0AABBCCDDEEFF001122';
-
-function timers(): number {
-  return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
-}
 
 function ack(id: string, error?: string): BinaryNode {
   return { tag: 'ack', attrs: { class: 'message', id, from: TO, t: '1760000000', ...(error ? { error } : {}) } };
@@ -37,7 +35,7 @@ async function connected(options: { ownTexts?: Map<string, string> } = {}) {
   const messages: ProviderMessage[] = [];
   connection.on('connection', (event) => events.push(event));
   connection.on('message', (message) => messages.push(message));
-  await vi.waitFor(() => expect(factory.sockets).toHaveLength(1));
+  await waitUntil(() => expect(factory.sockets).toHaveLength(1));
   const socket = factory.latest;
   socket.emitEvent('connection.update', { connection: 'open' });
   return { provider, factory, socket, connection, session, events, messages, asked };
@@ -48,7 +46,7 @@ describe('AccountConnection over a socket stand-in', () => {
     const { socket, connection } = await connected();
     let settled = false;
     const sent = connection.send(TO, 'hello', ID, 5_000).then(() => (settled = true));
-    await vi.waitFor(() => expect(socket.written).toEqual([{ jid: TO, text: 'hello', messageId: ID }]));
+    await waitUntil(() => expect(socket.written).toEqual([{ jid: TO, text: 'hello', messageId: ID }]));
     socket.ws.emit(MESSAGE_ACK_FRAME, ack('3EB0FFFFFFFFFFFFFFFFFF'));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(settled).toBe(false);
@@ -74,10 +72,11 @@ describe('AccountConnection over a socket stand-in', () => {
 
   it('no ack within the timeout is a transient failure, and leaves no timer', async () => {
     const { connection } = await connected();
-    const before = timers();
+    const timers = new TimerTracker();
     const failure = await connection.send(TO, 'hello', ID, 30).catch((error: unknown) => error);
     expect(failure).toMatchObject({ permanent: false, code: 'ack_timeout' });
-    expect(timers()).toBe(before);
+    expect(await timers.pending()).toBe(0);
+    timers.stop();
   });
 
   it('a send the socket could not write is transient; one before open is refused as not connected', async () => {
@@ -95,25 +94,26 @@ describe('AccountConnection over a socket stand-in', () => {
     const { socket, connection } = await connected();
     const first = connection.send(TO, 'hello', ID, 5_000);
     const second = connection.send(TO, 'hello', ID, 5_000);
-    await vi.waitFor(() => expect(socket.written).toHaveLength(1));
+    await waitUntil(() => expect(socket.written).toHaveLength(1));
     socket.ws.emit(MESSAGE_ACK_FRAME, ack(ID));
     await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
     expect(socket.written).toHaveLength(1);
   });
 
   it('close() removes every ev and ws listener, clears its timers, fails waiting sends and delivers nothing after', async () => {
-    const before = timers();
     const { socket, connection, messages } = await connected();
+    const timers = new TimerTracker();
     expect(socket.listenerTotal().ev).toBeGreaterThan(0);
     expect(socket.listenerTotal().ws).toBe(1);
     const waiting = [1, 2, 3].map((n) => connection.send(TO, 'x', `3EB0000000000000000000${n}`, 60_000).catch((error: unknown) => error));
-    await vi.waitFor(() => expect(socket.written).toHaveLength(3));
-    expect(timers()).toBe(before + 3);
+    await waitUntil(() => expect(socket.written).toHaveLength(3));
+    expect(await timers.pending()).toBe(3);
 
     await connection.close();
 
     expect(socket.listenerTotal()).toEqual({ ev: 0, ws: 0 });
-    expect(timers()).toBe(before);
+    expect(await timers.pending()).toBe(0);
+    timers.stop();
     expect(socket.ended).toBe(true);
     for (const failure of await Promise.all(waiting)) expect(failure).toMatchObject({ permanent: false, code: 'connection_closed' });
     socket.emitEvent('messages.upsert', { type: 'notify', messages: [{ key: { remoteJid: TO, id: 'ABC', fromMe: false }, message: { conversation: 'late' }, messageTimestamp: 1 }] });
@@ -124,7 +124,7 @@ describe('AccountConnection over a socket stand-in', () => {
     const { socket, connection, events, messages } = await connected();
     const waiting = connection.send(TO, 'x', ID, 60_000).catch((error: unknown) => error);
     socket.emitEvent('connection.update', { connection: 'close', lastDisconnect: { error: boomError(440, 'Stream Errored (conflict)'), date: new Date() } });
-    await vi.waitFor(() => expect(events.at(-1)).toMatchObject({ type: 'close', reason: 'connectionReplaced', statusCode: 440 }));
+    await waitUntil(() => expect(events.at(-1)).toMatchObject({ type: 'close', reason: 'connectionReplaced', statusCode: 440 }));
     expect(await waiting).toMatchObject({ permanent: false });
     expect(socket.listenerTotal()).toEqual({ ev: 0, ws: 0 });
     socket.emitEvent('connection.update', { connection: 'close' });
@@ -136,7 +136,7 @@ describe('AccountConnection over a socket stand-in', () => {
   it('opening an account again closes its previous connection before the new socket exists', async () => {
     const { provider, factory, socket: first } = await connected();
     provider.open({ accountId: 'acc1', session: new MemorySessionStore(), getMessageText: async () => undefined });
-    await vi.waitFor(() => expect(factory.sockets).toHaveLength(2));
+    await waitUntil(() => expect(factory.sockets).toHaveLength(2));
     expect(first.ended).toBe(true);
     expect(first.listenerTotal()).toEqual({ ev: 0, ws: 0 });
     await provider.closeAll();
@@ -156,7 +156,7 @@ describe('AccountConnection over a socket stand-in', () => {
   it('creds.update is written to the session store', async () => {
     const { socket, session } = await connected();
     socket.emitEvent('creds.update', { me: { id: '40700000001:7@s.whatsapp.net', name: 'Shop' } });
-    await vi.waitFor(() => expect(JSON.parse(session.values.get(CREDS_KEY) ?? '{}').me).toEqual({ id: '40700000001:7@s.whatsapp.net', name: 'Shop' }));
+    await waitUntil(() => expect(JSON.parse(session.values.get(CREDS_KEY) ?? '{}').me).toEqual({ id: '40700000001:7@s.whatsapp.net', name: 'Shop' }));
   });
 
   it('open reports the phone of sock.user', async () => {

@@ -151,14 +151,18 @@ describe('messages.update and message-receipt.update to receipts', () => {
   it.each(statuses)('passes %s (%i) through', (_name, status) => {
     const { events, dropped } = receiptsOfMessageUpdates([{ key, update: { status, messageTimestamp: SECONDS } }]);
     expect(dropped).toEqual([]);
-    expect(events).toEqual([
-      { chatJid: PN, fromMe: true, waMessageId: key.id, providerStatus: status, errorCode: null, at: SECONDS * 1000 },
+    const errorFields = status === Status.ERROR ? { permanentError: false } : {};
+    expect(events).toStrictEqual([
+      { chatJid: PN, fromMe: true, waMessageId: key.id, providerStatus: status, errorCode: null, ...errorFields, at: SECONDS * 1000 },
     ]);
   });
 
-  it('ERROR carries the server code from messageStubParameters (handleBadAck)', () => {
-    const { events } = receiptsOfMessageUpdates([{ key, update: { status: Status.ERROR, messageStubParameters: ['463'] } }]);
-    expect(events).toEqual([{ chatJid: PN, fromMe: true, waMessageId: key.id, providerStatus: Status.ERROR, errorCode: '463', at: null }]);
+  it.each([
+    ['463', true],
+    ['503', false],
+  ])('ERROR carries the server code %s from messageStubParameters (handleBadAck), permanent: %s', (code, permanentError) => {
+    const { events } = receiptsOfMessageUpdates([{ key, update: { status: Status.ERROR, messageStubParameters: [code] } }]);
+    expect(events).toStrictEqual([{ chatJid: PN, fromMe: true, waMessageId: key.id, providerStatus: Status.ERROR, errorCode: code, permanentError, at: null }]);
   });
 
   it('skips updates without a status (edits, revokes)', () => {

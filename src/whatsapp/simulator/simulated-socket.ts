@@ -16,7 +16,7 @@ export interface SimulatedNetwork {
   socketCreated(socket: SimulatedSocket): void;
   socketLoggedIn(socket: SimulatedSocket): void;
   socketEnded(socket: SimulatedSocket): void;
-  sendRecorded(accountId: string, to: string, waMessageId: string, text: string): void;
+  sendRecorded(accountId: string, to: string, waMessageId: string, text: string, rejected: boolean): void;
 }
 
 type SocketState = 'connecting' | 'qr' | 'open' | 'closed';
@@ -61,11 +61,12 @@ export class SimulatedSocket implements ProviderSocket {
   async sendMessage(jid: string, content: TextContent, options: { messageId: string }): Promise<WAMessage> {
     if (this.state !== 'open') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
     const waMessageId = options.messageId;
-    this.network.sendRecorded(this.accountId, jid, waMessageId, content.text);
-    const echo = sentMessage({ chatJid: jid, waMessageId, text: content.text, seconds: nowSeconds() });
-    process.nextTick(() => this.emit('messages.upsert', { messages: [echo], type: 'append' }));
     const { sendMs, failureRate, random } = this.network.settings;
     const fails = random() < failureRate;
+    // The audit log says whether WhatsApp took it: a rejected send is no delivery, its retry no duplicate.
+    this.network.sendRecorded(this.accountId, jid, waMessageId, content.text, fails);
+    const echo = sentMessage({ chatJid: jid, waMessageId, text: content.text, seconds: nowSeconds() });
+    process.nextTick(() => this.emit('messages.upsert', { messages: [echo], type: 'append' }));
     this.later(sendMs, () => {
       const error = fails ? SIMULATED_FAILURE_CODE : undefined;
       this.ws.emit(MESSAGE_ACK_FRAME, messageAckFrame({ waMessageId, chatJid: jid, seconds: nowSeconds(), error }));

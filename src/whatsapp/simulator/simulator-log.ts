@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 
 export type SimulatorLogLine =
-  | { type: 'send'; accountId: string; to: string; waMessageId: string; text: string; workerId: string; at: number }
+  | { type: 'send'; accountId: string; to: string; waMessageId: string; text: string; workerId: string; at: number; rejected?: boolean }
   | { type: 'connect' | 'disconnect'; accountId: string; workerId: string; at: number };
 
 /** A line as callers give it; the log stamps the worker and the time. Distributes over the union. */

@@ -159,9 +159,9 @@ export class WhatsAppSimulator extends SocketFactory implements SimulatedNetwork
     this.log.append({ type: 'disconnect', accountId: socket.accountId });
   }
 
-  sendRecorded(accountId: string, to: string, waMessageId: string, text: string): void {
+  sendRecorded(accountId: string, to: string, waMessageId: string, text: string, rejected: boolean): void {
     this.sentTo.set(`${accountId}/${waMessageId}`, to);
-    this.log.append({ type: 'send', accountId, to, waMessageId, text });
+    this.log.append({ type: 'send', accountId, to, waMessageId, text, ...(rejected ? { rejected } : {}) });
   }
 
   private openSocketOf(accountId: string): SimulatedSocket | undefined {
