@@ -4,6 +4,7 @@ import { AccountEvents } from '../accounts/account-events';
 import { BackoffPolicy, backoffDelay } from '../common/backoff';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { SendFailure } from '../whatsapp/whatsapp-provider';
 import { Claim, claimOf } from './claim-rule';
 import { OutboxHandoff } from './outbox-handoff';
@@ -38,6 +39,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     private readonly connections: AccountConnections,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: MetricsRecorder,
     handoff: OutboxHandoff,
     events: AccountEvents,
   ) {
@@ -76,10 +78,17 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.round;
-    await Promise.allSettled([...this.sending]);
+    await this.idle();
     const released = await this.outbox.releaseAll(this.config.owner, this.clock.now());
     if (released > 0) this.logger.log({ released }, 'released unsent claims at shutdown');
+  }
+
+  /** Resolves once no round runs and no send is in flight (what shutdown waits for). */
+  async idle(): Promise<void> {
+    while (this.round || this.sending.size > 0) {
+      await this.round;
+      await Promise.allSettled([...this.sending]);
+    }
   }
 
   private async claimAndSend(): Promise<void> {
@@ -115,10 +124,12 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
   private async send(item: OutboxItem): Promise<void> {
     const claim = claimOf(item);
     const socket = this.connections.connectionFor(item.accountId);
+    this.metrics.sendAttempted();
     try {
       if (!socket || socket.ownerEpoch !== item.claimEpoch) throw new SendFailure('account not connected on this instance', false);
       await socket.connection.send(item.toJid, item.text, item.waMessageId, this.sendTimeoutMs);
       await this.outbox.markSent(claim, this.clock.now());
+      this.metrics.sent(this.clock.now() - item.createdAt);
     } catch (error) {
       await this.recordFailure(item, claim, error).catch((recordError: unknown) =>
         // The claim's lease runs out and another round retries it with the same WhatsApp id.
@@ -133,9 +144,11 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     const reason = failure.code ? `${failure.message} (code ${failure.code})` : failure.message;
     if (failure.permanent || item.attempts >= this.config.outboxMaxAttempts) {
       await this.outbox.markFailed(claim, failure.permanent ? reason : `gave up after ${item.attempts} attempts: ${reason}`, now);
+      this.metrics.sendFailed(failure.permanent ? 'permanent' : 'gave_up');
       this.logger.warn({ accountId: item.accountId, outboxId: item.id, attempts: item.attempts, permanent: failure.permanent, reason }, 'send failed for good');
       return;
     }
     await this.outbox.release(claim, reason, now + backoffDelay(item.attempts, RETRY_BACKOFF), now);
+    this.metrics.sendFailed('transient');
   }
 }
