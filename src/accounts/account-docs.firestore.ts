@@ -1,24 +1,15 @@
 import { CollectionReference, DocumentReference, Firestore, Timestamp } from 'firebase-admin/firestore';
 import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
-import { AccountRecord, AccountStatus } from './account';
+import { AccountRecord, ConnectionPatch, newAccount } from './account';
 
-/** `accounts/{accountId}`: the only accounts collection. */
+/** `accounts/{accountId}`: the only accounts collection. Its Baileys session is the `session` subcollection. */
 export const ACCOUNTS = 'accounts';
 
-export interface AccountDoc {
-  accountId: string;
-  name: string | null;
-  status: AccountStatus;
-  phone: string | null;
-  owner: string | null;
-  ownerEpoch: number;
-  leaseUntil: Timestamp | null;
-  lastDisconnectReason: string | null;
-  lastDisconnectAt: Timestamp | null;
-  connectedAt: Timestamp | null;
-  createdAt: Timestamp;
-  updatedAt: Timestamp;
-}
+const TIME_FIELDS = ['leaseUntil', 'lastDisconnectAt', 'connectedAt', 'qrAt', 'reconnectRequestedAt', 'resetRequestedAt', 'createdAt', 'updatedAt'] as const;
+type TimeField = (typeof TIME_FIELDS)[number];
+
+/** The record as stored: the same fields, times as Timestamps (null where the record has null). */
+export type AccountDoc = Omit<AccountRecord, TimeField> & { [F in TimeField]: AccountRecord[F] extends number ? Timestamp : Timestamp | null };
 
 export function accountsCollection(db: Firestore): CollectionReference {
   return db.collection(ACCOUNTS);
@@ -29,29 +20,22 @@ export function accountRef(db: Firestore, accountId: string): DocumentReference 
 }
 
 export function toAccountDoc(account: AccountRecord): AccountDoc {
-  return {
-    ...account,
-    leaseUntil: toTimestamp(account.leaseUntil),
-    lastDisconnectAt: toTimestamp(account.lastDisconnectAt),
-    connectedAt: toTimestamp(account.connectedAt),
-    createdAt: toTimestamp(account.createdAt),
-    updatedAt: toTimestamp(account.updatedAt),
-  };
+  return withTimes(account, toTimestamp) as AccountDoc;
 }
 
+/** Fields a doc written before they existed lacks read as the defaults of a new account. */
 export function toAccount(accountId: string, doc: AccountDoc): AccountRecord {
-  return {
-    accountId,
-    name: doc.name ?? null,
-    status: doc.status,
-    phone: doc.phone ?? null,
-    owner: doc.owner ?? null,
-    ownerEpoch: doc.ownerEpoch ?? 0,
-    leaseUntil: toMillis(doc.leaseUntil),
-    lastDisconnectReason: doc.lastDisconnectReason ?? null,
-    lastDisconnectAt: toMillis(doc.lastDisconnectAt),
-    connectedAt: toMillis(doc.connectedAt),
-    createdAt: toMillis(doc.createdAt),
-    updatedAt: toMillis(doc.updatedAt),
-  };
+  return { ...newAccount(accountId, null, 0), ...(withTimes(doc, toMillis) as Partial<AccountRecord>), accountId };
+}
+
+/** A connection patch as doc fields. A field present but undefined is cleared, as the sqlite adapter does. */
+export function toPatchDoc(patch: ConnectionPatch): Partial<AccountDoc> {
+  const fields = Object.fromEntries(Object.entries(patch).map(([field, value]) => [field, value ?? null]));
+  return withTimes(fields, toTimestamp) as Partial<AccountDoc>;
+}
+
+function withTimes(source: object, convert: (value: never) => unknown): Record<string, unknown> {
+  const converted: Record<string, unknown> = { ...source };
+  for (const field of TIME_FIELDS) if (field in converted) converted[field] = convert((converted[field] ?? null) as never);
+  return converted;
 }

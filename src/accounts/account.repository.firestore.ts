@@ -4,14 +4,18 @@ import { AccountAlreadyExists } from '../common/errors';
 import { Page, PageRequest, pageOf } from '../common/page';
 import { isAlreadyExists, isNotFound } from '../store/firestore/firestore-errors';
 import { FirestoreStore } from '../store/firestore/firestore-store';
-import { AccountRecord } from './account';
+import { AccountRecord, ConnectionPatch } from './account';
 import { AccountDoc, accountRef, accountsCollection, toAccount, toAccountDoc } from './account-docs.firestore';
-import { AccountRepository } from './account.repository';
+import { FirestoreAccountLeases } from './account-leases.firestore';
+import { AccountAction, AccountRepository, Holding } from './account.repository';
 
 @Injectable()
 export class FirestoreAccountRepository extends AccountRepository {
+  private readonly leases: FirestoreAccountLeases;
+
   constructor(private readonly store: FirestoreStore) {
     super();
+    this.leases = new FirestoreAccountLeases(store.db);
   }
 
   /** One write: `create()` fails on an existing doc, so two instances creating the same id cannot both win. */
@@ -38,14 +42,44 @@ export class FirestoreAccountRepository extends AccountRepository {
     return pageOf(accounts, page.limit, (a) => ({ key: 0, id: a.accountId }));
   }
 
-  /** One write, no read: the `exists` precondition tells whether there was an account to delete. */
+  /**
+   * The session (and anything else under the account) goes first: a subcollection outlives its parent
+   * doc in Firestore, and an account made again with this id must never pick up the old linked device.
+   * Then one write whose `exists` precondition tells whether there was an account to delete.
+   */
   async delete(accountId: string): Promise<boolean> {
+    const ref = accountRef(this.store.db, accountId);
+    for (const subcollection of await ref.listCollections()) await this.store.db.recursiveDelete(subcollection);
     try {
-      await accountRef(this.store.db, accountId).delete({ exists: true });
+      await ref.delete({ exists: true });
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
       throw error;
     }
+  }
+
+  claimUnowned(owner: string, now: number, leaseMs: number, limit: number): Promise<AccountRecord[]> {
+    return this.leases.claimUnowned(owner, now, leaseMs, limit);
+  }
+
+  renew(holdings: Holding[], leaseUntil: number): Promise<AccountRecord[]> {
+    return this.leases.renew(holdings, leaseUntil);
+  }
+
+  release(holding: Holding, patch?: ConnectionPatch): Promise<boolean> {
+    return this.leases.release(holding, patch);
+  }
+
+  recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean> {
+    return this.leases.recordConnection(holding, patch);
+  }
+
+  markRelinkable(accountId: string, now: number): Promise<void> {
+    return this.leases.markRelinkable(accountId, now);
+  }
+
+  requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean> {
+    return this.leases.requestAction(accountId, action, at);
   }
 }

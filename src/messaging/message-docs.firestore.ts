@@ -64,6 +64,11 @@ export function messageLookupRef(db: Firestore, accountId: string, direction: Di
   return db.collection(MESSAGE_LOOKUP).doc(`${accountId}__${direction}__${waMessageId}`);
 }
 
+export function toLookupDoc(message: Pick<MessageRecord, 'accountId' | 'direction' | 'waMessageId' | 'threadId' | 'messageId'>): MessageLookupDoc {
+  const { accountId, direction, waMessageId, threadId, messageId } = message;
+  return { accountId, direction, waMessageId, threadId, messageId, messageRef: messagePath(threadId, messageId) };
+}
+
 export function toMessageDoc(message: MessageRecord): MessageDoc {
   const { messageId: _id, createdAt, updatedAt, sentAt, failedAt, deliveredAt, readAt, playedAt, ...fields } = message;
   const times = { sentAt, failedAt, deliveredAt, readAt, playedAt };

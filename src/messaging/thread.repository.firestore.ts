@@ -1,11 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { FieldPath, Query, Timestamp } from 'firebase-admin/firestore';
+import { DocumentSnapshot, FieldPath, Query, Timestamp, Transaction } from 'firebase-admin/firestore';
 import { InvalidInput } from '../common/errors';
 import { Cursor, Page, PageRequest, pageOf } from '../common/page';
 import { FirestoreStore } from '../store/firestore/firestore-store';
-import { toTimestamp } from '../store/firestore/firestore-time';
-import { MessageRecord, ThreadRecord } from './message';
-import { MESSAGES, MessageDoc, THREADS, ThreadDoc, messageRef, threadRef, toMessage, toThread } from './message-docs.firestore';
+import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
+import { Direction, MessageRecord, ThreadRecord } from './message';
+import {
+  MESSAGES,
+  MessageDoc,
+  MessageLookupDoc,
+  THREADS,
+  ThreadDoc,
+  messageLookupRef,
+  messageRef,
+  threadRef,
+  toLookupDoc,
+  toMessage,
+  toMessageDoc,
+  toThread,
+} from './message-docs.firestore';
 import { ThreadRepository } from './thread.repository';
 
 @Injectable()
@@ -40,6 +53,49 @@ export class FirestoreThreadRepository extends ThreadRepository {
     const snapshot = await messageRef(this.store.db, threadId, messageId).get();
     return snapshot.exists ? toMessage(snapshot.id, snapshot.data() as MessageDoc) : undefined;
   }
+
+  /** Two direct reads: the lookup (account, direction, WhatsApp id), then the message it names. */
+  async findByWaMessageId(accountId: string, direction: Direction, waMessageId: string): Promise<MessageRecord | undefined> {
+    const lookup = await messageLookupRef(this.store.db, accountId, direction, waMessageId).get();
+    if (!lookup.exists) return undefined;
+    const snapshot = await this.store.db.doc((lookup.data() as MessageLookupDoc).messageRef).get();
+    return snapshot.exists ? toMessage(snapshot.id, snapshot.data() as MessageDoc) : undefined;
+  }
+
+  /**
+   * One transaction: reads the lookup and the thread (one round trip); writes message, lookup and thread
+   * summary, or nothing for a repeat. Queued per thread in this process, as accepts are (they share the
+   * thread doc).
+   */
+  storeProviderMessage(message: MessageRecord): Promise<'stored' | 'duplicate'> {
+    const db = this.store.db;
+    const thread = threadRef(db, message.threadId);
+    return this.store.inTurn(thread.path, () =>
+      db.runTransaction(async (tx) => {
+        const lookup = messageLookupRef(db, message.accountId, message.direction, message.waMessageId);
+        const [seen, summary] = await tx.getAll(lookup, thread);
+        if (seen.exists) return 'duplicate';
+        tx.create(messageRef(db, message.threadId, message.messageId), toMessageDoc(message));
+        tx.create(lookup, toLookupDoc(message));
+        writeSummary(tx, summary, message);
+        return 'stored';
+      }),
+    );
+  }
+}
+
+/** The thread summary moves only to a newer message: a replayed old one keeps its place, not the top. */
+function writeSummary(tx: Transaction, summary: DocumentSnapshot, message: MessageRecord): void {
+  const last = { lastMessageAt: toTimestamp(message.createdAt), lastMessageText: message.text, lastMessageDirection: message.direction };
+  const updatedAt = toTimestamp(message.updatedAt);
+  if (!summary.exists) {
+    const doc: ThreadDoc = { accountId: message.accountId, clientJid: message.clientJid, ...last, createdAt: updatedAt, updatedAt };
+    tx.create(summary.ref, doc);
+    return;
+  }
+  const current = summary.data() as ThreadDoc;
+  const isNewer = !current.lastMessageAt || message.createdAt > toMillis(current.lastMessageAt);
+  tx.update(summary.ref, { ...(isNewer ? last : {}), updatedAt });
 }
 
 /** Keyset page over (time desc, doc id desc), the same order and cursor as the sqlite adapter. */

@@ -3,6 +3,7 @@ import { accountRef } from '../accounts/account-docs.firestore';
 import { MessageDoc, threadRef } from '../messaging/message-docs.firestore';
 import { statusRank } from '../receipts/message-status';
 import { updateWhile } from '../store/firestore/conditional-update';
+import { isFailedPrecondition } from '../store/firestore/firestore-errors';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toTimestamp } from '../store/firestore/firestore-time';
 import { Claim, ClaimRequest, isClaimable } from './claim-rule';
@@ -11,12 +12,15 @@ import { OPEN_STATUSES, OutboxDoc, outboxCollection, toOutboxItem } from './outb
 import { passTurn } from './thread-turn.firestore';
 
 type Fields = UpdateData<DocumentData>;
+/** Looks per claim when racing claimers keep taking the chosen items first; each look is a fresh query. */
+const CLAIM_ATTEMPTS = 5;
 const isOpen = (doc: OutboxDoc) => OPEN_STATUSES.includes(doc.status);
 const isStillClaimed = (claim: Claim) => (doc: OutboxDoc) => doc.status === 'processing' && doc.claimedBy === claim.claimedBy && doc.attempts === claim.attempts;
 
 /**
  * An item's life after accept. Claims and ends are transactions (the account's holder, or the thread's
- * turn, must be read in the same atomic step); a release touches one doc and is a conditioned write.
+ * turn, must be read in the same atomic step as the write); a release touches one doc and is a
+ * conditioned write.
  */
 export class FirestoreOutboxLifecycle {
   private readonly db: Firestore;
@@ -34,31 +38,44 @@ export class FirestoreOutboxLifecycle {
   }
 
   /**
-   * Reads: the account, then the due turn-holders and the run-out claims (at most `perAccount` each);
-   * writes: one update per claimed item. Needs the indexes outbox (accountId, threadHead, status,
-   * nextAttemptAt) and (accountId, status, leaseUntil): firestore.indexes.json.
+   * Queries the due turn-holders and the run-out claims (at most `perAccount` each) outside any
+   * transaction, then one transaction that reads the account (the holder check) and writes each chosen
+   * item on condition that it is unchanged since the query. Racing claimers so read only the account doc,
+   * which none of them writes: no lock waits between them (reading the items in the transaction made
+   * two claimers deadlock until the emulator aborted one, ~2 s each time). A claimer that loses an item
+   * to another looks again. Needs the indexes outbox (accountId, threadHead, status, nextAttemptAt) and
+   * (accountId, status, leaseUntil): firestore.indexes.json.
    */
-  private claimFor(request: ClaimRequest, account: { accountId: string; ownerEpoch: number }): Promise<OutboxItem[]> {
+  private async claimFor(request: ClaimRequest, account: { accountId: string; ownerEpoch: number }): Promise<OutboxItem[]> {
     const { now, owner, perAccount } = request;
     const items = outboxCollection(this.db).where('accountId', '==', account.accountId);
-    return this.db.runTransaction(async (tx) => {
-      const holder = await tx.get(accountRef(this.db, account.accountId));
-      if (holder.get('owner') !== owner || holder.get('ownerEpoch') !== account.ownerEpoch) return [];
+    for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
       const [due, runOut] = await Promise.all([
-        tx.get(items.where('threadHead', '==', true).where('status', '==', 'queued').where('nextAttemptAt', '<=', toTimestamp(now)).orderBy('nextAttemptAt').limit(perAccount)),
-        tx.get(items.where('status', '==', 'processing').where('leaseUntil', '<=', toTimestamp(now)).orderBy('leaseUntil').limit(perAccount)),
+        items.where('threadHead', '==', true).where('status', '==', 'queued').where('nextAttemptAt', '<=', toTimestamp(now)).orderBy('nextAttemptAt').limit(perAccount).get(),
+        items.where('status', '==', 'processing').where('leaseUntil', '<=', toTimestamp(now)).orderBy('leaseUntil').limit(perAccount).get(),
       ]);
       const chosen = [...due.docs, ...runOut.docs]
         .map((doc) => ({ doc, item: toOutboxItem(doc.id, doc.data() as OutboxDoc) }))
         .filter(({ doc, item }) => isClaimable(item, now, doc.get('threadHead') !== true))
         .sort((a, b) => a.item.nextAttemptAt - b.item.nextAttemptAt || a.item.seq - b.item.seq)
         .slice(0, perAccount);
-      return chosen.map(({ doc, item }) => {
-        const claimed = { status: 'processing' as const, claimedBy: owner, claimEpoch: account.ownerEpoch, leaseUntil: now + request.leaseMs, attempts: item.attempts + 1, updatedAt: now };
-        tx.update(doc.ref, { ...claimed, leaseUntil: toTimestamp(claimed.leaseUntil), updatedAt: toTimestamp(now) });
-        return { ...item, ...claimed };
-      });
-    });
+      if (chosen.length === 0) return [];
+      try {
+        return await this.db.runTransaction(async (tx) => {
+          const holder = await tx.get(accountRef(this.db, account.accountId));
+          if (holder.get('owner') !== owner || holder.get('ownerEpoch') !== account.ownerEpoch) return [];
+          return chosen.map(({ doc, item }) => {
+            const claimed = { status: 'processing' as const, claimedBy: owner, claimEpoch: account.ownerEpoch, leaseUntil: now + request.leaseMs, attempts: item.attempts + 1, updatedAt: now };
+            tx.update(doc.ref, { ...claimed, leaseUntil: toTimestamp(claimed.leaseUntil), updatedAt: toTimestamp(now) }, { lastUpdateTime: doc.updateTime });
+            return { ...item, ...claimed };
+          });
+        });
+      } catch (error) {
+        if (!isFailedPrecondition(error)) throw error;
+      }
+    }
+    // Still losing races after several looks: leave the rest to the next poll.
+    return [];
   }
 
   /** A late ack still counts: only an item that already ended refuses it. */

@@ -3,7 +3,7 @@ import { DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
 import { accountRef } from '../accounts/account-docs.firestore';
 import { AccountNotFound } from '../common/errors';
 import { MessageRecord } from '../messaging/message';
-import { MessageLookupDoc, ThreadDoc, messageLookupRef, messageRef, threadRef, toMessageDoc } from '../messaging/message-docs.firestore';
+import { ThreadDoc, messageLookupRef, messageRef, threadRef, toLookupDoc, toMessageDoc } from '../messaging/message-docs.firestore';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
 import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
@@ -43,7 +43,7 @@ export class FirestoreOutboxRepository extends OutboxRepository {
         const seq = takeSeq(tx, summary, send, hasTurn);
         const item = outboxItemFor(send, seq);
         tx.create(messageRef(db, send.threadId, send.messageId), toMessageDoc(queuedMessage(send, seq)));
-        tx.create(messageLookupRef(db, send.accountId, 'outbound', send.waMessageId), outboundLookup(send, item));
+        tx.create(messageLookupRef(db, send.accountId, 'outbound', send.waMessageId), toLookupDoc({ ...send, direction: 'outbound' }));
         tx.create(itemRef, toOutboxDoc(item, hasTurn));
         return { kind: 'accepted', item };
       }),
@@ -102,11 +102,6 @@ function takeSeq(tx: Transaction, summary: DocumentSnapshot, send: AcceptedSend,
   const isLatest = !current.lastMessageAt || send.now >= toMillis(current.lastMessageAt);
   tx.update(summary.ref, { ...(isLatest ? last : {}), ...(hasTurn ? { outboxHeadSeq: seq } : {}), nextSeq: seq + 1, updatedAt: now });
   return seq;
-}
-
-function outboundLookup(send: AcceptedSend, item: OutboxItem): MessageLookupDoc {
-  const { accountId, waMessageId, threadId, messageId } = send;
-  return { accountId, direction: 'outbound', waMessageId, threadId, messageId, messageRef: item.messageRef };
 }
 
 function queuedMessage(send: AcceptedSend, seq: number): MessageRecord {

@@ -18,8 +18,10 @@ import { StoreFixture } from '../contract/store-fixture';
  * Google's Cloud Firestore emulator for the test run (Debian package google-cloud-cli-firestore-emulator,
  * Java 17). A spec calls `describeOnFirestoreEmulator`: it uses the emulator FIRESTORE_EMULATOR_HOST names
  * (set by the user, or by this file's default export run as a vitest `globalSetup`), else starts one for
- * the file and stops it after. Where none can be found the suite is reported skipped, with the reason on
- * its own line: never passed. Do not swap in `@firestore-emulator/server`: it lets racing claims all win.
+ * the file and stops it after (measured here: answers HTTP 1.3-2.8 s after the start, ~120 MB of Java
+ * when idle; killed in well under a second). Where none can be found the suite is reported skipped, with
+ * the reason on its own line: never passed. Do not swap in `@firestore-emulator/server`: it lets racing
+ * claims all win and ignores preconditions.
  */
 
 const START_TIMEOUT_MS = 60_000;
@@ -207,13 +209,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** SIGTERM to the whole group (gcloud, its shell and java), SIGKILL for whatever is left after a grace time. */
+/**
+ * SIGKILL to the whole group (gcloud, its shell and java): the emulator's data is in memory and thrown
+ * away, and a SIGTERM'd JVM takes ~2 s to shut down. Resolves once no process of the group is left.
+ */
 async function stopGroup(child: ChildProcess): Promise<void> {
-  if (!killGroup(child, 'SIGTERM')) return;
+  if (!killGroup(child, 'SIGKILL')) return;
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!killGroup(child, 0)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  killGroup(child, 'SIGKILL');
+  while (Date.now() < deadline && killGroup(child, 0)) await new Promise((resolve) => setTimeout(resolve, 20));
 }

@@ -1,6 +1,7 @@
 /** gRPC status codes the adapters turn into domain outcomes (firebase-admin reports them as `code`). */
-const ALREADY_EXISTS = 6;
 const NOT_FOUND = 5;
+const ALREADY_EXISTS = 6;
+const FAILED_PRECONDITION = 9;
 
 function hasCode(error: unknown, code: number): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
@@ -11,7 +12,12 @@ export function isAlreadyExists(error: unknown): boolean {
   return hasCode(error, ALREADY_EXISTS);
 }
 
-/** A write with an `exists: true` precondition found no document. */
+/** An `update()`, or a write with an `exists: true` precondition, found no document. */
 export function isNotFound(error: unknown): boolean {
   return hasCode(error, NOT_FOUND);
+}
+
+/** A `lastUpdateTime` precondition was stale: someone wrote the document since it was read. */
+export function isFailedPrecondition(error: unknown): boolean {
+  return hasCode(error, FAILED_PRECONDITION);
 }

@@ -3,8 +3,8 @@
  *
  * Why: Firestore (and its emulator) lock what a transaction reads. Two transactions that read then write
  * the same document deadlock until the server aborts one, and the client retries it after a backoff: two
- * racing accepts on one thread took 2.7 s on the emulator, twenty took 7.7 s, against ~20 ms each when
- * queued. Queuing them in the process removes that contention; races between processes are still
+ * racing transactions on one doc took 2.7 s on the emulator; twenty identical accepts took 6 s raced and
+ * 0.4 s queued. Queuing them in the process removes that contention; races between processes are still
  * settled by Firestore's transactions.
  */
 export class KeyedQueue {

@@ -1,0 +1,88 @@
+import { FieldPath, Firestore, QueryDocumentSnapshot } from 'firebase-admin/firestore';
+import { updateWhile } from '../store/firestore/conditional-update';
+import { isNotFound } from '../store/firestore/firestore-errors';
+import { toTimestamp } from '../store/firestore/firestore-time';
+import { ACCOUNT_STATUSES, AccountRecord, ConnectionPatch } from './account';
+import { AccountDoc, accountRef, accountsCollection, toAccount, toPatchDoc } from './account-docs.firestore';
+import { AccountAction, Holding } from './account.repository';
+
+/** Logged-out accounts wait for an operator: no instance takes them. */
+const TAKEABLE = ACCOUNT_STATUSES.filter((status) => status !== 'logged_out');
+
+const isHeldBy = (holding: Holding) => (doc: AccountDoc) => doc.owner === holding.owner && doc.ownerEpoch === holding.ownerEpoch;
+
+/**
+ * Ownership leases on `accounts/{id}`. No transactions: every change is a write conditioned on the doc's
+ * update time as read (see updateWhile), so two instances racing for one account cannot both win, and
+ * a holder's write lands only while the doc still says it holds the account.
+ */
+export class FirestoreAccountLeases {
+  constructor(private readonly db: Firestore) {}
+
+  /**
+   * Two queries (no owner; lease run out), both on takeable statuses, then one conditioned write per
+   * account, side by side. Needs the index accounts (status, leaseUntil): firestore.indexes.json.
+   */
+  async claimUnowned(owner: string, now: number, leaseMs: number, limit: number): Promise<AccountRecord[]> {
+    if (limit <= 0) return [];
+    const takeable = accountsCollection(this.db).where('status', 'in', TAKEABLE);
+    const [unowned, expired] = await Promise.all([
+      takeable.where('owner', '==', null).orderBy(FieldPath.documentId()).limit(limit).get(),
+      takeable.where('leaseUntil', '<=', toTimestamp(now)).orderBy('leaseUntil').limit(limit).get(),
+    ]);
+    const candidates = new Map<string, QueryDocumentSnapshot>([...unowned.docs, ...expired.docs].map((doc) => [doc.id, doc]));
+    const chosen = [...candidates.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, limit);
+    const isFree = (doc: AccountDoc) => doc.status !== 'logged_out' && (doc.owner === null || doc.leaseUntil === null || doc.leaseUntil.toMillis() <= now);
+    const taken = await Promise.all(
+      chosen.map((seen) =>
+        updateWhile<AccountDoc>(
+          seen.ref,
+          isFree,
+          (doc) => ({ owner, ownerEpoch: doc.ownerEpoch + 1, leaseUntil: toTimestamp(now + leaseMs), updatedAt: toTimestamp(now) }),
+          seen,
+        ).then((doc) => doc && toAccount(seen.id, doc)),
+      ),
+    );
+    return taken.filter((account): account is AccountRecord => account !== undefined);
+  }
+
+  /** One read for all holdings, then one conditioned write each. Returns the docs as stored, requests included. */
+  async renew(holdings: Holding[], leaseUntil: number): Promise<AccountRecord[]> {
+    if (holdings.length === 0) return [];
+    const seen = await this.db.getAll(...holdings.map((h) => accountRef(this.db, h.accountId)));
+    const renewed = await Promise.all(
+      holdings.map((holding, i) =>
+        updateWhile<AccountDoc>(seen[i].ref, isHeldBy(holding), () => ({ leaseUntil: toTimestamp(leaseUntil) }), seen[i]).then(
+          (doc) => doc && toAccount(holding.accountId, doc),
+        ),
+      ),
+    );
+    return renewed.filter((account): account is AccountRecord => account !== undefined);
+  }
+
+  async release(holding: Holding, patch?: ConnectionPatch): Promise<boolean> {
+    const changes = { ...(patch ? toPatchDoc(patch) : {}), owner: null, leaseUntil: null };
+    return (await updateWhile<AccountDoc>(accountRef(this.db, holding.accountId), isHeldBy(holding), () => changes)) !== undefined;
+  }
+
+  async recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean> {
+    return (await updateWhile<AccountDoc>(accountRef(this.db, holding.accountId), isHeldBy(holding), () => toPatchDoc(patch))) !== undefined;
+  }
+
+  async markRelinkable(accountId: string, now: number): Promise<void> {
+    const changes = { status: 'disconnected', updatedAt: toTimestamp(now) };
+    await updateWhile<AccountDoc>(accountRef(this.db, accountId), (doc) => doc.status === 'logged_out', () => changes);
+  }
+
+  /** One write, no read: `update()` fails on a missing doc, which answers false. */
+  async requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean> {
+    const field = action === 'reconnect' ? 'reconnectRequestedAt' : 'resetRequestedAt';
+    try {
+      await accountRef(this.db, accountId).update({ [field]: toTimestamp(at), updatedAt: toTimestamp(at) });
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+}
