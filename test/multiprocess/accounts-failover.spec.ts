@@ -26,7 +26,7 @@ describe('30 accounts on two processes sharing one sqlite file', () => {
   });
 
   const api = (server: ServerProcess, path: string, init: RequestInit = {}) =>
-    fetch(`${server.url}${path}`, { ...init, headers: { 'x-api-key': KEY, 'content-type': 'application/json' } }).then((r) => r.json());
+    fetch(`${server.url}${path}`, { ...init, headers: { 'x-api-key': KEY, 'content-type': 'application/json' } }).then((r) => r.json() as Promise<any>);
   const accounts = (server: ServerProcess) => api(server, '/api/whatsapp/accounts?limit=200').then((page) => page.items as Array<{ accountId: string; status: string; ownerWorkerId: string }>);
 
   it('connects every account exactly once, and after SIGKILL the survivor takes them within the lease, never two sockets at once', async () => {
