@@ -66,6 +66,18 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     expect(second.events.at(-1)).toMatchObject({ type: 'open', phone: simulator.phoneOf('acc1') });
   });
 
+  it('a pairing code is given once WhatsApp offers a login, and entering it links that number', async () => {
+    const { simulator, provider } = simulated({ requireScan: true });
+    const first = openAccount(provider, 'acc1');
+    const code = await first.connection.requestPairingCode('+40 733 333 333');
+    expect(code).toMatch(/^[1-9A-HJ-NP-TV-Z]{8}$/);
+    expect(simulator.scan('acc1')).toBe(true);
+    await waitUntil(() => expect(first.events.at(-1)).toMatchObject({ type: 'close', reason: 'restartRequired' }));
+    const second = openAccount(provider, 'acc1', first.session);
+    await second.settled();
+    expect(second.events.at(-1)).toMatchObject({ type: 'open', phone: '40733333333' });
+  });
+
   it('send resolves on the server ack, is echoed as our own message, and is logged with the worker id', async () => {
     const logPath = join(mkdtempSync(join(tmpdir(), 'wa-sim-')), 'provider.log');
     const { provider } = simulated({ logPath });
@@ -89,8 +101,9 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
   });
 
-  it('failureRate 1 makes every send a transient failure, reported as a transient ERROR receipt too', async () => {
-    const { provider } = simulated({ failureRate: 1 });
+  it('failureRate 1 makes every send a transient failure, reported as a transient ERROR receipt and marked in the log', async () => {
+    const logPath = join(mkdtempSync(join(tmpdir(), 'wa-sim-')), 'provider.log');
+    const { provider } = simulated({ failureRate: 1, logPath });
     const account = await linked(provider);
     const waMessageId = provider.newMessageId();
     const failure = await account.connection.send(CLIENT, 'x', waMessageId, 5_000).catch((error: unknown) => error);
@@ -98,6 +111,8 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     expect(failure).toMatchObject({ permanent: false, code: '503' });
     await waitUntil(() => expect(account.receipts).toHaveLength(1));
     expect(account.receipts[0]).toMatchObject({ waMessageId, providerStatus: 0, errorCode: '503', permanentError: false });
+    const sends = readFileSync(logPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.type === 'send');
+    expect(sends).toEqual([expect.objectContaining({ waMessageId, rejected: true })]);
   });
 
   it("disconnect('loggedOut') closes with loggedOut, and WhatsApp refuses that session until it is cleared", async () => {
@@ -167,6 +182,24 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     expect(account.receipts[1]).toMatchObject({ chatJid: CLIENT, fromMe: true, waMessageId, at: expect.any(Number) });
     expect(() => simulator.injectReceipt('acc1', { waMessageId: 'NEVERSENT', status: 'read' })).toThrow(InvalidInput);
     expect(() => simulator.injectReceipt('acc1', { waMessageId, status: 'seen' as never })).toThrow(InvalidInput);
+  });
+
+  it('group receipts come per participant; a receipt for an account that is away waits for its next login', async () => {
+    const { simulator, provider } = simulated();
+    const account = await linked(provider);
+    const group = '120363025246125888@g.us';
+    const toGroup = provider.newMessageId();
+    const toClient = provider.newMessageId();
+    await account.connection.send(group, 'hello group', toGroup, 5_000);
+    await account.connection.send(CLIENT, 'hello', toClient, 5_000);
+
+    expect(simulator.injectReceipt('acc1', { waMessageId: toGroup, status: 'read' }).delivered).toBe(true);
+    expect(account.receipts).toEqual([expect.objectContaining({ chatJid: group, waMessageId: toGroup, providerStatus: 4 })]);
+
+    await account.connection.close();
+    expect(simulator.injectReceipt('acc1', { waMessageId: toClient, status: 'delivered' }).delivered).toBe(false);
+    const back = openAccount(provider, 'acc1', account.session);
+    await waitUntil(() => expect(back.receipts).toEqual([expect.objectContaining({ chatJid: CLIENT, waMessageId: toClient, providerStatus: 3 })]));
   });
 
   it('a second worker opening the same account replaces the first, as WhatsApp does', async () => {

@@ -9,6 +9,7 @@ import { isWaMessageId, normalizeProviderJid } from './provider-events/provider-
 import { ProviderListeners } from './provider-listeners';
 import { loadSessionAuthState } from './session-auth-state';
 import { socketConfigFor } from './socket-config';
+import { endSocketWithin } from './socket-ending';
 import type { ProviderSocket, SocketFactory, SocketLogger } from './socket-factory';
 import { SocketSubscriptions } from './socket-subscriptions';
 
@@ -43,6 +44,7 @@ export class AccountConnection implements ProviderConnection {
   private isOpen = false;
   private finished = false;
   private closing: Promise<void> | undefined;
+  private readonly loginOffered = signal();
 
   constructor(
     private readonly options: OpenOptions,
@@ -50,7 +52,7 @@ export class AccountConnection implements ProviderConnection {
   ) {
     this.listeners = new ProviderListeners(deps.logger);
     this.started = this.start().catch((error: unknown) => {
-      this.emitAndFinish({ type: 'close', reason: 'unknown', statusCode: null, message: `could not start: ${messageOf(error)}` });
+      this.onConnectionEvent({ type: 'close', reason: 'unknown', statusCode: null, message: `could not start: ${messageOf(error)}` });
       return undefined;
     });
   }
@@ -78,10 +80,15 @@ export class AccountConnection implements ProviderConnection {
     return acked;
   }
 
+  /**
+   * Baileys can only ask for a pairing code once WhatsApp has offered a login (its README waits for the QR):
+   * before that the frame cannot be written. So this waits for the first `qr` of this connection.
+   */
   async requestPairingCode(phoneNumber: string): Promise<string> {
     const digits = phoneNumber.replace(/[\s()+.-]/g, '');
     if (!/^[1-9]\d{7,14}$/.test(digits)) throw new Error('phoneNumber must be 8 to 15 digits with the country code');
-    const socket = await this.started;
+    await this.loginOffered.promise;
+    const socket = this.socket;
     if (!socket || this.finished) throw new Error('the connection is closed');
     return socket.requestPairingCode(digits);
   }
@@ -91,7 +98,7 @@ export class AccountConnection implements ProviderConnection {
     const socket = await this.started;
     if (!socket || this.finished) return this.close();
     this.finish('logged out');
-    const loggedOut = socket.logout().finally(() => endWithin(socket, END_WAIT_MS));
+    const loggedOut = socket.logout().finally(() => endSocketWithin(socket, END_WAIT_MS));
     this.closing = loggedOut.catch(() => undefined);
     return loggedOut;
   }
@@ -99,7 +106,7 @@ export class AccountConnection implements ProviderConnection {
   close(): Promise<void> {
     if (!this.closing) {
       const socket = this.finish('connection closed by the app');
-      this.closing = socket ? endWithin(socket, END_WAIT_MS) : Promise.resolve();
+      this.closing = socket ? endSocketWithin(socket, END_WAIT_MS) : Promise.resolve();
     }
     return this.closing;
   }
@@ -125,15 +132,19 @@ export class AccountConnection implements ProviderConnection {
       groups: this.groups,
       drops: this.deps.drops,
       logger: this.deps.logger,
-      onConnection: (event) => this.emitAndFinish(event),
+      onConnection: (event) => this.onConnectionEvent(event),
     });
     return socket;
   }
 
-  /** Connection events go through here: `open` enables sends, `close` finishes the connection after telling the app. */
-  private emitAndFinish(event: Parameters<ProviderEvents['connection']>[0]): void {
+  /** Every connection event goes through here: `open` enables sends, `close` finishes the connection after telling the app. */
+  private onConnectionEvent(event: Parameters<ProviderEvents['connection']>[0]): void {
     if (this.finished) return;
-    if (event.type === 'open') this.isOpen = true;
+    if (event.type === 'open') {
+      this.isOpen = true;
+      this.loginOffered.reject(new Error('the account is already linked'));
+    }
+    if (event.type === 'qr') this.loginOffered.resolve();
     this.listeners.emit('connection', event);
     if (event.type === 'close') this.finish(`connection closed (${event.reason})`);
   }
@@ -146,6 +157,7 @@ export class AccountConnection implements ProviderConnection {
     this.listeners.clear();
     this.groups.flushAll();
     this.acks.failAll((id) => new SendFailure(`${reason} before WhatsApp acknowledged ${id}`, false, 'connection_closed'));
+    this.loginOffered.reject(new Error(`${reason} before WhatsApp offered a login`));
     this.subscriptions = undefined;
     const socket = this.socket;
     this.socket = undefined;
@@ -176,20 +188,16 @@ export class AccountConnection implements ProviderConnection {
   }
 }
 
-async function endWithin(socket: ProviderSocket, waitMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      Promise.resolve()
-        .then(() => socket.end(undefined))
-        .catch(() => undefined),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, waitMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** A one-shot promise settled from outside; unobserved rejections are not reported as unhandled. */
+function signal(): { promise: Promise<void>; resolve(): void; reject(error: Error): void } {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 function messageOf(error: unknown): string {

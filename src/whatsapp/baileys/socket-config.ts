@@ -2,13 +2,15 @@ import { proto, type CacheStore, type GroupMetadata, type UserFacingSocketConfig
 import type { SessionAuthState } from './session-auth-state';
 import type { SocketLogger } from './socket-factory';
 
-const HistorySyncType = proto.HistorySync.HistorySyncType;
+// The type of `IHistorySyncNotification.syncType`; same numbers as `proto.HistorySync.HistorySyncType`.
+const HistorySyncType = proto.Message.HistorySyncType;
 
 /**
- * History syncs small enough to take on every link: the initial bootstrap and the non-blocking data
- * carry the LID <-> phone mappings (`phoneNumberToLidMappings`), which Baileys needs for LID sessions
- * (it warns of "session errors" when every sync is refused), and push names are tiny. RECENT, FULL,
- * ON_DEMAND and status history are the bulk, and this server keeps no history.
+ * History syncs small enough to take on every link. Baileys reads LID <-> phone mappings from every sync
+ * it processes (`phoneNumberToLidMappings`, and the chat list's `pnJid`/`lidJid` in the bootstrap) and
+ * warns of "session errors" when every sync is refused; the initial bootstrap, the non-blocking data
+ * and push names are the small ones. RECENT, FULL, ON_DEMAND and status history are the bulk, and this
+ * server keeps no history.
  */
 const SMALL_HISTORY_SYNCS = new Set<number>([
   HistorySyncType.INITIAL_BOOTSTRAP,

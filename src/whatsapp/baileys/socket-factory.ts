@@ -49,8 +49,33 @@ export abstract class SocketFactory {
 
 export class BaileysSocketFactory extends SocketFactory {
   create(_accountId: string, config: UserFacingSocketConfig): ProviderSocket {
-    return makeWASocket(config);
+    const socket = makeWASocket(config);
+    // Not a spread: `user` is a getter over the live creds.
+    return {
+      ev: socket.ev,
+      ws: socket.ws,
+      get user() {
+        return socket.user;
+      },
+      sendMessage: (jid, content, options) => socket.sendMessage(jid, content, options),
+      requestPairingCode: (phoneNumber) => socket.requestPairingCode(phoneNumber),
+      logout: (message) => socket.logout(message),
+      groupMetadata: (jid) => socket.groupMetadata(jid),
+      end: (error) => endTransportFirst(socket, error),
+    };
   }
+}
+
+/**
+ * Baileys' `end()` removes the WebSocket's `close` listeners before it closes it, so whatever was still
+ * waiting on the connection (the handshake's next frame, a query's reply) keeps its timeout timer
+ * (`connectTimeoutMs`, `defaultQueryTimeoutMs`) alive until it expires. Closing the WebSocket first
+ * ends the socket the way a dropped connection does, which settles those waits at once; `end()` after
+ * it is then a no-op, or the whole job if the WebSocket was already gone.
+ */
+async function endTransportFirst(socket: ReturnType<typeof makeWASocket>, error: Error | undefined): Promise<void> {
+  if (!socket.ws.isClosed && !socket.ws.isClosing) await Promise.resolve(socket.ws.close()).catch(() => undefined);
+  await socket.end(error);
 }
 
 /** Baileys' logger interface (pino-shaped), which its index does not export by name. */

@@ -13,6 +13,9 @@ import type { ProviderSocket, SocketLogger } from './socket-factory';
 /** The raw frame of WhatsApp's server ack for a message we sent (Baileys' own `handleBadAck` listens to it too). */
 export const MESSAGE_ACK_FRAME = 'CB:ack,class:message';
 
+/** How long a `close` waits for creds writes in flight (see `closeAfterCredsWritten`). */
+const CREDS_WAIT_MS = 5_000;
+
 export interface SubscriptionTargets {
   listeners: ProviderListeners;
   acks: PendingAcks;
@@ -30,6 +33,7 @@ export interface SubscriptionTargets {
 export class SocketSubscriptions {
   private readonly removers: Array<() => void> = [];
   private attached = true;
+  private credsWait: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: ProviderSocket,
@@ -62,6 +66,7 @@ export class SocketSubscriptions {
 
   detach(): void {
     this.attached = false;
+    clearTimeout(this.credsWait);
     for (const remove of this.removers.splice(0)) remove();
   }
 
@@ -100,7 +105,12 @@ export class SocketSubscriptions {
    * must read the linked creds, so `close` waits for the creds writes already started.
    */
   private closeAfterCredsWritten(event: ConnectionEvent): void {
-    void this.auth.credsWritten().then(() => {
+    // Bounded: a store that hangs must not keep the app from hearing of the close.
+    const waited = new Promise<void>((resolve) => {
+      this.credsWait = setTimeout(resolve, CREDS_WAIT_MS);
+    });
+    void Promise.race([this.auth.credsWritten(), waited]).then(() => {
+      clearTimeout(this.credsWait);
       if (this.attached) this.to.onConnection(event);
     });
   }

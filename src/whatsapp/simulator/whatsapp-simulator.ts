@@ -1,39 +1,26 @@
-import { createHash } from 'node:crypto';
-import { DisconnectReason, isJidGroup, proto, type BaileysEventMap, type UserFacingSocketConfig, type WAMessage } from '@whiskeysockets/baileys';
+import { isJidGroup, proto } from '@whiskeysockets/baileys';
 import { InvalidInput } from '../../common/errors';
 import { WA_MESSAGE_ID_PATTERN } from '../../common/ids';
 import { recipientToJid } from '../../common/jid';
-import { ExpiringCache } from '../baileys/expiring-cache';
-import { SocketFactory } from '../baileys/socket-factory';
 import { disconnectReasonOf } from './disconnect-reasons';
-import { boomError, groupReceipt, nowSeconds, phoneMessageId, receivedMessage, rejectedUpdate, statusUpdate } from './simulated-events';
-import { SimulatedSocket, type SimulatedNetwork } from './simulated-socket';
 import { receiptStatusOf, type InjectedStatus } from './injected-status';
-import { SimulatorLog } from './simulator-log';
+import { boomError, groupReceipt, nowSeconds, phoneMessageId, receivedMessage, rejectedUpdate, statusUpdate } from './simulated-events';
+import { SimulatedWhatsApp } from './simulated-network';
 
-export interface SimulatorOptions {
-  /** Milliseconds from a send to its server ack. */
-  sendMs: number;
-  /** Share of sends WhatsApp rejects with a transient error (0..1). */
-  failureRate: number;
-  /** Accounts without a linked session wait in `qr` until `scan`. */
-  requireScan: boolean;
-  /** File for one JSON line per send, connect and disconnect; none when unset. */
-  logPath?: string;
-  workerId: string;
-  random?: () => number;
-}
+export type { SimulatorOptions } from './simulated-network';
 
 export interface InjectedInbound {
   /** Digits with country code or a JID: the client who writes (or, with `fromMe`, the chat the phone wrote to). */
   from: string;
   text: string;
   waMessageId?: string;
+  /** Written on the account's phone rather than received. */
   fromMe?: boolean;
 }
 
 export interface InjectedReceipt {
   waMessageId: string;
+  /** `sent|delivered|read|played|error` or a Baileys status number 0..5. */
   status: InjectedStatus;
   /** The chat the message went to; needed only when this process did not send it. */
   chatJid?: string;
@@ -47,132 +34,63 @@ export interface InjectionResult {
   delivered: boolean;
 }
 
-/** What the simulated server keeps per offline account, oldest dropped beyond this. */
-const MAX_OFFLINE_EVENTS = 10_000;
-
-type OfflineEvent = { event: 'messages.upsert'; message: WAMessage } | { event: 'messages.update'; update: BaileysEventMap['messages.update'] };
-
 /**
- * An in-process WhatsApp for development, tests and benchmarks: the `SocketFactory` of the simulator
- * provider, and the hooks behind the simulator routes. It knows only this process's sockets; like
- * WhatsApp, it keeps what arrives for an account that is offline and delivers it at the next login.
+ * The hooks behind the simulator routes: what a client, a phone or WhatsApp would do to an account, turned
+ * into the Baileys events the account's socket emits. It is also the simulated WhatsApp itself (the
+ * simulator provider's `SocketFactory`, see `SimulatedWhatsApp`). Only this process's sockets are
+ * reachable; bad input throws `InvalidInput` naming the field.
  */
-export class WhatsAppSimulator extends SocketFactory implements SimulatedNetwork {
-  readonly settings: SimulatedNetwork['settings'];
-  private readonly sockets = new Map<string, SimulatedSocket>();
-  private readonly unlinked = new Set<string>();
-  private readonly offline = new Map<string, OfflineEvent[]>();
-  /** Which chat each sent id went to, so a receipt injected by id alone can be addressed as WhatsApp would. */
-  private readonly sentTo = new ExpiringCache(24 * 60 * 60_000, 100_000);
-  private readonly log: SimulatorLog;
-
-  constructor(options: SimulatorOptions) {
-    super();
-    if (!(options.failureRate >= 0 && options.failureRate <= 1)) throw new RangeError('failureRate must be within 0..1');
-    this.settings = { sendMs: options.sendMs, failureRate: options.failureRate, requireScan: options.requireScan, random: options.random ?? Math.random };
-    this.log = new SimulatorLog(options.logPath, options.workerId);
-  }
-
-  create(accountId: string, config: UserFacingSocketConfig): SimulatedSocket {
-    return new SimulatedSocket(accountId, config, this);
-  }
-
+export class WhatsAppSimulator extends SimulatedWhatsApp {
+  /** A client writes to the account (or, with `fromMe`, the account's phone writes to the client). */
   injectInbound(accountId: string, input: InjectedInbound): InjectionResult {
     const chatJid = recipientToJid(input.from, 'from');
     const waMessageId = input.waMessageId ?? phoneMessageId();
     if (!WA_MESSAGE_ID_PATTERN.test(waMessageId)) throw new InvalidInput('waMessageId', 'must be 1-128 letters, digits, "_" or "-"');
+    if (typeof input.text !== 'string') throw new InvalidInput('text', 'must be a string');
     const message = receivedMessage({ chatJid, waMessageId, text: input.text, fromMe: input.fromMe === true, seconds: nowSeconds() });
-    const socket = this.openSocketOf(accountId);
-    if (socket) socket.emit('messages.upsert', { messages: [message], type: 'notify' });
-    else this.queue(accountId, { event: 'messages.upsert', message });
-    return { waMessageId, delivered: Boolean(socket) };
+    const delivered = this.deliver(accountId, { event: 'messages.upsert', payload: { messages: [message], type: 'notify' } });
+    return { waMessageId, delivered };
   }
 
+  /** The recipient's phone (or WhatsApp, for `error`) reports on one of the account's sent messages. */
   injectReceipt(accountId: string, input: InjectedReceipt): InjectionResult {
     const status = receiptStatusOf(input.status);
-    const chatJid = input.chatJid ? recipientToJid(input.chatJid, 'chatJid') : this.sentTo.get<string>(`${accountId}/${input.waMessageId}`);
+    const chatJid = input.chatJid ? recipientToJid(input.chatJid, 'chatJid') : this.chatOfSent(accountId, input.waMessageId);
     if (!chatJid) throw new InvalidInput('waMessageId', 'was not sent through this simulator process; give chatJid too');
+    const { waMessageId } = input;
     const seconds = nowSeconds();
-    const update =
-      status === proto.WebMessageInfo.Status.ERROR
-        ? rejectedUpdate({ chatJid, waMessageId: input.waMessageId, code: input.errorCode ?? '463' })
-        : statusUpdate({ chatJid, waMessageId: input.waMessageId, status, seconds });
-    const socket = this.openSocketOf(accountId);
-    if (socket && isJidGroup(chatJid) && status !== proto.WebMessageInfo.Status.ERROR) {
+    let delivered: boolean;
+    if (status === proto.WebMessageInfo.Status.ERROR) {
+      const payload = rejectedUpdate({ chatJid, waMessageId, code: input.errorCode ?? '463' });
+      delivered = this.deliver(accountId, { event: 'messages.update', payload });
+    } else if (isJidGroup(chatJid)) {
+      // Groups report per participant (`message-receipt.update`); a simulated member answers.
       const participant = `${this.phoneOf(`${accountId}-member`)}@s.whatsapp.net`;
-      socket.emit('message-receipt.update', groupReceipt({ groupJid: chatJid, participant, waMessageId: input.waMessageId, status, seconds }));
-    } else if (socket) socket.emit('messages.update', update);
-    else this.queue(accountId, { event: 'messages.update', update });
-    return { waMessageId: input.waMessageId, delivered: Boolean(socket) };
+      const payload = groupReceipt({ groupJid: chatJid, participant, waMessageId, status, seconds });
+      delivered = this.deliver(accountId, { event: 'message-receipt.update', payload });
+    } else {
+      const payload = statusUpdate({ chatJid, waMessageId, status, seconds });
+      delivered = this.deliver(accountId, { event: 'messages.update', payload });
+    }
+    return { waMessageId, delivered };
   }
 
   /** Completes a pending QR (or pairing-code) login; false when the account has none waiting in this process. */
   scan(accountId: string): boolean {
-    const socket = this.sockets.get(accountId);
+    const socket = this.socketOf(accountId);
     if (!socket?.isWaitingForScan) return false;
     socket.completeScan();
     return true;
   }
 
-  /** Closes the account's socket as WhatsApp would for `reason`; false when it has none in this process. */
+  /** Closes the account's socket as WhatsApp would for `reason` (a `DisconnectReason` name); false when it has none here. */
   disconnect(accountId: string, reason: string): boolean {
     const { name, statusCode, message } = disconnectReasonOf(reason);
-    const socket = this.sockets.get(accountId);
+    const socket = this.socketOf(accountId);
     if (!socket) return false;
     // The phone removed the device: WhatsApp refuses this session from now on.
-    if (name === 'loggedOut') this.unlinked.add(accountId);
+    if (name === 'loggedOut') this.setUnlinked(accountId, true);
     socket.end(boomError(statusCode, message));
     return true;
-  }
-
-  phoneOf(accountId: string): string {
-    const digits = BigInt(`0x${createHash('sha256').update(accountId).digest('hex').slice(0, 12)}`).toString().padStart(9, '0');
-    return `4079${digits.slice(-9)}`;
-  }
-
-  isUnlinked(accountId: string): boolean {
-    return this.unlinked.has(accountId);
-  }
-
-  setUnlinked(accountId: string, unlinked: boolean): void {
-    if (unlinked) this.unlinked.add(accountId);
-    else this.unlinked.delete(accountId);
-  }
-
-  socketCreated(socket: SimulatedSocket): void {
-    // A second socket for one account replaces the first, as WhatsApp does (stream error "conflict", 440).
-    this.sockets.get(socket.accountId)?.end(boomError(DisconnectReason.connectionReplaced, 'Stream Errored (conflict)'));
-    this.sockets.set(socket.accountId, socket);
-    this.log.append({ type: 'connect', accountId: socket.accountId });
-  }
-
-  socketLoggedIn(socket: SimulatedSocket): void {
-    const queued = this.offline.get(socket.accountId) ?? [];
-    this.offline.delete(socket.accountId);
-    const messages = queued.flatMap((item) => (item.event === 'messages.upsert' ? [item.message] : []));
-    if (messages.length > 0) socket.emit('messages.upsert', { messages, type: 'append' });
-    for (const item of queued) if (item.event === 'messages.update') socket.emit('messages.update', item.update);
-  }
-
-  socketEnded(socket: SimulatedSocket): void {
-    if (this.sockets.get(socket.accountId) === socket) this.sockets.delete(socket.accountId);
-    this.log.append({ type: 'disconnect', accountId: socket.accountId });
-  }
-
-  sendRecorded(accountId: string, to: string, waMessageId: string, text: string, rejected: boolean): void {
-    this.sentTo.set(`${accountId}/${waMessageId}`, to);
-    this.log.append({ type: 'send', accountId, to, waMessageId, text, ...(rejected ? { rejected } : {}) });
-  }
-
-  private openSocketOf(accountId: string): SimulatedSocket | undefined {
-    const socket = this.sockets.get(accountId);
-    return socket?.isOpen ? socket : undefined;
-  }
-
-  private queue(accountId: string, event: OfflineEvent): void {
-    const queued = this.offline.get(accountId) ?? [];
-    queued.push(event);
-    if (queued.length > MAX_OFFLINE_EVENTS) queued.shift();
-    this.offline.set(accountId, queued);
   }
 }

@@ -1,4 +1,5 @@
 import { isJidBroadcast, proto, type BaileysEventMap, type WAMessageKey } from '@whiskeysockets/baileys';
+import { isPermanentAckError } from '../ack-errors';
 import type { DropReason } from '../../provider-event-drops';
 import type { LidMapping, ProviderReceipt } from '../../whatsapp-provider';
 import type { Translated } from './message-upsert';
@@ -71,6 +72,8 @@ function pushReceipt(
     waMessageId: key.id,
     providerStatus,
     errorCode,
+    // Baileys reports transient bad acks as ERROR too; only a permanent code may fail the message.
+    ...(providerStatus === Status.ERROR ? { permanentError: errorCode !== null && isPermanentAckError(errorCode) } : {}),
     at: epochMsOf(seconds) ?? null,
   });
 }
