@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { MetricsRecorder } from '../metrics/metrics-recorder';
+import { ThreadIdentity } from '../messaging/thread-identity';
 import { ThreadRepository } from '../messaging/thread.repository';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { ConnectionEvent, ProviderConnection, SessionStore, WhatsAppProvider } from '../whatsapp/whatsapp-provider';
@@ -28,8 +30,10 @@ export class AccountConnections {
     private readonly sessions: SessionRepository,
     private readonly outbox: OutboxRepository,
     private readonly threads: ThreadRepository,
+    private readonly identity: ThreadIdentity,
     private readonly events: AccountEvents,
     private readonly clock: Clock,
+    private readonly metrics: MetricsRecorder,
     config: AppConfig,
   ) {
     // Close before the lease ends even with some clock skew between instances: a sixth of the lease.
@@ -58,6 +62,7 @@ export class AccountConnections {
     this.live.set(account.accountId, live);
     this.extendLease(live, account.leaseUntil!);
     this.logger.log({ accountId: account.accountId, ownerEpoch: account.ownerEpoch }, 'account taken');
+    this.metrics.leaseTaken();
     this.open(live);
   }
 
@@ -73,6 +78,7 @@ export class AccountConnections {
     this.live.delete(accountId);
     live.disarmDeadline();
     this.logger.warn({ accountId, why }, 'account lost; socket closed');
+    this.metrics.leaseLost(why);
     await this.closeSocket(live);
   }
 
@@ -93,6 +99,7 @@ export class AccountConnections {
     if (!live) return;
     live.stopped = false;
     live.closesInRow = 0;
+    this.metrics.reconnectRequested();
     await this.closeSocket(live);
     this.open(live);
   }
@@ -159,6 +166,7 @@ export class AccountConnections {
     await this.closeSocket(live);
     const reaction = reactionTo(event.reason, ++live.closesInRow);
     this.logger.warn({ accountId: live.accountId, reason: event.reason, statusCode: event.statusCode, reaction: reaction.kind }, 'socket closed');
+    this.metrics.socketClosed(event.reason, reaction.kind);
     const closed: ConnectionPatch = { status: 'disconnected', lastDisconnectReason: event.reason, lastDisconnectAt: now, qr: null, qrAt: null, updatedAt: now };
     if (reaction.kind === 'logged-out') {
       this.live.delete(live.accountId);
@@ -220,7 +228,10 @@ export class AccountConnections {
   /** For a recipient's retry request: our own message, by account, chat and id — never the id alone. */
   private async ownMessageText(accountId: string, chatJid: string, waMessageId: string): Promise<string | undefined> {
     const message = await this.threads.findByWaMessageId(accountId, 'outbound', waMessageId);
-    return message && message.clientJid === chatJid && message.text !== null ? message.text : undefined;
+    if (!message || message.text === null) return undefined;
+    // The requester may name the contact by its other form (LID or phone number) than the thread's.
+    const sameChat = message.clientJid === chatJid || message.clientJid === (await this.identity.clientJidOf(accountId, chatJid));
+    return sameChat ? message.text : undefined;
   }
 
   private failed(live: LiveAccount, error: unknown): void {

@@ -30,7 +30,7 @@ export class MessagingModule {
         repositoryFor(ContactAliasRepository, store, { sqlite: SqliteContactAliasRepository, firestore: FirestoreContactAliasRepository }),
         repositoryFor(ThreadRepository, store, { sqlite: SqliteThreadRepository, firestore: FirestoreThreadRepository }),
       ],
-      exports: [ThreadRepository],
+      exports: [ThreadRepository, ThreadIdentity],
     };
   }
 }

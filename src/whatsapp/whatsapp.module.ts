@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { BaileysProvider } from './baileys/baileys.provider';
 import { ProviderEventDrops } from './provider-event-drops';
 import { SimulatorProvider } from './simulator/simulator.provider';
+import { SimulatorController } from './simulator/simulator.controller';
 import { WhatsAppSimulator } from './simulator/whatsapp-simulator';
 import { WhatsAppProvider } from './whatsapp-provider';
 
@@ -41,6 +42,8 @@ export class WhatsAppModule {
           ];
     return {
       module: WhatsAppModule,
+      // The simulator's routes exist only when the simulator runs.
+      controllers: config.provider === 'simulator' ? [SimulatorController] : [],
       providers,
       exports: config.provider === 'simulator' ? [WhatsAppProvider, WhatsAppSimulator, ProviderEventDrops] : [WhatsAppProvider, ProviderEventDrops],
     };

@@ -1,0 +1,60 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AccountRepository } from '../../accounts/account.repository';
+import { AccountNotFound, ConflictWithState } from '../../common/errors';
+import { assertAccountId } from '../../common/ids';
+import { ThreadRepository } from '../../messaging/thread.repository';
+import { InjectInboundDto, InjectReceiptDto, SimulateDisconnectDto } from './simulator.dto';
+import { InjectionResult, WhatsAppSimulator } from './whatsapp-simulator';
+
+/** The simulator's routes (registered only with WA_PROVIDER=simulator): provider events injected as Baileys emits them. */
+@ApiTags('simulator')
+@ApiSecurity('api-key')
+@Controller('api/whatsapp/simulator/accounts/:accountId')
+export class SimulatorController {
+  constructor(
+    private readonly simulator: WhatsAppSimulator,
+    private readonly accounts: AccountRepository,
+    private readonly threads: ThreadRepository,
+  ) {}
+
+  @Post('inbound')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'A client writes to the account (or, with fromMe, the phone writes to the client)' })
+  async inbound(@Param('accountId') accountId: string, @Body() body: InjectInboundDto): Promise<InjectionResult> {
+    await this.existing(accountId);
+    return this.simulator.injectInbound(accountId, body);
+  }
+
+  @Post('receipts')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'A receipt for one of the account\'s messages, as messages.update / message-receipt.update' })
+  async receipt(@Param('accountId') accountId: string, @Body() body: InjectReceiptDto): Promise<InjectionResult> {
+    await this.existing(accountId);
+    // Another process may have sent it: the store knows the chat (looked up by account and id, never id alone).
+    const sent = await this.threads.findByWaMessageId(accountId, 'outbound', body.waMessageId);
+    return this.simulator.injectReceipt(accountId, { ...body, chatJid: sent?.clientJid });
+  }
+
+  @Post('scan')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Complete the pending QR (or pairing-code) login' })
+  async scan(@Param('accountId') accountId: string): Promise<{ accountId: string; scanned: true }> {
+    await this.existing(accountId);
+    if (!this.simulator.scan(accountId)) throw new ConflictWithState('accountId', `"${accountId}" has no login waiting in this process`);
+    return { accountId, scanned: true };
+  }
+
+  @Post('disconnect')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Close the account's socket as WhatsApp would, with a Baileys DisconnectReason" })
+  async disconnect(@Param('accountId') accountId: string, @Body() body: SimulateDisconnectDto): Promise<{ accountId: string; reason: string }> {
+    await this.existing(accountId);
+    if (!this.simulator.disconnect(accountId, body.reason)) throw new ConflictWithState('accountId', `"${accountId}" has no socket in this process`);
+    return { accountId, reason: body.reason };
+  }
+
+  private async existing(accountId: string): Promise<void> {
+    if (!(await this.accounts.get(assertAccountId(accountId)))) throw new AccountNotFound(accountId);
+  }
+}

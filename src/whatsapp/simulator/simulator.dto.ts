@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { WA_MESSAGE_ID_PATTERN } from '../../common/ids';
+import { DISCONNECT_REASON_NAMES } from './disconnect-reasons';
+
+const WA_ID_RULE = 'must be 1-128 letters, digits, "_" or "-"';
+
+export class InjectInboundDto {
+  @ApiProperty({ example: '40712345678', description: 'The client who writes: digits with country code, or a JID' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  from: string;
+
+  @ApiProperty({ example: 'Hi, is my order ready?' })
+  @IsString()
+  @MaxLength(65_536)
+  text: string;
+
+  @ApiPropertyOptional({ description: 'Repeat an id to simulate WhatsApp delivering the same message again' })
+  @IsOptional()
+  @Matches(WA_MESSAGE_ID_PATTERN, { message: WA_ID_RULE })
+  waMessageId?: string;
+
+  @ApiPropertyOptional({ description: "Written on the account's own phone instead of received" })
+  @IsOptional()
+  @IsBoolean()
+  fromMe?: boolean;
+}
+
+export class InjectReceiptDto {
+  @ApiProperty({ example: '3EB0C431D2A8B6F3E45A1C' })
+  @Matches(WA_MESSAGE_ID_PATTERN, { message: WA_ID_RULE })
+  waMessageId: string;
+
+  @ApiProperty({ description: 'sent|delivered|read|played|error, or a Baileys status number 0..5', example: 'read' })
+  @IsIn(['sent', 'delivered', 'read', 'played', 'error', 0, 1, 2, 3, 4, 5], { message: 'must be sent, delivered, read, played, error or a Baileys status number 0..5' })
+  status: 'sent' | 'delivered' | 'read' | 'played' | 'error' | number;
+}
+
+export class SimulateDisconnectDto {
+  @ApiProperty({ enum: DISCONNECT_REASON_NAMES, example: 'connectionLost' })
+  @IsIn(DISCONNECT_REASON_NAMES, { message: `must be a Baileys DisconnectReason name: ${DISCONNECT_REASON_NAMES.join(', ')}` })
+  reason: string;
+}
