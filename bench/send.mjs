@@ -2,25 +2,27 @@
 // Throughput and latency of POST /api/whatsapp/send-message, the durable accept path, against a bare
 // Nest + Fastify endpoint that validates the same DTO and answers 202 without a store.
 //
-//   npm run bench:send [-- --duration 10 --warmup 3 --connections 50 --accounts 4 --record --cpu-profile]
+//   npm run bench:send [-- --duration 10 --rounds 3 --warmup 5 --connections 50 --accounts 4 --record --cpu-profile]
 //
-// Each server runs as its own process (the app: `node dist/main.js` on a fresh sqlite file, simulator
-// provider), one after the other, never at once. The app's dist/ is rebuilt first when a file under src/
-// is newer than dist/main.js (--build forces it, --no-build skips the check). After the app run, every
-// 202 must be an outbox row and every outbox row a 202, on a connection that was synchronous=FULL.
-// Exit status 1 on a non-2xx answer, a connection error or a durability mismatch; missing the
-// throughput goal is reported, not failed.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+// Both servers run as their own processes: the app is `node dist/main.js` on a fresh sqlite file with
+// the simulator provider, the baseline bench/support/bare-app.mjs. Only one is ever under load: after a
+// warm-up each, they take turns, `rounds` times `duration` seconds each, and the medians are compared
+// (turns, because other work on a shared 2-core machine drifts). dist/ is rebuilt first when a file
+// under src/ is newer than dist/main.js (--build forces it, --no-build skips the check).
+// After the runs, every 202 must be an outbox row and every outbox row a 202, written through a
+// connection that was synchronous=FULL. Exit status 1 on a non-2xx answer, a connection error or a
+// durability mismatch; missing the throughput goal is reported, not failed.
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { describeMachine, isTmpfs } from './support/machine.mjs';
-import { answerProblems, sendLoad } from './support/load.mjs';
+import { ensureFreshBuild } from './support/build.mjs';
+import { describeLoad, describeMachine, isTmpfs, machineLoad } from './support/machine.mjs';
+import { answerProblems, sendLoad, warmUp } from './support/load.mjs';
 import { checkOutbox, synchronousOfOpenSqlite } from './support/outbox-check.mjs';
 import { freePort, startServer } from './support/server-process.mjs';
-import { markdownTable, probeSummary, recordSection, resultTable } from './support/report.mjs';
+import { markdownSection, probeSummary, recordSection, resultTable, summarise } from './support/report.mjs';
 
 const GOAL_RATIO = 0.5;
 const SYNCHRONOUS_FULL = 2;
@@ -30,7 +32,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     accounts: { type: 'string', default: '4' },
     build: { type: 'boolean', default: false },
@@ -41,90 +44,115 @@ const { values: options } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const durationSec = Number(options.duration);
-const warmupSec = Number(options.warmup);
-const connections = Number(options.connections);
-const accountIds = Array.from({ length: Number(options.accounts) }, (_, i) => `bench-account-${i + 1}`);
+const settings = {
+  durationSec: Number(options.duration),
+  rounds: Number(options.rounds),
+  warmupSec: Number(options.warmup),
+  connections: Number(options.connections),
+  accountIds: Array.from({ length: Number(options.accounts) }, (_, i) => `bench-account-${i + 1}`),
+};
+const useProbe = !options['no-probe'];
 
-ensureBuild();
+const build = options['no-build'] ? { built: false } : ensureFreshBuild(root, { force: options.build });
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-send-'));
-if (isTmpfs(workDir)) console.warn(`warning: ${workDir} is on tmpfs, where fsync costs nothing; the app figure will be flattered`);
+const onTmpfs = isTmpfs(workDir);
+if (onTmpfs) console.warn(`warning: ${workDir} is on tmpfs, where fsync costs nothing; the app figure will be flattered`);
 const sqlitePath = path.join(workDir, 'bench.db');
-const probeOut = path.join(workDir, 'probe');
 const machine = describeMachine();
 console.log(`machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGiB} GiB RAM, Node ${machine.node}`);
-console.log(`load: ${connections} connections, ~${durationSec} s measured after ~${warmupSec} s warm-up, ${accountIds.length} accounts; store ${sqlitePath}\n`);
+const loadBefore = machineLoad();
+console.log(`other work before starting: ${describeLoad(loadBefore)}`);
+if (loadBefore.loadAverage > 0.5) console.warn('warning: the machine is not idle; the figures, the ratio too, will move with that load');
+console.log(
+  `load: ${settings.connections} connections; ${settings.rounds} rounds of ~${settings.durationSec} s per server after ~${settings.warmupSec} s warm-up; ` +
+    `${settings.accountIds.length} accounts; store ${sqlitePath}\n`,
+);
 
 const problems = [];
-const bare = await measure({
-  name: 'bare Nest+Fastify',
-  script: path.join(root, 'bench/support/bare-app.mjs'),
-  env: {},
-});
-const app = await measure({
-  name: 'app (durable accept)',
-  script: path.join(root, 'dist/main.js'),
-  nodeArgs: options['no-probe'] ? [] : ['--require', path.join(root, 'bench/support/group-commit-probe.cjs')],
-  env: {
-    SQLITE_PATH: sqlitePath,
-    STORE: 'sqlite',
-    WA_PROVIDER: 'simulator',
-    API_KEYS: API_KEY,
-    LOG_LEVEL: 'warn',
-    WORKER_ID: 'bench',
-    BENCH_PROBE_OUT: probeOut,
-    BENCH_PROBE_CPU_PROFILE: options['cpu-profile'] ? '1' : '0',
-  },
-  prepare: createAccounts,
-  probe: !options['no-probe'],
-});
-problems.push(...answerProblems(bare.name, bare.run), ...answerProblems(app.name, app.run));
+const bare = { name: 'bare Nest+Fastify', tag: 'bare', runs: [] };
+const app = { name: 'app (durable accept)', tag: 'app', runs: [], probes: [] };
+try {
+  bare.server = await startServer({ name: bare.name, script: path.join(root, 'bench/support/bare-app.mjs'), env: {}, port: await freePort(), cwd: root });
+  app.server = await startServer({
+    name: app.name,
+    script: path.join(root, 'dist/main.js'),
+    nodeArgs: useProbe ? ['--require', path.join(root, 'bench/support/group-commit-probe.cjs')] : [],
+    env: {
+      SQLITE_PATH: sqlitePath,
+      STORE: 'sqlite',
+      WA_PROVIDER: 'simulator',
+      API_KEYS: API_KEY,
+      LOG_LEVEL: 'warn',
+      WORKER_ID: 'bench',
+      BENCH_PROBE_OUT: path.join(workDir, 'probe'),
+      BENCH_PROBE_CPU_PROFILE: options['cpu-profile'] ? '1' : '0',
+    },
+    port: await freePort(),
+    cwd: root,
+  });
+  await createAccounts(app.server.port);
+  for (const target of [bare, app]) {
+    target.warmup = await warmUp(loadFor(target, 'w'), settings.warmupSec);
+    target.rate = target.warmup.requestsPerSecond;
+    problems.push(...answerProblems(`${target.name} warm-up`, target.warmup));
+  }
+  for (let round = 1; round <= settings.rounds; round++) {
+    for (const target of [bare, app]) {
+      // A fixed count of answers sized to take ~duration (see sendLoad for why not a timed run).
+      const amount = Math.max(settings.connections * 10, Math.round(target.rate * settings.durationSec));
+      if (target === app && useProbe) await probeDump(app.server); // the probe's window: this round only
+      const run = await sendLoad({ ...loadFor(target, `r${round}-`), amount });
+      target.rate = run.requestsPerSecond;
+      target.runs.push(run);
+      problems.push(...answerProblems(`${target.name} round ${round}`, run));
+      if (target === app && useProbe) app.probes.push(await probeDump(app.server));
+      console.log(`round ${round} ${target.name}: ${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms`);
+    }
+  }
+} catch (error) {
+  for (const target of [bare, app]) if (target.server) console.error(`--- ${target.name} output ---\n${target.server.output()}`);
+  throw error;
+} finally {
+  await bare.server?.stop();
+  await app.server?.stop();
+}
 
-// Durability: every 202 of both app runs (warm-up and measured) against the rows in the file.
-const accepted = new Map([...app.warmup.accepted, ...app.run.accepted]);
+const loadAfter = machineLoad();
+console.log(`other work (and this bench) at the end: ${describeLoad(loadAfter)}`);
+
+// Durability: every 202 the app gave (warm-up and rounds) against the rows in the file it wrote.
+const accepted = new Map([...app.warmup.accepted, ...app.runs.flatMap((run) => [...run.accepted])]);
 const outbox = checkOutbox(sqlitePath, accepted);
 problems.push(...outbox.problems);
 const synchronousOpened = synchronousOfOpenSqlite(sqlitePath);
-const probe = probeSummary(app.probe);
-const synchronousLive = probe?.synchronous;
+const probe = probeSummary(app.probes);
 if (synchronousOpened !== SYNCHRONOUS_FULL) problems.push(`openSqlite (dist) opens with synchronous=${synchronousOpened}, not FULL (2)`);
-if (synchronousLive !== undefined && synchronousLive !== SYNCHRONOUS_FULL) problems.push(`the app's live connection ran with synchronous=${synchronousLive}, not FULL (2)`);
+if (probe && probe.synchronous !== SYNCHRONOUS_FULL) problems.push(`the app's live connection ran with synchronous=${probe.synchronous}, not FULL (2)`);
 
-const runs = [
-  { name: bare.name, run: bare.run },
-  { name: app.name, run: app.run },
-];
-const ratio = app.run.requestsPerSecond / bare.run.requestsPerSecond;
-const goalMet = ratio >= GOAL_RATIO;
-const durability =
-  `outbox rows ${outbox.outboxRows} = 202 answers ${accepted.size} (warm-up ${app.warmup.accepted.size} + measured ${app.run.accepted.size}); ` +
-  `synchronous=${synchronousLive ?? '(probe off)'} on the app's live connection, ${synchronousOpened} through dist openSqlite`;
+const rows = [summarise(bare), summarise(app)];
+const ratio = rows[1].requestsPerSecond / rows[0].requestsPerSecond;
+const roundRatios = app.runs.map((run, i) => run.requestsPerSecond / bare.runs[i].requestsPerSecond);
+const outcome = {
+  ratio,
+  roundRatios,
+  goal: GOAL_RATIO,
+  goalMet: ratio >= GOAL_RATIO,
+  durability:
+    `outbox rows ${outbox.outboxRows} = 202 answers ${accepted.size} (warm-up ${app.warmup.accepted.size}, rounds ${accepted.size - app.warmup.accepted.size}); ` +
+    `PRAGMA synchronous ${probe ? `${probe.synchronous} on the app's live connection (read by the probe), ` : ''}${synchronousOpened} on a connection from dist openSqlite`,
+};
 
-console.log(resultTable(runs));
-console.log(`\nratio app/bare: ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO}: ${goalMet ? 'met' : 'NOT met'})`);
-console.log(`durability: ${durability}`);
+console.log(`\n${resultTable(rows)}`);
+console.log(`\nratio app/bare (medians): ${ratio.toFixed(2)}, per round ${roundRatios.map((r) => r.toFixed(2)).join(' ')} (goal >= ${GOAL_RATIO}: ${outcome.goalMet ? 'met' : 'NOT met'})`);
+console.log(`durability: ${outcome.durability}`);
 if (probe) console.log(probe.lines.map((line) => `  ${line}`).join('\n'));
-if (app.profile) console.log(`cpu profile of the measured app run: ${app.profile}`);
+const profile = app.probes.at(-1)?.cpuProfile;
+if (profile) console.log(`CPU profile of the app's last round: ${profile} (summary: node bench/support/cpu-profile-summary.mjs ${profile})`);
 
 if (options.record) {
-  const command = `npm run bench:send -- ${process.argv.slice(2).filter((arg) => arg !== '--record').join(' ')}`.trim();
-  recordSection(
-    path.join(root, 'docs/BENCHMARKS.md'),
-    [
-      `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command.replace(/ --$/, '')}\`` +
-        ` (${connections} connections, ${app.run.requests} / ${bare.run.requests} requests in ~${durationSec} s after ~${warmupSec} s warm-up, ${accountIds.length} accounts).`,
-      '',
-      `Machine: ${machine.nproc} cores (\`nproc\`), ${machine.cpuModel}, ${machine.ramGiB} GiB RAM, Node ${machine.node}, ${machine.os}; ` +
-        `store on ${isTmpfs(workDir) ? 'tmpfs (fsync free!)' : 'disk'}; load generator on the same machine.`,
-      '',
-      markdownTable(runs),
-      '',
-      `Ratio app/bare: **${ratio.toFixed(2)}** (goal >= ${GOAL_RATIO}: ${goalMet ? 'met' : '**not met**'}).`,
-      '',
-      `Durability: ${durability}.`,
-      ...(probe ? ['', 'Probe (bench/support/group-commit-probe.cjs, measured run):', '', ...probe.lines.map((line) => `- ${line}`)] : []),
-    ].join('\n'),
-  );
+  const args = process.argv.slice(2).filter((arg) => arg !== '--record');
+  const command = ['npm run bench:send', ...(args.length ? ['--', ...args] : [])].join(' ');
+  recordSection(path.join(root, 'docs/BENCHMARKS.md'), markdownSection({ command, settings, machine, onTmpfs, build, rows, outcome, probe, load: { before: describeLoad(loadBefore), after: describeLoad(loadAfter) } }));
   console.log('\nrecorded in docs/BENCHMARKS.md');
 }
 
@@ -132,58 +160,19 @@ if (problems.length > 0) {
   console.error(`\nFAILED:\n  ${problems.join('\n  ')}\n(files kept in ${workDir})`);
   process.exit(1);
 }
-if (!options.keep && !options['cpu-profile']) rmSync(workDir, { recursive: true, force: true });
+if (!options.keep && !profile) rmSync(workDir, { recursive: true, force: true });
 
-/** Start, warm up, measure, stop: one server at a time. */
-async function measure({ name, script, nodeArgs = [], env, prepare, probe = false }) {
-  const port = await freePort();
-  const server = await startServer({ name, script, nodeArgs, env, port, cwd: root });
-  try {
-    if (prepare) await prepare(port);
-    const tag = name.split(' ')[0];
-    // The warm-up lets V8 optimise and sizes the measured run: a fixed count of answers (see sendLoad)
-    // that should take about `duration` seconds at the warm-up's rate.
-    const first = await sendLoad({ port, apiKey: API_KEY, accounts: accountIds, connections, amount: connections * 20, runTag: `${tag}-w1` });
-    const warmup = await sendLoad({
-      port,
-      apiKey: API_KEY,
-      accounts: accountIds,
-      connections,
-      amount: Math.max(connections * 10, Math.round(first.requestsPerSecond * warmupSec)),
-      runTag: `${tag}-w2`,
-    });
-    warmup.accepted = new Map([...first.accepted, ...warmup.accepted]);
-    problems.push(...answerProblems(`${name} warm-up`, { ...warmup, requests: first.requests + warmup.requests, statusCounts: mergeCounts(first, warmup), non2xx: first.non2xx + warmup.non2xx, errors: first.errors + warmup.errors }));
-    if (probe) await probeDump(server);
-    const amount = Math.max(connections * 10, Math.round(warmup.requestsPerSecond * durationSec));
-    const run = await sendLoad({ port, apiKey: API_KEY, accounts: accountIds, connections, amount, runTag: `${tag}-m` });
-    const measured = { name, run, warmup };
-    if (probe) {
-      measured.probe = await probeDump(server);
-      measured.profile = measured.probe.cpuProfile;
-    }
-    return measured;
-  } catch (error) {
-    console.error(server.output());
-    throw error;
-  } finally {
-    await server.stop();
-  }
+function loadFor(target, runTag) {
+  return { port: target.server.port, apiKey: API_KEY, accounts: settings.accountIds, connections: settings.connections, runTag: `${target.tag}-${runTag}` };
 }
 
-function mergeCounts(...runs) {
-  const counts = {};
-  for (const run of runs) for (const [code, n] of Object.entries(run.statusCounts)) counts[code] = (counts[code] ?? 0) + n;
-  return counts;
-}
-
-/** Asks the probe in the app for what it recorded since it was last asked. */
+/** What the probe in the app recorded since it was last asked (bench/support/group-commit-probe.cjs). */
 function probeDump(server) {
   return server.ask('bench-probe:dump', (message) => message?.benchProbe);
 }
 
 async function createAccounts(port) {
-  for (const accountId of accountIds) {
+  for (const accountId of settings.accountIds) {
     const response = await fetch(`http://127.0.0.1:${port}/api/whatsapp/accounts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
@@ -191,28 +180,4 @@ async function createAccounts(port) {
     });
     if (response.status !== 201) throw new Error(`creating account ${accountId}: ${response.status} ${await response.text()}`);
   }
-}
-
-/** dist/ must be the compiled src/: rebuild when a source file is newer than the last build. */
-function ensureBuild() {
-  if (options['no-build']) return;
-  const built = path.join(root, 'dist/main.js');
-  const stale = options.build || !existsSync(built) || newestMtime(path.join(root, 'src')) > statSync(built).mtimeMs;
-  if (!stale) return;
-  console.log('building dist/ (npm run build)...');
-  try {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-  } catch {
-    // tsc emits despite type errors (no noEmitOnError), so dist/ is still the compiled src/.
-    if (!existsSync(built)) throw new Error('npm run build produced no dist/main.js');
-    console.warn('warning: npm run build reported type errors (above); tsc emitted dist/ anyway, measuring that\n');
-  }
-}
-
-function newestMtime(directory) {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
-  }
-  return newest;
 }

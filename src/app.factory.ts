@@ -4,7 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { validationFailure } from './common/http-errors';
-import { PinoNestLogger, REDACTED_PATHS } from './common/pino-logger';
+import { LOG_REDACTION, PinoNestLogger, bindRequestLogs } from './common/pino-logger';
 import { AppConfig } from './config/app-config';
 import { MAX_TEXT_LENGTH } from './messaging/dto/send-message.dto';
 
@@ -20,12 +20,13 @@ export interface AppOptions {
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: { level: config.logLevel, redact: LOG_REDACTION, ...(options.logStream ? { stream: options.logStream } : {}) },
     genReqId: () => crypto.randomUUID(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, { bufferLogs: true });
   const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(new PinoNestLogger(fastify.log));
+  bindRequestLogs(fastify);
 
   app.useGlobalPipes(
     new ValidationPipe({
@@ -36,7 +37,6 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       exceptionFactory: validationFailure,
     }),
   );
-  app.enableShutdownHooks();
   setUpSwagger(app);
   return app;
 }

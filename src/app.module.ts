@@ -10,7 +10,9 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { StoreModule } from './store/store.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
@@ -22,6 +24,8 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
+      // Shutdown hooks of global modules run in reverse import order: the store stays imported before
+      // the modules that still write at shutdown (outbox releases, account leases), so it closes last.
       imports: [
         ConfigModule.forConfig(config),
         StoreModule.forConfig(config),
@@ -32,6 +36,8 @@ export class AppModule {
         MessagingModule.forStore(config.store),
         ReceiptsModule.forStore(config.store),
         HealthModule,
+        MetricsModule.forStore(config.store),
+        RateLimitModule.perMinute(config.rateLimitPerMinute),
       ],
       providers: [Clock, ApiKeys, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_FILTER, useClass: HttpErrorFilter }],
       exports: [Clock],

@@ -19,6 +19,7 @@ const wantProfile = process.env.BENCH_PROBE_CPU_PROFILE === '1';
 const { GroupCommit } = require(path.resolve(__dirname, '../../dist/store/sqlite/group-commit.js'));
 
 const now = () => process.hrtime.bigint();
+const COMMIT_BUCKETS_MS = [0.5, 1, 2, 5, 10, 20, 50, Infinity];
 let current = newWindow();
 let connection;
 let dumps = 0;
@@ -28,20 +29,39 @@ function newWindow() {
     startedAt: now(),
     cpu: process.cpuUsage(),
     elu: performance.eventLoopUtilization(),
+    io: processIo(),
     batches: 0,
     writes: 0,
     sizes: new Map(),
     beginNs: 0n,
     writesNs: 0n,
     commitNs: 0n,
+    commitMaxNs: 0n,
+    // COMMIT durations by upper bound in ms: an auto-checkpoint (every ~1000 WAL pages) lands in one COMMIT.
+    commitHistogram: Object.fromEntries(COMMIT_BUCKETS_MS.map((bound) => [bound, 0])),
   };
+}
+
+/** Bytes this process wrote: `wchar` through write syscalls (sockets too), `write_bytes` to storage. */
+function processIo() {
+  try {
+    const fields = Object.fromEntries(fs.readFileSync('/proc/self/io', 'utf8').trim().split('\n').map((line) => line.split(': ')));
+    return { wchar: Number(fields.wchar), writeBytes: Number(fields.write_bytes), writeSyscalls: Number(fields.syscw) };
+  } catch {
+    return undefined;
+  }
 }
 
 const originalFlush = GroupCommit.prototype.flush;
 GroupCommit.prototype.flush = function probedFlush() {
   const db = this.db;
   if (!connection) {
-    connection = { synchronous: db.pragma('synchronous', { simple: true }), journalMode: db.pragma('journal_mode', { simple: true }) };
+    connection = {
+      synchronous: db.pragma('synchronous', { simple: true }),
+      journalMode: db.pragma('journal_mode', { simple: true }),
+      tempStore: db.pragma('temp_store', { simple: true }),
+      walAutocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }),
+    };
   }
   const size = Math.min(this.queue.length, 256);
   const exec = db.exec;
@@ -61,7 +81,11 @@ GroupCommit.prototype.flush = function probedFlush() {
       current.writesNs += t - mark;
       phase = 'commit';
       const result = exec.call(this, sql);
-      current.commitNs += now() - t;
+      const took = now() - t;
+      current.commitNs += took;
+      if (took > current.commitMaxNs) current.commitMaxNs = took;
+      const tookMs = Number(took) / 1e6;
+      current.commitHistogram[COMMIT_BUCKETS_MS.find((bound) => tookMs <= bound)] += 1;
       return result;
     }
     return exec.call(this, sql);
@@ -92,6 +116,7 @@ function dump() {
   const wallNs = now() - ended.startedAt;
   const cpu = process.cpuUsage(ended.cpu);
   const elu = performance.eventLoopUtilization(ended.elu);
+  const io = processIo();
   current = newWindow();
   const n = dumps++;
   const ms = (ns) => Number(ns) / 1e6;
@@ -101,12 +126,19 @@ function dump() {
     cpuUserMs: cpu.user / 1000,
     cpuSystemMs: cpu.system / 1000,
     eventLoopUtilization: elu.utilization,
+    io: io && ended.io && {
+      wchar: io.wchar - ended.io.wchar,
+      writeBytes: io.writeBytes - ended.io.writeBytes,
+      writeSyscalls: io.writeSyscalls - ended.io.writeSyscalls,
+    },
     batches: ended.batches,
     writes: ended.writes,
     batchSizes: Object.fromEntries([...ended.sizes].sort((a, b) => a[0] - b[0])),
     beginMs: ms(ended.beginNs),
     writesMs: ms(ended.writesNs),
     commitMs: ms(ended.commitNs),
+    commitMaxMs: ms(ended.commitMaxNs),
+    commitHistogram: ended.commitHistogram,
   };
   const finish = (profile) => {
     if (profile) {

@@ -20,3 +20,24 @@ export function describeMachine() {
 export function isTmpfs(directory) {
   return statfsSync(directory).type === TMPFS_MAGIC;
 }
+
+/**
+ * Other work on the machine while measuring: the 1-minute load average and, where the kernel has PSI,
+ * the share of the last 60 s in which some task waited for CPU / for I/O. On a shared 2-core machine
+ * these move the figures more than most code changes do, so they are printed and recorded beside them.
+ */
+export function machineLoad() {
+  const pressure = (kind) => {
+    try {
+      return Number(/some avg10=[\d.]+ avg60=([\d.]+)/.exec(readFileSync(`/proc/pressure/${kind}`, 'utf8'))?.[1]);
+    } catch {
+      return undefined;
+    }
+  };
+  return { loadAverage: os.loadavg()[0], cpuPressure: pressure('cpu'), ioPressure: pressure('io') };
+}
+
+export function describeLoad({ loadAverage, cpuPressure, ioPressure }) {
+  const psi = cpuPressure === undefined ? '' : `, CPU pressure ${cpuPressure.toFixed(0)} %, I/O pressure ${ioPressure.toFixed(0)} % (PSI some, avg60)`;
+  return `load average ${loadAverage.toFixed(2)}${psi}`;
+}

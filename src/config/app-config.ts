@@ -33,6 +33,8 @@ export class AppConfig {
     readonly logPath?: string;
   };
   readonly logLevel: string;
+  /** Requests per minute per API key on /api routes; 0: no limit. */
+  readonly rateLimitPerMinute: number;
 
   constructor(values: Omit<AppConfig, 'owner'>) {
     Object.assign(this, values);
@@ -79,6 +81,7 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
       logPath: dto.WA_SIMULATOR_LOG || undefined,
     },
     logLevel: dto.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: dto.RATE_LIMIT_PER_MINUTE ?? 6000,
     ...overrides,
   });
   if (config.store === 'firestore' && config.apiKeys.length === 0 && !config.insecureNoAuth) {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AccountEvents } from '../accounts/account-events';
 import { Clock } from '../common/clock';
 import { newMessageId } from '../common/ids';
+import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { threadIdOf } from '../common/jid';
 import { ProviderMessage } from '../whatsapp/whatsapp-provider';
 import { MessageRecord } from './message';
@@ -22,6 +23,7 @@ export class InboundService {
     private readonly threads: ThreadRepository,
     private readonly identity: ThreadIdentity,
     private readonly clock: Clock,
+    private readonly metrics: MetricsRecorder,
     events: AccountEvents,
   ) {
     events.on('message', (accountId, message) => this.store(accountId, message));
@@ -49,6 +51,7 @@ export class InboundService {
     };
     const outcome = await this.threads.storeProviderMessage(record);
     this.counts[outcome] += 1;
+    this.metrics.inboundMessage(outcome, message.fromMe);
     this.logger.debug({ accountId, threadId: record.threadId, waMessageId: message.waMessageId, upsertType: message.upsertType, outcome }, 'provider message');
     return outcome;
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { IdempotencyConflict, InvalidInput } from '../common/errors';
 import { REQUEST_ID_RULE, isRequestId, newMessageId, newRequestId } from '../common/ids';
 import { recipientToJid, threadIdOf } from '../common/jid';
@@ -29,6 +30,7 @@ export class SendService {
     private readonly handoff: OutboxHandoff,
     private readonly identity: ThreadIdentity,
     private readonly clock: Clock,
+    private readonly metrics: MetricsRecorder,
   ) {}
 
   async send(command: SendCommand): Promise<SendAnswer> {
@@ -50,8 +52,10 @@ export class SendService {
     });
     if (outcome.kind === 'existing') {
       if (outcome.item.requestHash !== hash) throw new IdempotencyConflict(requestId);
+      this.metrics.sendRequest('replayed');
       return outcome.item.answer;
     }
+    this.metrics.sendRequest('accepted');
     this.handoff.accepted(outcome.item);
     return outcome.item.answer;
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountEvents } from '../accounts/account-events';
 import { Clock } from '../common/clock';
+import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { ProviderReceipt } from '../whatsapp/whatsapp-provider';
 import { MessageStatusRepository, StatusOutcome } from './message-status.repository';
@@ -20,6 +21,7 @@ export class ReceiptsService {
     private readonly statuses: MessageStatusRepository,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
+    private readonly metrics: MetricsRecorder,
     events: AccountEvents,
   ) {
     events.on('receipt', (accountId, receipt) => this.apply(accountId, receipt));
@@ -28,7 +30,7 @@ export class ReceiptsService {
   async apply(accountId: string, receipt: ProviderReceipt): Promise<StatusOutcome | 'ignored'> {
     const status = statusFromProvider(receipt.providerStatus);
     // A transient rejection is the outbox's to retry under the same id; only a permanent one fails the message.
-    if (status === null || (status === 'failed' && !receipt.permanentError)) return this.count('ignored');
+    if (status === null || (status === 'failed' && !receipt.permanentError)) return this.count('ignored', status);
     const at = receipt.at ?? this.clock.now();
     const error = status === 'failed' ? `rejected by WhatsApp${receipt.errorCode ? ` (code ${receipt.errorCode})` : ''}` : undefined;
     const direction = receipt.fromMe ? 'outbound' : 'inbound';
@@ -37,11 +39,12 @@ export class ReceiptsService {
     if (status === 'failed' && direction === 'outbound' && outcome !== 'unknown') {
       await this.outbox.failBySending(accountId, receipt.waMessageId, error!, this.clock.now());
     }
-    return this.count(outcome);
+    return this.count(outcome, status);
   }
 
-  private count<T extends StatusOutcome | 'ignored'>(outcome: T): T {
+  private count<T extends StatusOutcome | 'ignored'>(outcome: T, status: string | null): T {
     this.counts[outcome] += 1;
+    this.metrics.receipt(outcome, status);
     return outcome;
   }
 }

@@ -15,7 +15,7 @@ import {
 } from 'firebase/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeOnFirestoreEmulator } from '../support/firestore-emulator';
-import { rulesEnvironment } from './support/rules-environment';
+import { clientOf, rulesEnvironment } from './support/rules-environment';
 
 const OWN = 'acc1';
 const OTHER = 'acc2';
@@ -51,13 +51,13 @@ describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, wri
   beforeAll(async () => {
     env = await rulesEnvironment(host());
     await env.withSecurityRulesDisabled(async (context) => {
-      const db = context.firestore();
+      const db = clientOf(context);
       for (const [path, fields] of Object.entries(SERVER_DOCS)) await setDoc(doc(db, path), fields);
     });
-    owner = env.authenticatedContext('user-1', { accounts: [OWN] }).firestore();
-    both = env.authenticatedContext('user-2', { accounts: [OWN, OTHER] }).firestore();
-    noClaim = env.authenticatedContext('user-3').firestore();
-    anonymous = env.unauthenticatedContext().firestore();
+    owner = clientOf(env.authenticatedContext('user-1', { accounts: [OWN] }));
+    both = clientOf(env.authenticatedContext('user-2', { accounts: [OWN, OTHER] }));
+    noClaim = clientOf(env.authenticatedContext('user-3'));
+    anonymous = clientOf(env.unauthenticatedContext());
   });
   afterAll(() => env?.cleanup());
 
@@ -69,7 +69,7 @@ describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, wri
 
     it('lists its threads with a query constrained by accountId, and a thread`s messages newest first', async () => {
       const threads = await assertSucceeds(getDocs(query(collection(owner, 'threads'), where('accountId', '==', OWN))));
-      expect(threads.docs.map((d) => d.id)).toEqual([`${OWN}__${CLIENT}`]);
+      expect(threads.docs.map((d) => d.id)).toContain(`${OWN}__${CLIENT}`);
       const messages = await assertSucceeds(getDocs(query(collection(owner, `${ownThread}/messages`), orderBy('createdAt', 'desc'))));
       expect(messages.docs.map((d) => d.id)).toEqual(['m1']);
     });
@@ -98,9 +98,16 @@ describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, wri
       await assertFails(getDocs(query(collectionGroup(owner, 'messages'), where('accountId', '==', OWN))));
     });
 
-    it('refuses an old-layout thread named by a bare JID (it may mix accounts)', async () => {
+    it('refuses an old-layout thread named by a bare JID (it may mix accounts) and its messages', async () => {
       await assertFails(getDoc(doc(owner, oldThread)));
+      await assertFails(getDoc(doc(owner, `${oldThread}/messages/m0`)));
       await assertFails(getDocs(collection(owner, `${oldThread}/messages`)));
+    });
+
+    it('still lists an old-layout thread doc that carries the accountId, until the migration removes it', async () => {
+      // A list rule cannot see doc ids: the known gap the thread-id migration closes (docs/migration.md).
+      const threads = await assertSucceeds(getDocs(query(collection(owner, 'threads'), where('accountId', '==', OWN))));
+      expect(threads.docs.map((d) => d.id).sort()).toEqual([CLIENT, `${OWN}__${CLIENT}`]);
     });
   });
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { RulesTestEnvironment, initializeTestEnvironment } from '@firebase/rules-unit-testing';
+import { RulesTestContext, RulesTestEnvironment, initializeTestEnvironment } from '@firebase/rules-unit-testing';
+import { Firestore } from 'firebase/firestore';
 
 export const RULES_PATH = join(__dirname, '..', '..', '..', 'firestore.rules');
 
@@ -17,4 +18,12 @@ export async function rulesEnvironment(host: string): Promise<RulesTestEnvironme
     projectId: `demo-rules-${randomUUID().slice(0, 8)}`,
     firestore: { rules: readFileSync(RULES_PATH, 'utf8'), host: hostname, port: Number(port) },
   });
+}
+
+/**
+ * The context's client, an app as Firebase's web SDK sees it, typed for the modular API. rules-unit-testing
+ * types it as the compat SDK's Firestore, which the modular functions accept (its documented use).
+ */
+export function clientOf(context: RulesTestContext): Firestore {
+  return context.firestore() as unknown as Firestore;
 }

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StatusOutcome } from '../receipts/message-status.repository';
+
+export type SendResult = 'sent' | 'transient' | 'permanent' | 'gave_up';
+export type SendRequestOutcome = 'accepted' | 'replayed';
+
+/** Accept to `sent` runs from milliseconds (connected account) to hours (an account down for a while). */
+const SEND_LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+
+/**
+ * The events the app counts, named from the domain; services call one method per event. Each app has
+ * its own registry (not prom-client's global one) so several apps in one test process never share counts.
+ */
+@Injectable()
+export class MetricsRecorder {
+  readonly registry = new Registry();
+
+  private readonly sendRequests = this.counter('whatsapp_send_requests_total', 'Send requests accepted, or answered again from idempotency (same key, same request)', ['outcome']);
+  private readonly sendAttempts = this.counter('whatsapp_send_attempts_total', 'Tries of an outbox item through its account socket', []);
+  private readonly sendResults = this.counter('whatsapp_send_results_total', 'Outcomes of send attempts: sent, transient (retried later), permanent (rejected), gave_up (no attempts left)', ['result']);
+  private readonly sendLatency = new Histogram({
+    name: 'whatsapp_send_latency_seconds',
+    help: 'From the accepted request (HTTP 202) to WhatsApp acknowledging the send',
+    buckets: SEND_LATENCY_BUCKETS_S,
+    registers: [this.registry],
+  });
+  private readonly receipts = this.counter('whatsapp_receipts_total', 'Provider receipts by the status they carry and what they did to the message', ['status', 'outcome']);
+  private readonly inbound = this.counter('whatsapp_inbound_messages_total', 'Provider messages stored, or recognised as already stored', ['outcome', 'direction']);
+  private readonly socketCloses = this.counter('whatsapp_socket_closes_total', 'Account sockets closed, by DisconnectReason and what the account does next', ['reason', 'reaction']);
+  private readonly reconnects = this.counter('whatsapp_account_reconnects_total', 'New sockets opened after a close (trigger: the disconnect reason) or on an operator request', ['trigger']);
+  private readonly leasesTaken = this.counter('whatsapp_account_leases_taken_total', 'Accounts this instance took by claim (unowned, released or expired)', []);
+  private readonly leasesLost = this.counter('whatsapp_account_leases_lost_total', 'Accounts this instance lost without giving them back', ['why']);
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  sendRequest(outcome: SendRequestOutcome): void {
+    this.sendRequests.inc({ outcome });
+  }
+
+  sendAttempted(): void {
+    this.sendAttempts.inc();
+  }
+
+  /** WhatsApp acknowledged the item `latencyMs` after its request was accepted. */
+  sent(latencyMs: number): void {
+    this.sendResults.inc({ result: 'sent' });
+    this.sendLatency.observe(Math.max(0, latencyMs) / 1000);
+  }
+
+  sendFailed(result: Exclude<SendResult, 'sent'>): void {
+    this.sendResults.inc({ result });
+  }
+
+  /** `status` is null when the provider status maps to none of ours (ignored). */
+  receipt(outcome: StatusOutcome | 'ignored', status: string | null): void {
+    this.receipts.inc({ outcome, status: status ?? 'unmapped' });
+  }
+
+  inboundMessage(outcome: 'stored' | 'duplicate', fromMe: boolean): void {
+    this.inbound.inc({ outcome, direction: fromMe ? 'outbound' : 'inbound' });
+  }
+
+  socketClosed(reason: string, reaction: string): void {
+    this.socketCloses.inc({ reason, reaction });
+    if (reaction === 'reconnect') this.reconnects.inc({ trigger: reason });
+  }
+
+  reconnectRequested(): void {
+    this.reconnects.inc({ trigger: 'operator' });
+  }
+
+  leaseTaken(): void {
+    this.leasesTaken.inc();
+  }
+
+  leaseLost(why: string): void {
+    this.leasesLost.inc({ why });
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+}

@@ -1,0 +1,68 @@
+import { getStorageToken, ThrottlerStorageService } from '@nestjs/throttler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAppConfig } from '../../src/config/app-config';
+import { TEST_API_KEY, TestApp, startTestApp } from '../support/app';
+
+const OTHER_KEY = 'other-key-0123456789abcdef';
+const LIMIT = 5;
+
+describe('rate limit per API key on /api routes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ API_KEYS: `${TEST_API_KEY},${OTHER_KEY}`, RATE_LIMIT_PER_MINUTE: String(LIMIT) });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After, in our error shape, once a key has used its minute, across all /api routes', async () => {
+    const routes = ['/api/whatsapp/accounts', '/api/whatsapp/threads?accountId=none', '/api/whatsapp/accounts/none', '/api/whatsapp/accounts', '/api/whatsapp/accounts'];
+    for (const url of routes) expect((await t.request('GET', url)).status).not.toBe(429);
+    const refused = await t.request('POST', '/api/whatsapp/send-message', { body: { accountId: 'none', to: '40711111111', message: 'over the limit' } });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/^x-api-key: more than 5 requests in 60 s/) });
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+  });
+
+  it('counts the same key presented as a Bearer token against the same minute', async () => {
+    const bearer = await t.request('GET', '/api/whatsapp/accounts', { headers: { 'x-api-key': '', authorization: `Bearer ${TEST_API_KEY}` } });
+    expect(bearer.status).toBe(429);
+  });
+
+  it('gives another key its own minute', async () => {
+    expect((await t.request('GET', '/api/whatsapp/accounts', { headers: { 'x-api-key': OTHER_KEY } })).status).toBe(200);
+  });
+
+  it('never limits the probes, the scraper or the docs', async () => {
+    for (const url of ['/health/live', '/health/ready', '/metrics', '/docs-json']) {
+      for (let i = 0; i < LIMIT + 2; i++) expect((await t.request('GET', url)).status, url).toBe(200);
+    }
+  });
+
+  it('keeps only hashes of keys in the limiter, never a raw key', () => {
+    const storage = t.app.get<ThrottlerStorageService>(getStorageToken());
+    const buckets = [...storage.storage.keys()];
+    expect(buckets.length).toBeGreaterThanOrEqual(2);
+    for (const bucket of buckets) {
+      expect(bucket).not.toContain(TEST_API_KEY);
+      expect(bucket).not.toContain(OTHER_KEY);
+      expect(bucket).toMatch(/^default:(key:[0-9a-f]{64}|address:.+)$/);
+    }
+  });
+});
+
+describe('rate limit settings', () => {
+  it('defaults to 6000 requests per minute per key', () => {
+    expect(loadAppConfig({ API_KEYS: TEST_API_KEY }).rateLimitPerMinute).toBe(6000);
+  });
+
+  it('turns off with RATE_LIMIT_PER_MINUTE=0 (benchmarks)', async () => {
+    const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
+    try {
+      const statuses = await Promise.all(Array.from({ length: 50 }, () => t.request('GET', '/api/whatsapp/accounts').then((r) => r.status)));
+      expect(new Set(statuses)).toEqual(new Set([200]));
+    } finally {
+      await t.close();
+    }
+  });
+});
