@@ -64,7 +64,7 @@ export class MigrationReport {
     const c = this.counts;
     const verb = this.dryRun ? 'would ' : '';
     const seconds = this.elapsedMs / 1000;
-    const rate = seconds > 0 && !this.dryRun ? ` (${Math.round(this.docsWritten / seconds)} docs/s)` : '';
+    const rate = seconds > 0 && this.docsWritten > 0 && !this.dryRun ? ` (${Math.round(this.docsWritten / seconds)} docs/s)` : '';
     return [
       `thread-id migration on ${this.storeKind}${this.dryRun ? ' (dry run: nothing written)' : ''}`,
       `  wa_accounts: ${c.legacyAccounts} found; ${verb}create ${c.accountsCreated} accounts, ${verb}fill name/phone of ${c.accountsFilled}, ${c.accountsAlreadyCurrent} already newer; ${verb}remove ${c.legacyAccountsRemoved}`,

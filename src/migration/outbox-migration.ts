@@ -67,9 +67,11 @@ export class OutboxMigration {
     this.report.count('outboxItemsAlreadyMoved', settled.length);
     settled.push(...toCreate);
     // Before the old items go: a re-run finds no old item to lead it back to a thread left unsettled.
+    // Only threads that gained an open item: an ended one is created without the turn, which is right.
     // One at a time: each is a transaction querying the outbox, and the emulator's coarse query locks
     // made eight side by side time out ("Transaction lock timeout").
-    for (const threadId of new Set(settled.map((m) => m.item.threadId))) await this.writer.settleThreadTurn(threadId);
+    const gainedOpen = new Set(settled.filter((m) => m.item.status === 'queued' || m.item.status === 'processing').map((m) => m.item.threadId));
+    for (const threadId of gainedOpen) await this.writer.settleThreadTurn(threadId);
     await this.writer.write(settled.map(({ old }) => ({ kind: 'deleteOldOutboxItem', requestId: old.requestId })));
     this.report.count('oldOutboxItemsRemoved', settled.length);
   }

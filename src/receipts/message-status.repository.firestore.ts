@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { FieldValue } from 'firebase-admin/firestore';
 import { MessageDoc, MessageLookupDoc, messageLookupRef } from '../messaging/message-docs.firestore';
 import { updateWhile } from '../store/firestore/conditional-update';
 import { FirestoreStore } from '../store/firestore/firestore-store';
@@ -28,7 +29,7 @@ export class FirestoreMessageStatusRepository extends MessageStatusRepository {
       db.doc((lookup.data() as MessageLookupDoc).messageRef),
       (message) => message.statusRank < rank || message[timeField] === undefined,
       (message) => ({
-        ...(message.statusRank < rank ? { status: report.status, statusRank: rank, ...(report.error !== undefined ? { error: report.error } : {}) } : {}),
+        ...(message.statusRank < rank ? { status: report.status, statusRank: rank, statusUncertain: FieldValue.delete(), ...(report.error !== undefined ? { error: report.error } : {}) } : {}),
         [timeField]: message[timeField] ?? at,
         updatedAt: at,
       }),

@@ -24,6 +24,8 @@ export class SqliteMessageStatusRepository extends MessageStatusRepository {
           `UPDATE messages SET
              status = CASE WHEN status_rank < @rank THEN @status ELSE status END,
              status_rank = MAX(status_rank, @rank),
+             -- A real receipt that raises a status migrated from the old code replaces the doubt with evidence.
+             status_uncertain = CASE WHEN status_rank < @rank THEN NULL ELSE status_uncertain END,
              ${column} = COALESCE(${column}, @at),
              error = CASE WHEN status_rank < @rank AND @error IS NOT NULL THEN @error ELSE error END,
              updated_at = @at

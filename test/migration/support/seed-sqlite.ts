@@ -3,8 +3,9 @@ import { OLD_MESSAGES, OLD_OUTBOX, OLD_THREAD_DOCS, WA_ACCOUNTS, oldMessagePath 
 
 /**
  * The old layout in sqlite, the shape docs/migration.md defines: today's tables with a bare-JID
- * `thread_id`, outbox rows keyed by the request id alone, and a `wa_accounts` table. The old rows fill
- * the NOT NULL columns as the old code would have (a rank it computed, an empty hash and answer).
+ * `thread_id`, outbox rows keyed by the request id alone, a `wa_accounts` table, and one lookup row
+ * pointing into an old thread. The old rows fill the NOT NULL columns as the old code would have (a
+ * rank it computed, an empty hash and answer).
  */
 export function seedOldSqlite(db: SqliteConnection): void {
   db.transaction(() => {
@@ -15,6 +16,8 @@ export function seedOldSqlite(db: SqliteConnection): void {
     );
     // The old rows have no WhatsApp id for an unsent message; the column is NOT NULL, so it held ''.
     for (const m of OLD_MESSAGES) insertMessage.run({ sentAt: null, deliveredAt: null, readAt: null, ...m, waMessageId: m.waMessageId ?? '' });
+    // A lookup row pointing into an old thread (some old rows have one): the migration repoints it.
+    db.prepare("INSERT INTO message_lookup VALUES ('acc2', 'inbound', 'WAIN2', @thread, 'm-in-2')").run({ thread: OLD_MESSAGES.find((m) => m.waMessageId === 'WAIN2')!.oldThreadId });
     const insertThread = db.prepare(
       `INSERT INTO threads (thread_id, account_id, client_jid, last_message_at, last_message_text, last_message_direction, created_at, updated_at)
        VALUES (@oldThreadId, @accountId, @oldThreadId, @lastMessageAt, @lastMessageText, 'outbound', @lastMessageAt, @lastMessageAt)`,
