@@ -15,8 +15,8 @@ export class SqliteAccountRepository extends AccountRepository {
   }
 
   async create(account: AccountRecord): Promise<void> {
-    const inserted = this.store.db
-      .prepare(
+    const inserted = this.store
+      .statement(
         `INSERT INTO accounts (account_id, name, status, phone, owner, owner_epoch, lease_until, last_disconnect_reason,
            last_disconnect_at, connected_at, qr, qr_at, reconnect_requested_at, reset_requested_at, created_at, updated_at)
          VALUES (@accountId, @name, @status, @phone, @owner, @ownerEpoch, @leaseUntil, @lastDisconnectReason,
@@ -28,21 +28,21 @@ export class SqliteAccountRepository extends AccountRepository {
   }
 
   async get(accountId: string): Promise<AccountRecord | undefined> {
-    const row = this.store.db.prepare('SELECT * FROM accounts WHERE account_id = ?').get(accountId) as AccountRow | undefined;
+    const row = this.store.statement('SELECT * FROM accounts WHERE account_id = ?').get(accountId) as AccountRow | undefined;
     return row && toAccount(row);
   }
 
   async list(page: PageRequest): Promise<Page<AccountRecord>> {
-    const rows = this.store.db
-      .prepare('SELECT * FROM accounts WHERE account_id > ? ORDER BY account_id LIMIT ?')
+    const rows = this.store
+      .statement('SELECT * FROM accounts WHERE account_id > ? ORDER BY account_id LIMIT ?')
       .all(page.after?.id ?? '', page.limit + 1) as AccountRow[];
     return pageOf(rows.map(toAccount), page.limit, (a) => ({ key: 0, id: a.accountId }));
   }
 
   async delete(accountId: string): Promise<boolean> {
     return this.store.transaction(() => {
-      this.store.db.prepare('DELETE FROM account_sessions WHERE account_id = ?').run(accountId);
-      return this.store.db.prepare('DELETE FROM accounts WHERE account_id = ?').run(accountId).changes > 0;
+      this.store.statement('DELETE FROM account_sessions WHERE account_id = ?').run(accountId);
+      return this.store.statement('DELETE FROM accounts WHERE account_id = ?').run(accountId).changes > 0;
     });
   }
 
@@ -50,8 +50,8 @@ export class SqliteAccountRepository extends AccountRepository {
     if (limit <= 0) return [];
     const rows = this.store.transaction(
       () =>
-        this.store.db
-          .prepare(
+        this.store
+          .statement(
             `UPDATE accounts SET owner = @owner, owner_epoch = owner_epoch + 1, lease_until = @leaseUntil, updated_at = @now
              WHERE account_id IN (
                SELECT account_id FROM accounts
@@ -65,7 +65,7 @@ export class SqliteAccountRepository extends AccountRepository {
   }
 
   async renew(holdings: Holding[], leaseUntil: number): Promise<AccountRecord[]> {
-    const renew = this.store.db.prepare(`UPDATE accounts SET lease_until = @leaseUntil WHERE ${HELD} RETURNING *`);
+    const renew = this.store.statement(`UPDATE accounts SET lease_until = @leaseUntil WHERE ${HELD} RETURNING *`);
     const rows = this.store.transaction(() => holdings.map((h) => renew.get({ ...h, leaseUntil }) as AccountRow | undefined));
     return rows.filter((row): row is AccountRow => row !== undefined).map(toAccount);
   }
@@ -73,22 +73,22 @@ export class SqliteAccountRepository extends AccountRepository {
   async release(holding: Holding, patch?: ConnectionPatch): Promise<boolean> {
     const set = patch ? patchAssignments(patch) : { sql: '', params: {} };
     const assignments = ['owner = NULL', 'lease_until = NULL', ...(set.sql ? [set.sql] : [])].join(', ');
-    return this.store.db.prepare(`UPDATE accounts SET ${assignments} WHERE ${HELD}`).run({ ...holding, ...set.params }).changes > 0;
+    return this.store.statement(`UPDATE accounts SET ${assignments} WHERE ${HELD}`).run({ ...holding, ...set.params }).changes > 0;
   }
 
   async recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean> {
     const set = patchAssignments(patch);
-    return this.store.db.prepare(`UPDATE accounts SET ${set.sql} WHERE ${HELD}`).run({ ...holding, ...set.params }).changes > 0;
+    return this.store.statement(`UPDATE accounts SET ${set.sql} WHERE ${HELD}`).run({ ...holding, ...set.params }).changes > 0;
   }
 
   async requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean> {
     const column = action === 'reconnect' ? 'reconnect_requested_at' : 'reset_requested_at';
-    return this.store.db.prepare(`UPDATE accounts SET ${column} = @at, updated_at = @at WHERE account_id = @accountId`).run({ accountId, at }).changes > 0;
+    return this.store.statement(`UPDATE accounts SET ${column} = @at, updated_at = @at WHERE account_id = @accountId`).run({ accountId, at }).changes > 0;
   }
 
   async markRelinkable(accountId: string, now: number): Promise<void> {
-    this.store.db
-      .prepare(`UPDATE accounts SET status = 'disconnected', updated_at = @now WHERE account_id = @accountId AND status = 'logged_out'`)
+    this.store
+      .statement(`UPDATE accounts SET status = 'disconnected', updated_at = @now WHERE account_id = @accountId AND status = 'logged_out'`)
       .run({ accountId, now });
   }
 }

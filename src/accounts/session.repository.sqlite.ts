@@ -16,8 +16,8 @@ export class SqliteSessionRepository extends SessionRepository {
     const found = new Map<string, string>();
     for (let i = 0; i < keys.length; i += READ_SLICE) {
       const slice = keys.slice(i, i + READ_SLICE);
-      const rows = this.store.db
-        .prepare(`SELECT key, value FROM account_sessions WHERE account_id = ? AND key IN (${slice.map(() => '?').join(',')})`)
+      const rows = this.store
+        .statement(`SELECT key, value FROM account_sessions WHERE account_id = ? AND key IN (${slice.map(() => '?').join(',')})`)
         .all(accountId, ...slice) as Array<{ key: string; value: string }>;
       for (const row of rows) found.set(row.key, row.value);
     }
@@ -26,11 +26,11 @@ export class SqliteSessionRepository extends SessionRepository {
 
   async write(holding: Holding, changes: Map<string, string | null>): Promise<void> {
     const db = this.store.db;
-    const held = db.prepare('SELECT 1 FROM accounts WHERE account_id = @accountId AND owner = @owner AND owner_epoch = @ownerEpoch');
-    const upsert = db.prepare(
+    const held = this.store.statement('SELECT 1 FROM accounts WHERE account_id = @accountId AND owner = @owner AND owner_epoch = @ownerEpoch');
+    const upsert = this.store.statement(
       'INSERT INTO account_sessions (account_id, key, value) VALUES (?, ?, ?) ON CONFLICT (account_id, key) DO UPDATE SET value = excluded.value',
     );
-    const remove = db.prepare('DELETE FROM account_sessions WHERE account_id = ? AND key = ?');
+    const remove = this.store.statement('DELETE FROM account_sessions WHERE account_id = ? AND key = ?');
     await this.store.writes.run(() => {
       if (!held.get(holding)) throw new SessionFenced(holding.accountId);
       for (const [key, value] of changes) {
@@ -41,6 +41,6 @@ export class SqliteSessionRepository extends SessionRepository {
   }
 
   async clear(accountId: string): Promise<void> {
-    this.store.db.prepare('DELETE FROM account_sessions WHERE account_id = ?').run(accountId);
+    this.store.statement('DELETE FROM account_sessions WHERE account_id = ?').run(accountId);
   }
 }

@@ -14,8 +14,8 @@ export class SqliteThreadRepository extends ThreadRepository {
 
   async listThreads(accountId: string, page: PageRequest): Promise<Page<ThreadRecord>> {
     const after = page.after;
-    const rows = this.store.db
-      .prepare(
+    const rows = this.store
+      .statement(
         `SELECT * FROM threads WHERE account_id = @accountId
            AND (@key IS NULL OR last_message_at < @key OR (last_message_at = @key AND thread_id < @id))
          ORDER BY last_message_at DESC, thread_id DESC LIMIT @limit`,
@@ -25,14 +25,14 @@ export class SqliteThreadRepository extends ThreadRepository {
   }
 
   async getThread(threadId: string): Promise<ThreadRecord | undefined> {
-    const row = this.store.db.prepare('SELECT * FROM threads WHERE thread_id = ?').get(threadId) as ThreadRow | undefined;
+    const row = this.store.statement('SELECT * FROM threads WHERE thread_id = ?').get(threadId) as ThreadRow | undefined;
     return row && toThread(row);
   }
 
   async listMessages(threadId: string, page: PageRequest): Promise<Page<MessageRecord>> {
     const after = page.after;
-    const rows = this.store.db
-      .prepare(
+    const rows = this.store
+      .statement(
         `SELECT * FROM messages WHERE thread_id = @threadId
            AND (@key IS NULL OR created_at < @key OR (created_at = @key AND message_id < @id))
          ORDER BY created_at DESC, message_id DESC LIMIT @limit`,
@@ -42,15 +42,15 @@ export class SqliteThreadRepository extends ThreadRepository {
   }
 
   async getMessage(threadId: string, messageId: string): Promise<MessageRecord | undefined> {
-    const row = this.store.db
-      .prepare('SELECT * FROM messages WHERE thread_id = ? AND message_id = ?')
+    const row = this.store
+      .statement('SELECT * FROM messages WHERE thread_id = ? AND message_id = ?')
       .get(threadId, messageId) as MessageRow | undefined;
     return row && toMessage(row);
   }
 
   async findByWaMessageId(accountId: string, direction: Direction, waMessageId: string): Promise<MessageRecord | undefined> {
-    const row = this.store.db
-      .prepare(
+    const row = this.store
+      .statement(
         `SELECT m.* FROM message_lookup l JOIN messages m ON m.thread_id = l.thread_id AND m.message_id = l.message_id
          WHERE l.account_id = ? AND l.direction = ? AND l.wa_message_id = ?`,
       )
@@ -59,23 +59,22 @@ export class SqliteThreadRepository extends ThreadRepository {
   }
 
   storeProviderMessage(message: MessageRecord): Promise<'stored' | 'duplicate'> {
-    const db = this.store.db;
     return this.store.writes.run(() => {
-      const seen = db
-        .prepare('SELECT 1 FROM message_lookup WHERE account_id = ? AND direction = ? AND wa_message_id = ?')
+      const seen = this.store
+        .statement('SELECT 1 FROM message_lookup WHERE account_id = ? AND direction = ? AND wa_message_id = ?')
         .get(message.accountId, message.direction, message.waMessageId);
       if (seen) return 'duplicate';
-      db.prepare(
+      this.store.statement(
         `INSERT INTO messages (thread_id, message_id, account_id, client_jid, direction, text, status, status_rank, wa_message_id,
            participant, media_type, created_at, updated_at, sent_at, delivered_at)
          VALUES (@threadId, @messageId, @accountId, @clientJid, @direction, @text, @status, @rank, @waMessageId,
            @participant, @mediaType, @createdAt, @updatedAt, @sentAt, @deliveredAt)`,
       ).run({ participant: null, mediaType: null, sentAt: null, deliveredAt: null, ...message, rank: statusRank(message.status) });
-      db.prepare(
+      this.store.statement(
         `INSERT INTO message_lookup (account_id, direction, wa_message_id, thread_id, message_id)
          VALUES (@accountId, @direction, @waMessageId, @threadId, @messageId)`,
       ).run(message);
-      db.prepare(
+      this.store.statement(
         `INSERT INTO threads (thread_id, account_id, client_jid, last_message_at, last_message_text, last_message_direction, created_at, updated_at)
          VALUES (@threadId, @accountId, @clientJid, @createdAt, @text, @direction, @updatedAt, @updatedAt)
          ON CONFLICT (thread_id) DO UPDATE SET

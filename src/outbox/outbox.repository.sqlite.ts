@@ -81,15 +81,15 @@ export class SqliteOutboxRepository extends OutboxRepository {
   async failWaiting(accountId: string, reason: string, now: number): Promise<number> {
     const params = { accountId, reason, now, rank: statusRank('failed') };
     return this.store.writes.run(() => {
-      this.store.db
-        .prepare(
+      this.store
+        .statement(
           `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = @reason, updated_at = @now
            WHERE status_rank < @rank AND (thread_id, message_id) IN (
              SELECT thread_id, message_id FROM outbox WHERE account_id = @accountId AND status IN ('queued', 'processing'))`,
         )
         .run(params);
-      return this.store.db
-        .prepare(
+      return this.store
+        .statement(
           `UPDATE outbox SET status = 'failed', last_error = @reason, ended_at = @now, updated_at = @now, lease_until = NULL
            WHERE account_id = @accountId AND status IN ('queued', 'processing')`,
         )
