@@ -1,6 +1,7 @@
 import { FieldPath, Firestore, QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { updateWhile } from '../store/firestore/conditional-update';
 import { isNotFound } from '../store/firestore/firestore-errors';
+import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toTimestamp } from '../store/firestore/firestore-time';
 import { ACCOUNT_STATUSES, AccountRecord, ConnectionPatch } from './account';
 import { AccountDoc, accountRef, accountsCollection, toAccount, toPatchDoc } from './account-docs.firestore';
@@ -17,7 +18,11 @@ const isHeldBy = (holding: Holding) => (doc: AccountDoc) => doc.owner === holdin
  * a holder's write lands only while the doc still says it holds the account.
  */
 export class FirestoreAccountLeases {
-  constructor(private readonly db: Firestore) {}
+  private readonly db: Firestore;
+
+  constructor(private readonly store: FirestoreStore) {
+    this.db = store.db;
+  }
 
   /**
    * Two queries (no owner; lease run out), both on takeable statuses, then one conditioned write per
@@ -60,18 +65,30 @@ export class FirestoreAccountLeases {
     return renewed.filter((account): account is AccountRecord => account !== undefined);
   }
 
-  async release(holding: Holding, patch?: ConnectionPatch): Promise<boolean> {
+  release(holding: Holding, patch?: ConnectionPatch): Promise<boolean> {
     const changes = { ...(patch ? toPatchDoc(patch) : {}), owner: null, leaseUntil: null };
-    return (await updateWhile<AccountDoc>(accountRef(this.db, holding.accountId), isHeldBy(holding), () => changes)) !== undefined;
+    return this.inOrder(holding, () => changes);
   }
 
-  async recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean> {
-    return (await updateWhile<AccountDoc>(accountRef(this.db, holding.accountId), isHeldBy(holding), () => toPatchDoc(patch))) !== undefined;
+  recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean> {
+    return this.inOrder(holding, () => toPatchDoc(patch));
   }
 
   async markRelinkable(accountId: string, now: number): Promise<void> {
     const changes = { status: 'disconnected', updatedAt: toTimestamp(now) };
     await updateWhile<AccountDoc>(accountRef(this.db, accountId), (doc) => doc.status === 'logged_out', () => changes);
+  }
+
+  /**
+   * The holder's writes to its account doc, applied in the order they were asked for. A socket's events
+   * come quickly (`connecting` then `open`), each recorded without waiting for the last: two conditioned
+   * writes racing on one doc would retry in any order, and a `connecting` written after `connected`
+   * left accounts shown connecting for good (seen with three processes on the emulator). sqlite writes
+   * in call order anyway; here the writes of one account are queued in the process.
+   */
+  private inOrder(holding: Holding, changes: () => Partial<AccountDoc>): Promise<boolean> {
+    const ref = accountRef(this.store.db, holding.accountId);
+    return this.store.inTurn(`${ref.path}#holder`, async () => (await updateWhile<AccountDoc>(ref, isHeldBy(holding), changes)) !== undefined);
   }
 
   /** One write, no read: `update()` fails on a missing doc, which answers false. */

@@ -15,7 +15,7 @@ export class FirestoreAccountRepository extends AccountRepository {
 
   constructor(private readonly store: FirestoreStore) {
     super();
-    this.leases = new FirestoreAccountLeases(store.db);
+    this.leases = new FirestoreAccountLeases(store);
   }
 
   /** One write: `create()` fails on an existing doc, so two instances creating the same id cannot both win. */

@@ -26,7 +26,8 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-function presentedKey(request: FastifyRequest): string | undefined {
+/** The key a request presents: `x-api-key`, or `Authorization: Bearer <key>`. */
+export function presentedKey(request: FastifyRequest): string | undefined {
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header.length > 0) return header;
   const authorization = request.headers.authorization;

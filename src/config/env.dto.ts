@@ -79,10 +79,7 @@ export class EnvDto {
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
-  /**
-   * Requests per minute one API key may make on /api routes; 0 turns the limit off (benchmarks). Capped:
-   * @nestjs/throttler spreads every hit of the window into Math.min, which overflows the stack near 200k.
-   */
-  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(60_000)
+  /** Requests per minute one API key may make on /api routes; 0 turns the limit off (benchmarks). */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(1_000_000)
   RATE_LIMIT_PER_MINUTE?: number;
 }

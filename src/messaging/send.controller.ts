@@ -17,7 +17,7 @@ export class SendController {
       'Durable before the answer: the message is queued in its thread and in the outbox, and sent once the account is connected. ' +
       'The same key with the same request answers the first answer again; with another request, 409.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same as body requestId (per account)' })
+  @ApiHeader({ name: 'idempotency-key', required: false, description: 'Idempotency key, same as body requestId (per account)' })
   @ApiAcceptedResponse({ type: SendAnswerDto })
   send(@Body() body: SendMessageDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<SendAnswerDto> {
     const requestId = reconcileRequestId(body.requestId, idempotencyKey);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DocumentSnapshot, FieldPath, Query, Timestamp, Transaction } from 'firebase-admin/firestore';
+import { DocumentSnapshot, FieldPath, Query, Timestamp, WriteBatch } from 'firebase-admin/firestore';
 import { InvalidInput } from '../common/errors';
 import { Cursor, Page, PageRequest, pageOf } from '../common/page';
+import { isAlreadyExists, isFailedPrecondition } from '../store/firestore/firestore-errors';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
 import { Direction, MessageRecord, ThreadRecord } from './message';
@@ -20,6 +21,9 @@ import {
   toThread,
 } from './message-docs.firestore';
 import { ThreadRepository } from './thread.repository';
+
+/** A message refused this many times in a row (racing writers of one thread) is contended beyond reason: give up loudly. */
+const MAX_ATTEMPTS = 10;
 
 @Injectable()
 export class FirestoreThreadRepository extends ThreadRepository {
@@ -63,39 +67,50 @@ export class FirestoreThreadRepository extends ThreadRepository {
   }
 
   /**
-   * One transaction: reads the lookup and the thread (one round trip); writes message, lookup and thread
-   * summary, or nothing for a repeat. Queued per thread in this process, as accepts are (they share the
-   * thread doc).
+   * No transaction: the lookup doc (account, direction, WhatsApp id) is read first, so a repeat (Baileys
+   * echoes every send we make; a reconnect replays history) costs one read and writes nothing. A new
+   * message goes in one batch (message, lookup, thread summary) whose `create` of the lookup refuses a
+   * racing copy and whose summary write is conditioned on the thread as read; a refused batch wrote
+   * nothing, so look again. Queued per thread in this process, as accepts are (they share the thread doc).
    */
   storeProviderMessage(message: MessageRecord): Promise<'stored' | 'duplicate'> {
     const db = this.store.db;
     const thread = threadRef(db, message.threadId);
-    return this.store.inTurn(thread.path, () =>
-      db.runTransaction(async (tx) => {
-        const lookup = messageLookupRef(db, message.accountId, message.direction, message.waMessageId);
-        const [seen, summary] = await tx.getAll(lookup, thread);
-        if (seen.exists) return 'duplicate';
-        tx.create(messageRef(db, message.threadId, message.messageId), toMessageDoc(message));
-        tx.create(lookup, toLookupDoc(message));
-        writeSummary(tx, summary, message);
-        return 'stored';
-      }),
-    );
+    const lookup = messageLookupRef(db, message.accountId, message.direction, message.waMessageId);
+    return this.store.inTurn(thread.path, async () => {
+      for (let attempt = 1; ; attempt++) {
+        if ((await lookup.get()).exists) return 'duplicate';
+        const summary = await thread.get();
+        const batch = db.batch();
+        batch.create(messageRef(db, message.threadId, message.messageId), toMessageDoc(message));
+        batch.create(lookup, toLookupDoc(message));
+        writeSummary(batch, summary, message);
+        try {
+          await batch.commit();
+          return 'stored';
+        } catch (error) {
+          if (!(isAlreadyExists(error) || isFailedPrecondition(error)) || attempt >= MAX_ATTEMPTS) throw error;
+        }
+      }
+    });
   }
 }
 
-/** The thread summary moves only to a newer message: a replayed old one keeps its place, not the top. */
-function writeSummary(tx: Transaction, summary: DocumentSnapshot, message: MessageRecord): void {
+/**
+ * The thread summary moves only to a newer message: a replayed old one keeps its place, not the top.
+ * Written on condition that the thread is as read: `create` where there was none, else its update time.
+ */
+function writeSummary(batch: WriteBatch, summary: DocumentSnapshot, message: MessageRecord): void {
   const last = { lastMessageAt: toTimestamp(message.createdAt), lastMessageText: message.text, lastMessageDirection: message.direction };
   const updatedAt = toTimestamp(message.updatedAt);
   if (!summary.exists) {
     const doc: ThreadDoc = { accountId: message.accountId, clientJid: message.clientJid, ...last, createdAt: updatedAt, updatedAt };
-    tx.create(summary.ref, doc);
+    batch.create(summary.ref, doc);
     return;
   }
   const current = summary.data() as ThreadDoc;
   const isNewer = !current.lastMessageAt || message.createdAt > toMillis(current.lastMessageAt);
-  tx.update(summary.ref, { ...(isNewer ? last : {}), updatedAt });
+  batch.update(summary.ref, { ...(isNewer ? last : {}), updatedAt }, { lastUpdateTime: summary.updateTime! });
 }
 
 /** Keyset page over (time desc, doc id desc), the same order and cursor as the sqlite adapter. */

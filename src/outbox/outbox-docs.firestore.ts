@@ -7,6 +7,14 @@ import { OutboxItem, OutboxStatus } from './outbox-item';
 export const OUTBOX = 'outbox';
 export const OPEN_STATUSES: OutboxStatus[] = ['queued', 'processing'];
 
+/**
+ * An ended item is kept this long, so a client retrying its request within that time still gets the
+ * first answer (CONTRACT: "at least 7 days after it ends"). Firestore's TTL policy on `expireAt`
+ * (firestore.indexes.json) deletes it after that, typically within a day; an open item has no
+ * `expireAt`, so TTL never touches it.
+ */
+export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
 type TimeField = 'leaseUntil' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'endedAt';
 
 /** The item's fields as stored: its `id` is the doc id, `answer` a map, times Timestamps. */
@@ -18,7 +26,27 @@ export type OutboxDoc = Omit<OutboxItem, 'id' | TimeField> & {
   endedAt: Timestamp | null;
   /** Server-side: this is its thread's first open item, the only one a claim may take (see thread-turn). */
   threadHead: boolean;
+  /**
+   * Server-side: from when a claim may take the item, once it holds its thread's turn: `nextAttemptAt`
+   * while queued, the lease's end while processing (its claimant may have died), null once ended; the
+   * claim rule (claim-rule.ts) as one field. One range field lets one query find both the due items and
+   * the run-out claims: two queries did, a read each even when empty, at every poll of every account.
+   */
+  claimableAt: Timestamp | null;
+  /** Server-side, set with `endedAt`: when Firestore's TTL may delete the ended item. */
+  expireAt?: Timestamp;
 };
+
+export function claimableAtOf(item: Pick<OutboxItem, 'status' | 'nextAttemptAt' | 'leaseUntil'>): Timestamp | null {
+  if (item.status === 'queued') return toTimestamp(item.nextAttemptAt);
+  if (item.status === 'processing') return toTimestamp(item.leaseUntil);
+  return null;
+}
+
+/** The fields every end of an item writes, in the same write that ends it. */
+export function endedAtFields(now: number): { endedAt: Timestamp; expireAt: Timestamp } {
+  return { endedAt: toTimestamp(now), expireAt: toTimestamp(now + OUTBOX_RETENTION_MS) };
+}
 
 export function outboxCollection(db: Firestore): CollectionReference {
   return db.collection(OUTBOX);
@@ -36,13 +64,14 @@ export function toOutboxDoc(item: OutboxItem, threadHead: boolean): OutboxDoc {
     nextAttemptAt: toTimestamp(item.nextAttemptAt),
     createdAt: toTimestamp(item.createdAt),
     updatedAt: toTimestamp(item.updatedAt),
-    endedAt: toTimestamp(item.endedAt),
     threadHead,
+    claimableAt: claimableAtOf(item),
+    ...(item.endedAt === null ? { endedAt: null } : endedAtFields(item.endedAt)),
   };
 }
 
 export function toOutboxItem(id: string, doc: OutboxDoc): OutboxItem {
-  const { threadHead: _head, ...fields } = doc;
+  const { threadHead: _head, claimableAt: _claimableAt, expireAt: _expireAt, ...fields } = doc;
   return {
     ...fields,
     id,

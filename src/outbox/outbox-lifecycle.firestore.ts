@@ -8,7 +8,7 @@ import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toTimestamp } from '../store/firestore/firestore-time';
 import { Claim, ClaimRequest, isClaimable } from './claim-rule';
 import { OutboxItem } from './outbox-item';
-import { OPEN_STATUSES, OutboxDoc, outboxCollection, toOutboxItem } from './outbox-docs.firestore';
+import { OPEN_STATUSES, OutboxDoc, endedAtFields, outboxCollection, toOutboxItem } from './outbox-docs.firestore';
 import { passTurn } from './thread-turn.firestore';
 
 type Fields = UpdateData<DocumentData>;
@@ -38,27 +38,22 @@ export class FirestoreOutboxLifecycle {
   }
 
   /**
-   * Queries the due turn-holders and the run-out claims (at most `perAccount` each) outside any
-   * transaction, then one transaction that reads the account (the holder check) and writes each chosen
-   * item on condition that it is unchanged since the query. Racing claimers so read only the account doc,
-   * which none of them writes: no lock waits between them (reading the items in the transaction made
-   * two claimers deadlock until the emulator aborted one, ~2 s each time). A claimer that loses an item
-   * to another looks again. Needs the indexes outbox (accountId, threadHead, status, nextAttemptAt) and
-   * (accountId, status, leaseUntil): firestore.indexes.json.
+   * One query for the turn-holders whose `claimableAt` has come (due, or their claim's lease ran out), at
+   * most `perAccount`, outside any transaction; then one transaction that reads the account (the holder
+   * check) and writes each chosen item on condition that it is unchanged since the query. Racing
+   * claimers so read only the account doc, which none of them writes: no lock waits between them
+   * (reading the items in the transaction made two claimers deadlock until the emulator aborted one,
+   * ~2 s each time). A claimer that loses an item to another looks again. Needs the index outbox
+   * (accountId, threadHead, claimableAt): firestore.indexes.json.
    */
   private async claimFor(request: ClaimRequest, account: { accountId: string; ownerEpoch: number }): Promise<OutboxItem[]> {
     const { now, owner, perAccount } = request;
-    const items = outboxCollection(this.db).where('accountId', '==', account.accountId);
+    const turnHolders = outboxCollection(this.db).where('accountId', '==', account.accountId).where('threadHead', '==', true);
     for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
-      const [due, runOut] = await Promise.all([
-        items.where('threadHead', '==', true).where('status', '==', 'queued').where('nextAttemptAt', '<=', toTimestamp(now)).orderBy('nextAttemptAt').limit(perAccount).get(),
-        items.where('status', '==', 'processing').where('leaseUntil', '<=', toTimestamp(now)).orderBy('leaseUntil').limit(perAccount).get(),
-      ]);
-      const chosen = [...due.docs, ...runOut.docs]
+      const found = await turnHolders.where('claimableAt', '<=', toTimestamp(now)).orderBy('claimableAt').limit(perAccount).get();
+      const chosen = found.docs
         .map((doc) => ({ doc, item: toOutboxItem(doc.id, doc.data() as OutboxDoc) }))
-        .filter(({ doc, item }) => isClaimable(item, now, doc.get('threadHead') !== true))
-        .sort((a, b) => a.item.nextAttemptAt - b.item.nextAttemptAt || a.item.seq - b.item.seq)
-        .slice(0, perAccount);
+        .filter(({ doc, item }) => isClaimable(item, now, doc.get('threadHead') !== true));
       if (chosen.length === 0) return [];
       try {
         return await this.db.runTransaction(async (tx) => {
@@ -66,7 +61,8 @@ export class FirestoreOutboxLifecycle {
           if (holder.get('owner') !== owner || holder.get('ownerEpoch') !== account.ownerEpoch) return [];
           return chosen.map(({ doc, item }) => {
             const claimed = { status: 'processing' as const, claimedBy: owner, claimEpoch: account.ownerEpoch, leaseUntil: now + request.leaseMs, attempts: item.attempts + 1, updatedAt: now };
-            tx.update(doc.ref, { ...claimed, leaseUntil: toTimestamp(claimed.leaseUntil), updatedAt: toTimestamp(now) }, { lastUpdateTime: doc.updateTime });
+            const leaseUntil = toTimestamp(claimed.leaseUntil);
+            tx.update(doc.ref, { ...claimed, leaseUntil, claimableAt: leaseUntil, updatedAt: toTimestamp(now) }, { lastUpdateTime: doc.updateTime });
             return { ...item, ...claimed };
           });
         });
@@ -81,7 +77,7 @@ export class FirestoreOutboxLifecycle {
   /** A late ack still counts: only an item that already ended refuses it. */
   markSent(claim: Claim, now: number): Promise<boolean> {
     const at = toTimestamp(now);
-    return this.end(claim.id, isOpen, { status: 'sent', endedAt: at, leaseUntil: null, lastError: null, updatedAt: at }, (message) => ({
+    return this.end(claim.id, isOpen, { status: 'sent', ...endedAtFields(now), leaseUntil: null, lastError: null, updatedAt: at }, (message) => ({
       ...(message.statusRank < statusRank('sent') ? { status: 'sent', statusRank: statusRank('sent') } : {}),
       sentAt: message.sentAt ?? at,
       updatedAt: at,
@@ -90,7 +86,7 @@ export class FirestoreOutboxLifecycle {
 
   markFailed(claim: Claim, reason: string, now: number): Promise<boolean> {
     const at = toTimestamp(now);
-    return this.end(claim.id, isStillClaimed(claim), { status: 'failed', lastError: reason, endedAt: at, leaseUntil: null, updatedAt: at }, (message) =>
+    return this.end(claim.id, isStillClaimed(claim), { status: 'failed', lastError: reason, ...endedAtFields(now), leaseUntil: null, updatedAt: at }, (message) =>
       message.statusRank < statusRank('failed') ? { status: 'failed', statusRank: statusRank('failed'), failedAt: at, error: reason, updatedAt: at } : undefined,
     );
   }
@@ -99,13 +95,13 @@ export class FirestoreOutboxLifecycle {
   async failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean> {
     const found = await outboxCollection(this.db).where('accountId', '==', accountId).where('waMessageId', '==', waMessageId).limit(1).get();
     if (found.empty) return false;
-    const at = toTimestamp(now);
-    return this.end(found.docs[0].id, isOpen, { status: 'failed', lastError: reason, endedAt: at, leaseUntil: null, updatedAt: at });
+    return this.end(found.docs[0].id, isOpen, { status: 'failed', lastError: reason, ...endedAtFields(now), leaseUntil: null, updatedAt: toTimestamp(now) });
   }
 
   /** One doc, no turn change: a conditioned write, no transaction. */
   async release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean> {
-    const queued = { status: 'queued', nextAttemptAt: toTimestamp(nextAttemptAt), lastError: error, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) };
+    const due = toTimestamp(nextAttemptAt);
+    const queued = { status: 'queued', nextAttemptAt: due, claimableAt: due, lastError: error, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) };
     return (await updateWhile<OutboxDoc>(outboxCollection(this.db).doc(claim.id), isStillClaimed(claim), () => queued)) !== undefined;
   }
 
@@ -117,7 +113,7 @@ export class FirestoreOutboxLifecycle {
         updateWhile<OutboxDoc>(
           seen.ref,
           (doc) => doc.status === 'processing' && doc.claimedBy === owner,
-          (doc) => ({ status: 'queued', attempts: doc.attempts - 1, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) }),
+          (doc) => ({ status: 'queued', attempts: doc.attempts - 1, claimableAt: doc.nextAttemptAt, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) }),
           seen,
         ),
       ),
@@ -138,7 +134,7 @@ export class FirestoreOutboxLifecycle {
       const doc = item.data() as OutboxDoc;
       const [message, thread] = await tx.getAll(this.db.doc(doc.messageRef), threadRef(this.db, doc.threadId));
       const turn = await passTurn(tx, this.db, thread, [{ id, seq: doc.seq }]);
-      tx.update(ref, { ...itemChanges, threadHead: false });
+      tx.update(ref, { ...itemChanges, threadHead: false, claimableAt: null });
       writeMessage(tx, message, messageChanges);
       for (const [target, fields] of turn) tx.update(target, fields);
       return true;

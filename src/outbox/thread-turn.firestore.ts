@@ -32,6 +32,11 @@ export type PlannedWrite = [DocumentReference, UpdateData<DocumentData>];
 export async function passTurn(tx: Transaction, db: Firestore, thread: DocumentSnapshot, ended: EndedItem[]): Promise<PlannedWrite[]> {
   const head = thread.exists ? ((thread.get(OUTBOX_HEAD_SEQ) as number | null | undefined) ?? null) : null;
   if (head === null || !ended.some((item) => item.seq === head)) return [];
+  // Seqs come from the thread's `nextSeq` (accept, in a transaction that writes it; the migration keeps it
+  // above every seq it moves): when none was handed out after the head, no later item exists, and the
+  // common case, one message in flight per recipient, skips the query (one read and one round trip).
+  const nextSeq = thread.get('nextSeq') as number | undefined;
+  if (typeof nextSeq === 'number' && nextSeq <= head + 1) return [[thread.ref, { [OUTBOX_HEAD_SEQ]: null }]];
   const endedIds = new Set(ended.map((item) => item.id));
   const following = await tx.get(
     outboxCollection(db)

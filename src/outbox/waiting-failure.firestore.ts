@@ -3,7 +3,7 @@ import { MessageDoc, threadRef } from '../messaging/message-docs.firestore';
 import { statusRank } from '../receipts/message-status';
 import { toTimestamp } from '../store/firestore/firestore-time';
 import { writeMessage } from './outbox-lifecycle.firestore';
-import { OPEN_STATUSES, OutboxDoc, outboxCollection } from './outbox-docs.firestore';
+import { OPEN_STATUSES, OutboxDoc, endedAtFields, outboxCollection } from './outbox-docs.firestore';
 import { PlannedWrite, passTurn } from './thread-turn.firestore';
 
 /**
@@ -40,7 +40,8 @@ async function failBatch(tx: Transaction, db: Firestore, accountId: string, reas
   for (const thread of threads) turns.push(...(await passTurn(tx, db, thread, endedIn(thread, items))));
   const at = toTimestamp(now);
   const rank = statusRank('failed');
-  for (const { doc } of items) tx.update(doc.ref, { status: 'failed', lastError: reason, endedAt: at, leaseUntil: null, updatedAt: at, threadHead: false });
+  const ended = { status: 'failed', lastError: reason, ...endedAtFields(now), leaseUntil: null, updatedAt: at, threadHead: false, claimableAt: null };
+  for (const { doc } of items) tx.update(doc.ref, ended);
   for (const message of messages) {
     writeMessage(tx, message, (m: MessageDoc) => (m.statusRank < rank ? { status: 'failed', statusRank: rank, failedAt: at, error: reason, updatedAt: at } : undefined));
   }

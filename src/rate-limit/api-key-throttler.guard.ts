@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ExecutionContext, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { FastifyRequest } from 'fastify';
+import { presentedKey } from '../common/api-key.guard';
 
 /**
  * Limits each API key across all `/api` routes together (Nest's default key is per route and per IP).
@@ -29,12 +30,4 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
     const message = `x-api-key: more than ${detail.limit} requests in ${detail.ttl / 1000} s with this API key; retry after the Retry-After seconds`;
     throw new HttpException({ message, retryAfter: Math.max(1, detail.timeToBlockExpire) }, HttpStatus.TOO_MANY_REQUESTS);
   }
-}
-
-/** As ApiKeyGuard reads it: `x-api-key`, else `Authorization: Bearer <key>`. */
-function presentedKey(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-api-key'];
-  if (typeof header === 'string' && header.length > 0) return header;
-  const bearer = typeof request.headers.authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(request.headers.authorization) : null;
-  return bearer?.[1];
 }

@@ -1,6 +1,7 @@
-import { getStorageToken, ThrottlerStorageService } from '@nestjs/throttler';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getStorageToken } from '@nestjs/throttler';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadAppConfig } from '../../src/config/app-config';
+import { SlidingWindowStorage } from '../../src/rate-limit/sliding-window.storage';
 import { TEST_API_KEY, TestApp, startTestApp } from '../support/app';
 
 const OTHER_KEY = 'other-key-0123456789abcdef';
@@ -40,8 +41,7 @@ describe('rate limit per API key on /api routes', () => {
   });
 
   it('keeps only hashes of keys in the limiter, never a raw key', () => {
-    const storage = t.app.get<ThrottlerStorageService>(getStorageToken());
-    const buckets = [...storage.storage.keys()];
+    const buckets = t.app.get<SlidingWindowStorage>(getStorageToken()).buckets();
     expect(buckets.length).toBeGreaterThanOrEqual(2);
     for (const bucket of buckets) {
       expect(bucket).not.toContain(TEST_API_KEY);
@@ -64,5 +64,30 @@ describe('rate limit settings', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('the sliding minute (3 per minute here)', () => {
+  afterEach(() => vi.useRealTimers());
+  const at = (seconds: number) => vi.setSystemTime(Date.UTC(2026, 0, 1, 0, 0, 0) + seconds * 1000);
+  const outcome = async (storage: SlidingWindowStorage) => {
+    const record = await storage.increment('default:key:k', 60_000, 3);
+    return record.isBlocked ? `wait ${record.timeToBlockExpire}` : 'pass';
+  };
+
+  it.each([
+    ['three pass, the fourth waits for the window to end', [[0, 'pass'], [1, 'pass'], [2, 'pass'], [15, 'wait 45']]],
+    ['the full last window still weighs at its end: wait until a third of it has slid out', [[0, 'pass'], [0, 'pass'], [0, 'pass'], [60, 'wait 20'], [80, 'pass'], [80, 'wait 20']]],
+    ['two quiet windows forget everything', [[0, 'pass'], [0, 'pass'], [0, 'pass'], [120, 'pass'], [120, 'pass'], [120, 'pass'], [121, 'wait 59']]],
+  ] as Array<[string, Array<[number, string]>]>)('%s', async (_name, steps) => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const storage = new SlidingWindowStorage(60_000);
+    const seen: Array<[number, string]> = [];
+    for (const [second] of steps) {
+      at(second);
+      seen.push([second, await outcome(storage)]);
+    }
+    storage.onApplicationShutdown();
+    expect(seen).toEqual(steps);
   });
 });

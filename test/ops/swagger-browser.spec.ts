@@ -46,6 +46,7 @@ describe('Swagger UI in headless Chromium: authorise, try the send endpoint, see
   it('sends a message from the docs page', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it with "apt-get update && apt-get install -y chromium" (.ci/run does this before npm test)`);
     const page = browser!.pages()[0] ?? (await browser!.newPage());
+    page.setDefaultTimeout(10_000);
     mkdirSync(resolve('test-artifacts'), { recursive: true });
     try {
       await page.goto(`${server!.url}/docs`);
@@ -59,6 +60,9 @@ describe('Swagger UI in headless Chromium: authorise, try the send endpoint, see
       const operation = page.locator('#operations-messages-SendController_send');
       await operation.locator('.opblock-summary').click();
       await operation.locator('button.try-out__btn').click();
+      // As an operator would: a key of their own, so a second click cannot send twice.
+      const requestId = `browser-${Date.now()}`;
+      await operation.locator('tr[data-param-name="idempotency-key"][data-param-in="header"] input').fill(requestId);
       const body = { accountId: ACCOUNT, to: '+40 712 345 678', message: 'hello from Swagger UI in Chromium' };
       await operation.locator('textarea.body-param__text').fill(JSON.stringify(body, null, 2));
       await operation.locator('button.execute').click();
@@ -66,7 +70,7 @@ describe('Swagger UI in headless Chromium: authorise, try the send endpoint, see
       const status = operation.locator('.live-responses-table .response .response-col_status');
       await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('202');
       const answer = JSON.parse((await operation.locator('.live-responses-table .response-col_description pre.microlight').first().textContent()) ?? '{}');
-      expect(answer).toMatchObject({ requestId: expect.any(String), messageId: expect.any(String), threadId: `${ACCOUNT}__40712345678@s.whatsapp.net`, status: 'queued' });
+      expect(answer).toMatchObject({ requestId, messageId: expect.any(String), threadId: `${ACCOUNT}__40712345678@s.whatsapp.net`, status: 'queued' });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
       const url = `/api/whatsapp/threads/${encodeURIComponent(answer.threadId)}/messages/${answer.messageId}`;

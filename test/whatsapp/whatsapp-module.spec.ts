@@ -1,6 +1,9 @@
+import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
 import { loadAppConfig } from '../../src/config/app-config';
+import { AccountRepository } from '../../src/accounts/account.repository';
+import { ThreadRepository } from '../../src/messaging/thread.repository';
 import { BaileysProvider } from '../../src/whatsapp/baileys/baileys.provider';
 import { ProviderEventDrops } from '../../src/whatsapp/provider-event-drops';
 import { SimulatorProvider } from '../../src/whatsapp/simulator/simulator.provider';
@@ -8,10 +11,20 @@ import { WhatsAppSimulator } from '../../src/whatsapp/simulator/whatsapp-simulat
 import { WhatsAppModule } from '../../src/whatsapp/whatsapp.module';
 import { WhatsAppProvider } from '../../src/whatsapp/whatsapp-provider';
 
+const ports = [
+  { provide: AccountRepository, useValue: {} },
+  { provide: ThreadRepository, useValue: {} },
+];
+
+@Global()
+@Module({ providers: ports, exports: ports.map((p) => p.provide) })
+class StorePortsStandIn {}
+
 describe('WhatsAppModule', () => {
   it('WA_PROVIDER=simulator provides the simulator provider and the hooks of the same simulator', async () => {
     const config = loadAppConfig({ WA_PROVIDER: 'simulator', WORKER_ID: 'worker-a', WA_SIMULATOR_REQUIRE_SCAN: 'true' });
-    const module = await Test.createTestingModule({ imports: [WhatsAppModule.forConfig(config)] }).compile();
+    // The simulator's routes read accounts and threads, which the app provides globally.
+    const module = await Test.createTestingModule({ imports: [StorePortsStandIn, WhatsAppModule.forConfig(config)] }).compile();
     const provider = module.get(WhatsAppProvider);
     expect(provider).toBeInstanceOf(SimulatorProvider);
     expect((provider as SimulatorProvider).simulator).toBe(module.get(WhatsAppSimulator));

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { LOG_REDACTION } from '../../common/pino-logger';
 import type { ProviderEventDrops } from '../provider-event-drops';
 import { BaileysSocketFactory } from './socket-factory';
 import { SocketWhatsAppProvider } from './socket-provider';
@@ -15,7 +16,7 @@ export interface BaileysProviderOptions {
 export class BaileysProvider extends SocketWhatsAppProvider {
   constructor(options: BaileysProviderOptions = {}) {
     super(new BaileysSocketFactory(), {
-      logger: pino({ level: options.logLevel ?? 'warn', base: { component: 'baileys' } }),
+      logger: pino({ level: options.logLevel ?? 'warn', base: { component: 'baileys' }, redact: LOG_REDACTION }),
       waWebSocketUrl: options.waWebSocketUrl,
       drops: options.drops,
     });

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { LOG_REDACTION } from '../../common/pino-logger';
 import { SocketWhatsAppProvider } from '../baileys/socket-provider';
 import type { ProviderEventDrops } from '../provider-event-drops';
 import type { WhatsAppSimulator } from './whatsapp-simulator';
@@ -13,7 +14,7 @@ export class SimulatorProvider extends SocketWhatsAppProvider {
     options: { drops?: ProviderEventDrops; logLevel?: 'warn' | 'error' | 'silent' } = {},
   ) {
     super(simulator, {
-      logger: pino({ level: options.logLevel ?? 'warn', base: { component: 'whatsapp-simulator' } }),
+      logger: pino({ level: options.logLevel ?? 'warn', base: { component: 'whatsapp-simulator' }, redact: LOG_REDACTION }),
       drops: options.drops,
     });
   }
