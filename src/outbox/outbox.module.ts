@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { StoreKind } from '../config/app-config';
-import { repositoryFor } from '../store/store.module';
+import { SqliteStore } from '../store/sqlite/sqlite-store';
+import { OffThreadAccepts } from './off-thread-accepts';
 import { OutboxHandoff } from './outbox-handoff';
 import { OutboxProcessor } from './outbox-processor.service';
 import { OutboxRepository } from './outbox.repository';
@@ -20,7 +21,14 @@ export class OutboxModule {
       providers: [
         OutboxHandoff,
         OutboxProcessor,
-        repositoryFor(OutboxRepository, store, { sqlite: SqliteOutboxRepository, firestore: FirestoreOutboxRepository }),
+        store === 'sqlite'
+          ? {
+              provide: OutboxRepository,
+              inject: [SqliteStore],
+              // Accepts commit on their own thread, so the HTTP thread never waits for the disk.
+              useFactory: (sqlite: SqliteStore) => new SqliteOutboxRepository(sqlite, new OffThreadAccepts(sqlite.db.name)),
+            }
+          : { provide: OutboxRepository, useClass: FirestoreOutboxRepository },
       ],
       exports: [OutboxRepository, OutboxHandoff, OutboxProcessor],
     };

@@ -1,80 +1,43 @@
-import { Injectable } from '@nestjs/common';
-import { Statement } from 'better-sqlite3';
-import { AccountNotFound } from '../common/errors';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { outboxItemId } from '../common/ids';
 import { statusRank } from '../receipts/message-status';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
-import { outboxItemFor } from './outbox-item.factory';
 import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
+import { SqliteAcceptWrite } from './accept-write.sqlite';
+import { OffThreadAccepts } from './off-thread-accepts';
 import { OutboxRepository } from './outbox.repository';
 import { SqliteOutboxLifecycle } from './outbox-lifecycle.sqlite';
 import { Claim, ClaimRequest } from './claim-rule';
 
+/**
+ * Accepts run through group commit on this thread, or, given `offThread`, on the accept writer's own
+ * thread and connection (what the app does: see OutboxModule). Everything else runs here.
+ */
 @Injectable()
-export class SqliteOutboxRepository extends OutboxRepository {
-  private readonly statements: Record<'findItem' | 'accountExists' | 'bumpThread' | 'insertMessage' | 'insertLookup' | 'insertItem', Statement>;
-
+export class SqliteOutboxRepository extends OutboxRepository implements OnApplicationShutdown {
+  private readonly acceptWrite: SqliteAcceptWrite;
   private readonly lifecycle: SqliteOutboxLifecycle;
 
-  constructor(private readonly store: SqliteStore) {
+  constructor(
+    private readonly store: SqliteStore,
+    private readonly offThread?: OffThreadAccepts,
+  ) {
     super();
+    this.acceptWrite = new SqliteAcceptWrite(store);
     this.lifecycle = new SqliteOutboxLifecycle(store);
-    const db = store.db;
-    this.statements = {
-      findItem: db.prepare('SELECT * FROM outbox WHERE id = ?'),
-      accountExists: db.prepare('SELECT 1 FROM accounts WHERE account_id = ?'),
-      // The thread's next sequence number is taken in the same write, so send order survives any clock.
-      bumpThread: db.prepare(
-        `INSERT INTO threads (thread_id, account_id, client_jid, last_message_at, last_message_text, last_message_direction,
-           next_seq, created_at, updated_at)
-         VALUES (@threadId, @accountId, @clientJid, @now, @text, 'outbound', 2, @now, @now)
-         ON CONFLICT (thread_id) DO UPDATE SET
-           next_seq = next_seq + 1,
-           last_message_text = CASE WHEN excluded.last_message_at >= last_message_at THEN excluded.last_message_text ELSE last_message_text END,
-           last_message_direction = CASE WHEN excluded.last_message_at >= last_message_at THEN 'outbound' ELSE last_message_direction END,
-           last_message_at = MAX(last_message_at, excluded.last_message_at),
-           updated_at = excluded.updated_at
-         RETURNING next_seq - 1 AS seq`,
-      ),
-      insertMessage: db.prepare(
-        `INSERT INTO messages (thread_id, message_id, account_id, client_jid, direction, text, status, status_rank,
-           wa_message_id, request_id, seq, created_at, updated_at)
-         VALUES (@threadId, @messageId, @accountId, @clientJid, 'outbound', @text, 'queued', @rank,
-           @waMessageId, @requestId, @seq, @now, @now)`,
-      ),
-      insertLookup: db.prepare(
-        `INSERT INTO message_lookup (account_id, direction, wa_message_id, thread_id, message_id)
-         VALUES (@accountId, 'outbound', @waMessageId, @threadId, @messageId)`,
-      ),
-      insertItem: db.prepare(
-        `INSERT INTO outbox (id, account_id, request_id, thread_id, message_id, message_ref, wa_message_id, to_jid, text, seq,
-           status, attempts, next_attempt_at, request_hash, answer, created_at, updated_at)
-         VALUES (@id, @accountId, @requestId, @threadId, @messageId, @messageRef, @waMessageId, @toJid, @text, @seq,
-           @status, @attempts, @nextAttemptAt, @requestHash, @answer, @createdAt, @updatedAt)`,
-      ),
-    };
   }
 
   accept(send: AcceptedSend): Promise<AcceptOutcome> {
-    return this.store.writes.run(() => this.acceptInTransaction(send));
+    return this.offThread ? this.offThread.accept(send) : this.store.writes.run(() => this.acceptWrite.apply(send));
   }
 
-  /** Runs inside a group-commit savepoint: a throw anywhere undoes this send's rows only. */
-  private acceptInTransaction(send: AcceptedSend): AcceptOutcome {
-    const existing = this.statements.findItem.get(outboxItemId(send.accountId, send.requestId)) as OutboxRow | undefined;
-    if (existing) return { kind: 'existing', item: toOutboxItem(existing) };
-    if (!this.statements.accountExists.get(send.accountId)) throw new AccountNotFound(send.accountId);
-    const { seq } = this.statements.bumpThread.get(send) as { seq: number };
-    this.statements.insertMessage.run({ ...send, seq, rank: statusRank('queued') });
-    this.statements.insertLookup.run(send);
-    const item = outboxItemFor(send, seq);
-    this.statements.insertItem.run({ ...item, answer: JSON.stringify(item.answer) });
-    return { kind: 'accepted', item };
+  async onApplicationShutdown(): Promise<void> {
+    await this.offThread?.close();
   }
 
   async get(accountId: string, requestId: string): Promise<OutboxItem | undefined> {
-    const row = this.statements.findItem.get(outboxItemId(accountId, requestId)) as OutboxRow | undefined;
+    const row = this.store.statement('SELECT * FROM outbox WHERE id = ?').get(outboxItemId(accountId, requestId)) as OutboxRow | undefined;
     return row && toOutboxItem(row);
   }
 

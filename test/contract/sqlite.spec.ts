@@ -5,6 +5,7 @@ import { afterAll, describe } from 'vitest';
 import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
 import { SqliteSessionRepository } from '../../src/accounts/session.repository.sqlite';
 import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
+import { OffThreadAccepts } from '../../src/outbox/off-thread-accepts';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { accountLeasesContract } from './account-leases.contract';
@@ -18,20 +19,26 @@ import { threadsContract } from './threads.contract';
 const dir = mkdtempSync(join(tmpdir(), 'wa-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function fixtureOn(path: string): StoreFixture {
+/** `offThread`: accepts commit on the accept writer's thread, as in the app. */
+function fixtureOn(path: string, offThread = false): StoreFixture {
   const store = SqliteStore.open(path);
+  const outbox = new SqliteOutboxRepository(store, offThread ? new OffThreadAccepts(path) : undefined);
   return {
     accounts: new SqliteAccountRepository(store),
     sessions: new SqliteSessionRepository(store),
     threads: new SqliteThreadRepository(store),
-    outbox: new SqliteOutboxRepository(store),
-    reopen: async () => fixtureOn(path),
-    close: async () => store.close(),
+    outbox,
+    reopen: async () => fixtureOn(path, offThread),
+    close: async () => {
+      await outbox.onApplicationShutdown();
+      store.close();
+    },
   };
 }
 
 let n = 0;
 const makeSqlite = async () => fixtureOn(join(dir, `store-${++n}.db`));
+const makeSqliteOffThread = async () => fixtureOn(join(dir, `store-${++n}.db`), true);
 
 describe('sqlite adapters', () => {
   accountsContract(makeSqlite);
@@ -40,4 +47,9 @@ describe('sqlite adapters', () => {
   outboxAcceptContract(makeSqlite);
   outboxClaimsContract(makeSqlite);
   threadsContract(makeSqlite);
+});
+
+describe('sqlite adapters, accepts on the writer thread', () => {
+  outboxAcceptContract(makeSqliteOffThread);
+  outboxClaimsContract(makeSqliteOffThread);
 });

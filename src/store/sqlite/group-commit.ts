@@ -6,14 +6,43 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
-/** Bounds one transaction, so one batch never holds the write lock (and the event loop) for long. */
-const MAX_BATCH = 256;
+export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Bounds one transaction, so one batch never holds the write lock (and its thread) for long. */
+export const MAX_BATCH = 256;
 
 /**
- * Group commit: writes that arrive together share one IMMEDIATE transaction and one fsync, and each is
- * answered only after that commit. Each write runs under its own savepoint, so one that throws is rolled
- * back alone and the others still commit. IMMEDIATE, because a deferred transaction that upgrades to a
- * write can fail with SQLITE_BUSY_SNAPSHOT, which the busy timeout does not retry.
+ * Runs `writes` in one IMMEDIATE transaction with one commit (one fsync), each under its own savepoint,
+ * so one that throws is rolled back alone and the others still commit. IMMEDIATE, because a deferred
+ * transaction that upgrades to a write can fail with SQLITE_BUSY_SNAPSHOT, which the busy timeout does
+ * not retry. Throws (having rolled back everything) only when the transaction itself cannot begin or commit.
+ */
+export function commitTogether(db: SqliteConnection, writes: Array<() => unknown>): WriteOutcome[] {
+  const outcomes: WriteOutcome[] = [];
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const write of writes) {
+      db.exec('SAVEPOINT write');
+      try {
+        outcomes.push({ ok: true, value: write() });
+        db.exec('RELEASE write');
+      } catch (error) {
+        db.exec('ROLLBACK TO write');
+        db.exec('RELEASE write');
+        outcomes.push({ ok: false, error });
+      }
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+  return outcomes;
+}
+
+/**
+ * Group commit: writes that arrive together share one transaction and one fsync (`commitTogether`), and
+ * each is answered only after that commit.
  */
 export class GroupCommit {
   private queue: PendingWrite[] = [];
@@ -39,28 +68,13 @@ export class GroupCommit {
     this.scheduled = false;
     const batch = this.queue.splice(0, MAX_BATCH);
     if (this.queue.length > 0) this.schedule();
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    let outcomes: WriteOutcome[];
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      outcomes = commitTogether(
+        this.db,
+        batch.map((pending) => pending.write),
+      );
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
-      return;
-    }
-    try {
-      for (const pending of batch) {
-        this.db.exec('SAVEPOINT write');
-        try {
-          outcomes.push({ ok: true, value: pending.write() });
-          this.db.exec('RELEASE write');
-        } catch (error) {
-          this.db.exec('ROLLBACK TO write');
-          this.db.exec('RELEASE write');
-          outcomes.push({ ok: false, error });
-        }
-      }
-      this.db.exec('COMMIT');
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
       for (const pending of batch) pending.reject(error);
       return;
     }
