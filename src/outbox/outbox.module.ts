@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { StoreKind } from '../config/app-config';
-import { SqliteStore } from '../store/sqlite/sqlite-store';
-import { OffThreadAccepts } from './off-thread-accepts';
+import { repositoryFor } from '../store/store.module';
 import { OutboxHandoff } from './outbox-handoff';
 import { OutboxProcessor } from './outbox-processor.service';
 import { OutboxRepository } from './outbox.repository';
@@ -21,14 +20,7 @@ export class OutboxModule {
       providers: [
         OutboxHandoff,
         OutboxProcessor,
-        store === 'sqlite'
-          ? {
-              provide: OutboxRepository,
-              inject: [SqliteStore],
-              // Accepts commit on their own thread, so the HTTP thread never waits for the disk.
-              useFactory: (sqlite: SqliteStore) => new SqliteOutboxRepository(sqlite, new OffThreadAccepts(sqlite.db.name)),
-            }
-          : { provide: OutboxRepository, useClass: FirestoreOutboxRepository },
+        repositoryFor(OutboxRepository, store, { sqlite: SqliteOutboxRepository, firestore: FirestoreOutboxRepository }),
       ],
       exports: [OutboxRepository, OutboxHandoff, OutboxProcessor],
     };

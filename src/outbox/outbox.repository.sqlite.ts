@@ -1,39 +1,27 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { outboxItemId } from '../common/ids';
 import { statusRank } from '../receipts/message-status';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
 import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
 import { SqliteAcceptWrite } from './accept-write.sqlite';
-import { OffThreadAccepts } from './off-thread-accepts';
 import { OutboxRepository } from './outbox.repository';
 import { SqliteOutboxLifecycle } from './outbox-lifecycle.sqlite';
 import { Claim, ClaimRequest } from './claim-rule';
 
-/**
- * Accepts run through group commit on this thread, or, given `offThread`, on the accept writer's own
- * thread and connection (what the app does: see OutboxModule). Everything else runs here.
- */
 @Injectable()
-export class SqliteOutboxRepository extends OutboxRepository implements OnApplicationShutdown {
+export class SqliteOutboxRepository extends OutboxRepository {
   private readonly acceptWrite: SqliteAcceptWrite;
   private readonly lifecycle: SqliteOutboxLifecycle;
 
-  constructor(
-    private readonly store: SqliteStore,
-    private readonly offThread?: OffThreadAccepts,
-  ) {
+  constructor(private readonly store: SqliteStore) {
     super();
     this.acceptWrite = new SqliteAcceptWrite(store);
     this.lifecycle = new SqliteOutboxLifecycle(store);
   }
 
   accept(send: AcceptedSend): Promise<AcceptOutcome> {
-    return this.offThread ? this.offThread.accept(send) : this.store.writes.run(() => this.acceptWrite.apply(send));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.offThread?.close();
+    return this.store.writes.run(() => this.acceptWrite.apply(send));
   }
 
   async get(accountId: string, requestId: string): Promise<OutboxItem | undefined> {

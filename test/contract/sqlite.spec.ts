@@ -5,7 +5,6 @@ import { afterAll, describe } from 'vitest';
 import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
 import { SqliteSessionRepository } from '../../src/accounts/session.repository.sqlite';
 import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
-import { OffThreadAccepts } from '../../src/outbox/off-thread-accepts';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { accountLeasesContract } from './account-leases.contract';
@@ -19,26 +18,21 @@ import { threadsContract } from './threads.contract';
 const dir = mkdtempSync(join(tmpdir(), 'wa-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `offThread`: accepts commit on the accept writer's thread, as in the app. */
-function fixtureOn(path: string, offThread = false): StoreFixture {
+function fixtureOn(path: string): StoreFixture {
   const store = SqliteStore.open(path);
-  const outbox = new SqliteOutboxRepository(store, offThread ? new OffThreadAccepts(path) : undefined);
   return {
     accounts: new SqliteAccountRepository(store),
     sessions: new SqliteSessionRepository(store),
     threads: new SqliteThreadRepository(store),
-    outbox,
-    reopen: async () => fixtureOn(path, offThread),
-    close: async () => {
-      await outbox.onApplicationShutdown();
-      store.close();
-    },
+    outbox: new SqliteOutboxRepository(store),
+    reopen: async () => fixtureOn(path),
+    close: async () => store.close(),
   };
 }
 
 let n = 0;
 const makeSqlite = async () => fixtureOn(join(dir, `store-${++n}.db`));
-const makeSqliteOffThread = async () => fixtureOn(join(dir, `store-${++n}.db`), true);
+
 
 describe('sqlite adapters', () => {
   accountsContract(makeSqlite);
@@ -47,9 +41,4 @@ describe('sqlite adapters', () => {
   outboxAcceptContract(makeSqlite);
   outboxClaimsContract(makeSqlite);
   threadsContract(makeSqlite);
-});
-
-describe('sqlite adapters, accepts on the writer thread', () => {
-  outboxAcceptContract(makeSqliteOffThread);
-  outboxClaimsContract(makeSqliteOffThread);
 });
