@@ -27,3 +27,14 @@ function newestMtime(directory) {
   }
   return newest;
 }
+
+/** Which code was measured: the commit, and whether src/ had uncommitted changes on top of it. */
+export function describeSource(root) {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    return `commit ${commit}${dirty ? ' with uncommitted changes in src/' : ''}`;
+  } catch {
+    return 'not a git checkout';
+  }
+}

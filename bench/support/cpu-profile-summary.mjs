@@ -16,7 +16,8 @@ const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const parents = new Map();
 for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
 const selfMicros = new Map();
-for (let i = 0; i < profile.samples.length; i++) {
+// Sample 0 carries the time from Profiler.start to the first tick, charged to the inspector call that started it.
+for (let i = 1; i < profile.samples.length; i++) {
   const id = profile.samples[i];
   selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
@@ -39,6 +40,7 @@ const byPlace = new Map();
 const byFunction = new Map();
 for (const [id, micros] of selfMicros) {
   const { callFrame } = nodes.get(id);
+  if (callFrame.functionName === '(idle)') continue;
   add(byPlace, place(callFrame), micros);
   add(byFunction, `${callFrame.functionName || '(anonymous)'} ${place(callFrame)}:${callFrame.lineNumber + 1}`, micros);
 }
@@ -48,6 +50,7 @@ const inclusive = new Map();
 const watched = process.argv.slice(4);
 if (watched.length > 0) {
   for (const [id, micros] of selfMicros) {
+    if (nodes.get(id).callFrame.functionName === '(idle)') continue;
     const seen = new Set();
     for (let at = id; at !== undefined; at = parents.get(at)) {
       const name = nodes.get(at).callFrame.functionName;
@@ -63,7 +66,7 @@ const busy = totalMicros - idleMicros;
 const pct = (micros) => `${((micros / busy) * 100).toFixed(1).padStart(5)} %`;
 const print = (title, map) => {
   console.log(`\n${title}`);
-  for (const [key, micros] of [...map].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(micros)}  ${key}`);
+  for (const [key, micros] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(micros)}  ${key}`);
 };
 console.log(`${(totalMicros / 1e6).toFixed(1)} s sampled, ${((idleMicros / totalMicros) * 100).toFixed(1)} % idle; shares below are of the ${(busy / 1e6).toFixed(1)} s not idle`);
 print('self time by place', byPlace);

@@ -1,12 +1,13 @@
 // Preloaded into the app by bench/send.mjs (`node --require bench/support/group-commit-probe.cjs dist/main.js`):
 // instruments the compiled GroupCommit in this process only, so src/ stays untouched. It records
 //   - the size of each group-commit batch and the time spent in BEGIN, the writes, and COMMIT (the fsync),
-//   - PRAGMA synchronous / journal_mode of the live connection the app writes through,
-//   - the process's CPU time and event-loop utilisation,
+//   - PRAGMA synchronous, journal_mode, temp_store, wal_autocheckpoint of the live connection the app
+//     writes through (the durability check relies on `synchronous` read here),
+//   - the process's CPU time, event-loop utilisation and bytes written (/proc/self/io),
 //   - optionally (BENCH_PROBE_CPU_PROFILE=1) a V8 CPU profile of the same window.
 // The bench asks over the IPC channel (not a signal: Nest's shutdown hooks take SIGUSR2 and the like):
 // the message 'bench-probe:dump' answers with what was recorded since the previous one and starts a new
-// window; the bench asks after the warm-up and after the measured run. A CPU profile goes to
+// window; bench/send.mjs asks before and after each of the app's rounds. A CPU profile goes to
 // BENCH_PROBE_OUT.<n>.cpuprofile and its path into the answer.
 'use strict';
 const fs = require('node:fs');
@@ -37,6 +38,7 @@ function newWindow() {
     writesNs: 0n,
     commitNs: 0n,
     commitMaxNs: 0n,
+    savepointNs: 0n,
     // COMMIT durations by upper bound in ms: an auto-checkpoint (every ~1000 WAL pages) lands in one COMMIT.
     commitHistogram: Object.fromEntries(COMMIT_BUCKETS_MS.map((bound) => [bound, 0])),
   };
@@ -88,7 +90,10 @@ GroupCommit.prototype.flush = function probedFlush() {
       current.commitHistogram[COMMIT_BUCKETS_MS.find((bound) => tookMs <= bound)] += 1;
       return result;
     }
-    return exec.call(this, sql);
+    // SAVEPOINT / RELEASE around each write: with temp_store=FILE its statement journal can spill to a temp file.
+    const result = exec.call(this, sql);
+    current.savepointNs += now() - t;
+    return result;
   };
   try {
     return originalFlush.call(this);
@@ -138,6 +143,7 @@ function dump() {
     writesMs: ms(ended.writesNs),
     commitMs: ms(ended.commitNs),
     commitMaxMs: ms(ended.commitMaxNs),
+    savepointMs: ms(ended.savepointNs),
     commitHistogram: ended.commitHistogram,
   };
   const finish = (profile) => {

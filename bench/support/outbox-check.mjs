@@ -1,4 +1,4 @@
-// After the app has stopped: is every 202 in the store, and nothing else? Read straight from the sqlite file.
+// After the app was killed: is every 202 in the store, and nothing else? Read straight from the sqlite file.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -9,7 +9,8 @@ const Database = require('better-sqlite3');
  * outbox row (same message id) and its queued message; the outbox must hold no other row.
  */
 export function checkOutbox(sqlitePath, accepted) {
-  const db = new Database(sqlitePath, { readonly: true });
+  // Not read-only: after the app was killed, the first connection must recover the WAL index.
+  const db = new Database(sqlitePath);
   try {
     const rows = db.prepare('SELECT request_id, message_id, status FROM outbox').all();
     const messages = db.prepare("SELECT COUNT(*) AS n FROM messages WHERE direction = 'outbound'").get().n;

@@ -25,7 +25,7 @@ export async function startCluster({ root, sqlitePath, processes, accountIds, re
         await startServer({
           name: `app ${i + 1}/${processes}`,
           script: path.join(root, 'dist/main.js'),
-          nodeArgs: ['--require', path.join(root, 'bench/support/group-commit-probe.cjs')],
+          nodeArgs: ['--require', path.join(root, 'bench/support/group-commit-probe.cjs'), '--require', path.join(root, 'bench/support/outbox-stage-probe.cjs')],
           env: {
             SQLITE_PATH: sqlitePath,
             STORE: 'sqlite',
@@ -36,7 +36,8 @@ export async function startCluster({ root, sqlitePath, processes, accountIds, re
             WA_SIMULATOR_LOG: '',
             SEND_MIN_INTERVAL_MS: '0',
             ACCOUNT_CAPACITY: String(capacity),
-            RATE_LIMIT_PER_MINUTE: '0',
+            // The limiter stays in the path (as in production) but never trips.
+            RATE_LIMIT_PER_MINUTE: '1000000',
             API_KEYS: API_KEY,
             LOG_LEVEL: 'warn',
             WORKER_ID: `bench-w${i + 1}`,
@@ -62,6 +63,8 @@ export async function startCluster({ root, sqlitePath, processes, accountIds, re
     ports: servers.map((server) => server.port),
     /** What each process's group-commit probe recorded since the last dump (and a new window from now). */
     probeDumps: () => Promise.all(servers.map((server) => server.ask('bench-probe:dump', (message) => message?.benchProbe))),
+    /** Per process, the stage times of the items sent since the last dump (bench/support/outbox-stage-probe.cjs). */
+    stageDumps: () => Promise.all(servers.map((server) => server.ask('bench-stages:dump', (message) => message?.benchStages))),
     /** Scans every account's pending QR on the process that holds it, all at once. */
     linkAll: () => linkAll(sqlitePath, servers),
     output: () => servers.map((server) => `--- ${server.name} ---\n${server.output()}`).join('\n'),

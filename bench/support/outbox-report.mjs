@@ -1,5 +1,6 @@
 // Printing and recording for bench/outbox.mjs, and the marked-section writer that bench/inbound.mjs and
 // bench/memory.mjs use too (each benchmark owns one section of docs/BENCHMARKS.md; others write theirs).
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -26,6 +27,29 @@ export function machineLine(machine, onTmpfs) {
   );
 }
 
+/** The commit measured, and whether src/ differed from it (others edit the tree while benchmarks run). */
+export function gitDescribe(root) {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root }).toString().trim() !== '';
+    return `${head}${dirty ? ' with uncommitted changes under src/' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The share of the last 10 s in which some task waited for a CPU (PSI `some avg10`): other sessions'
+ * work on this shared machine, read at the edges of each measured window.
+ */
+export function cpuPressureNow() {
+  try {
+    return Number(/some avg10=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1]);
+  } catch {
+    return NaN;
+  }
+}
+
 export function utcNow() {
   return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
@@ -43,6 +67,7 @@ export function probeLines(dumps) {
     return (
       `process ${i + 1}: ${dump.batches} group commits for ${dump.writes} writes (mean ${fixed(dump.writes / dump.batches, 1)}, max ${largest}, ${full} full at 256); ` +
       `COMMIT mean ${fixed(dump.commitMs / dump.batches, 2)} ms, max ${fixed(dump.commitMaxMs, 1)} ms, ${fixed((dump.commitMs / dump.wallMs) * 100, 0)} % of the wall time; ` +
+      `BEGIN IMMEDIATE (waiting for the write lock: another process, or this process's accept writer thread) ${fixed((dump.beginMs / dump.wallMs) * 100, 1)} %; ` +
       `the batches' SQL ${fixed((dump.writesMs / dump.wallMs) * 100, 0)} %; event loop busy ${fixed(dump.eventLoopUtilization * 100, 0)} %; ` +
       `CPU ${fixed((cpuMs / dump.wallMs) * 100, 0)} % of a core over ${fixed(dump.wallMs / 1000, 1)} s`
     );
@@ -65,24 +90,37 @@ export function peakRate(buckets, windowMs = 1000) {
 
 export function drainTable(rows) {
   return [
-    '| processes | items | threads | link → last sent | drain rate (items/s, from link) | first → last sent | rate first → last | best 1 s | retried | sent per process |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| processes | items | threads | link → last sent | drain rate (items/s, from link) | first → last sent | rate first → last | best 1 s | retried | sent per process | app CPU per item |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
     ...rows.map(
       (r) =>
         `| ${r.processes} | ${r.items} | ${r.threads} | ${fixed(r.fromLinkMs / 1000, 2)} s | **${fixed(r.rateFromLink)}** | ${fixed(r.firstToLastMs / 1000, 2)} s | ` +
-        `${fixed(r.rateFirstToLast)} | ${fixed(r.peak)} | ${r.retried} | ${Object.values(r.perWorker).join(' / ')} |`,
+        `${fixed(r.rateFirstToLast)} | ${fixed(r.peak)} | ${r.retried} | ${Object.values(r.perWorker).join(' / ')} | ${fixed(r.cpuPerItemUs)} µs |`,
     ),
   ];
 }
 
 export function steadyTable(rows) {
   return [
-    '| processes | rate asked | sends | accept → sent p50 | p90 | p99 | p99.9 | max | HTTP accept p50 / p99 | not sent |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+    '| processes | window | CPU pressure (start / end) | rate asked | sends | accept → sent p50 | p90 | p99 | p99.9 | max | HTTP accept p50 / p99 | not sent | app CPU per message |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.processes} | ${r.rate}/s (issued ${fixed(r.issueRate)}/s) | ${r.total} | ${r.p[0.5]} ms | ${r.p[0.9]} ms | **${r.p[0.99]} ms** | ${r.p[0.999]} ms | ${r.p[1]} ms | ` +
-        `${fixed(r.accept[0.5], 1)} / ${fixed(r.accept[0.99], 1)} ms | ${r.notSent} |`,
+        `| ${r.processes} | ${r.window} | ${r.pressure} | ${r.rate}/s (issued ${fixed(r.issueRate)}/s) | ${r.total} | ${r.p[0.5]} ms | ${r.p[0.9]} ms | **${r.p[0.99]} ms** | ${r.p[0.999]} ms | ${r.p[1]} ms | ` +
+        `${fixed(r.accept[0.5], 1)} / ${fixed(r.accept[0.99], 1)} ms | ${r.notSent} | ${fixed(r.cpuPerItemUs)} µs |`,
     ),
   ];
+}
+
+/**
+ * Stage times of the items one process sent (bench/support/outbox-stage-probe.cjs), one line per process.
+ * In a drain the items were accepted before the clock started, so accept and wait are left out.
+ */
+export function stageLines(stages, { drain = false } = {}) {
+  const q = (s) => `p50 ${fixed(s.p50, 1)} / p99 ${fixed(s.p99, 1)} ms`;
+  return stages.map(
+    (s, i) =>
+      `process ${i + 1}, ${s.items} items: ${drain ? '' : `accept write ${q(s.accept)}; waiting for a claim ${q(s.wait)}; `}send to server ack ${q(s.send)}; ` +
+      `recording sent ${q(s.record)}; ${s.rounds.count} claim rounds, ${fixed(s.rounds.claimedPerRound, 1)} items each, claim write ${q(s.rounds.claimWrite)} (max ${fixed(s.rounds.claimWrite.max, 1)})`,
+  );
 }

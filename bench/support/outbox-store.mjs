@@ -41,7 +41,7 @@ export function drainOutcome(sqlitePath) {
     const threads = db.prepare('SELECT COUNT(DISTINCT thread_id) AS n FROM outbox').get().n;
     // Ends per 100 ms bucket: the drain's shape (a slow start, a tail, or a steady rate).
     const buckets = db
-      .prepare("SELECT (ended_at - @from) / 100 AS bucket, COUNT(*) AS n FROM outbox WHERE status = 'sent' GROUP BY bucket ORDER BY bucket")
+      .prepare("SELECT CAST((ended_at - @from) / 100 AS INTEGER) AS bucket, COUNT(*) AS n FROM outbox WHERE status = 'sent' GROUP BY bucket ORDER BY bucket")
       .all({ from: span.firstEnd ?? 0 });
     return { statuses, span, perWorker, retried, messages, distinctIds, threads, buckets };
   });

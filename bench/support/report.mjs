@@ -32,7 +32,7 @@ export function resultTable(rows) {
 }
 
 /** Batch sizes and where the app's time went, from bench/support/group-commit-probe.cjs, over all rounds. */
-export function probeSummary(probes) {
+export function probeSummary(probes, sends) {
   if (!probes || probes.length === 0) return undefined;
   const sum = (field) => probes.reduce((total, probe) => total + probe[field], 0);
   const sizes = new Map();
@@ -60,17 +60,18 @@ export function probeSummary(probes) {
     lines: [
       `live connection: synchronous=${connection?.synchronous} journal_mode=${connection?.journalMode} ` +
         `temp_store=${connection?.tempStore} wal_autocheckpoint=${connection?.walAutocheckpoint}`,
-      `group commits: ${batches} for ${writes} sends; batch size mean ${fixed(writes / batches, 1)}, p50 ${at(0.5)}, p90 ${at(0.9)}, max ${ordered.at(-1)?.[0]}`,
+      `group commits: ${batches} for ${writes} writes (${sends} accepted sends, the rest the outbox's own); batch size mean ${fixed(writes / batches, 1)}, p50 ${at(0.5)}, p90 ${at(0.9)}, max ${ordered.at(-1)?.[0]}`,
       `COMMIT (WAL write + fsync, on the main thread): mean ${fixed(sum('commitMs') / batches, 2)} ms, max ${fixed(Math.max(...probes.map((p) => p.commitMaxMs)), 1)} ms; ` +
         `count by duration ${commitHistogram(probes)}`,
       `app main thread over ${fixed(wallMs / 1000, 1)} s of rounds: event loop busy ${fixed(busy * 100, 1)} %; in COMMIT ${share(sum('commitMs'))}, ` +
-        `in the batch's SQL ${share(sum('writesMs'))}, in BEGIN ${share(sum('beginMs'))}; the rest is HTTP, Nest, validation, guard`,
-      `app CPU (all threads) ${fixed((cpuMs / wallMs) * 100, 0)} % of one core, ${fixed((cpuMs * 1000) / writes, 0)} µs per accepted send ` +
+        `in the batch's SQL ${share(sum('writesMs'))} (of which SAVEPOINT/RELEASE ${share(sum('savepointMs'))}), in BEGIN ${share(sum('beginMs'))}; ` +
+        'the rest is HTTP, Nest, validation, guard',
+      `app CPU (all threads) ${fixed((cpuMs / wallMs) * 100, 0)} % of one core, ${fixed((cpuMs * 1000) / sends, 0)} µs per accepted send ` +
         `(user ${fixed(sum('cpuUserMs') / 1000, 1)} s, system ${fixed(sum('cpuSystemMs') / 1000, 1)} s)`,
       ...(io
         ? [
-            `app writes per accepted send: ${fixed(io.wchar / writes / 1024, 1)} KiB through ${fixed(io.writeSyscalls / writes, 1)} write syscalls ` +
-              `(HTTP answers included, ~0.4 KiB), ${fixed(io.writeBytes / writes / 1024, 1)} KiB reaching storage`,
+            `app writes per accepted send: ${fixed(io.wchar / sends / 1024, 1)} KiB through ${fixed(io.writeSyscalls / sends, 1)} write syscalls ` +
+              `(HTTP answers included, ~0.4 KiB), ${fixed(io.writeBytes / sends / 1024, 1)} KiB reaching storage`,
           ]
         : []),
     ],
@@ -86,7 +87,7 @@ function commitHistogram(probes) {
     .join(', ');
 }
 
-export function markdownSection({ command, settings, machine, onTmpfs, build, rows, outcome, probe, load }) {
+export function markdownSection({ command, source, settings, machine, onTmpfs, build, rows, outcome, probe, load }) {
   const table = [
     '| name | req/s (median) | p50 ms | p99 ms | errors | requests | req/s per round |',
     '|---|---:|---:|---:|---:|---:|---|',
@@ -97,7 +98,8 @@ export function markdownSection({ command, settings, machine, onTmpfs, build, ro
   ];
   return [
     `Last recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command}\`: ${settings.connections} connections, ` +
-      `${settings.rounds} alternating rounds of ~${settings.durationSec} s per server after ~${settings.warmupSec} s warm-up each, ${settings.accountIds.length} accounts.`,
+      `${settings.rounds} alternating rounds of ~${settings.durationSec} s per server after ~${settings.warmupSec} s warm-up each, ${settings.accountIds.length} accounts; ` +
+      `code: ${source}.`,
     '',
     `Machine: ${machine.nproc} cores (\`nproc\`), ${machine.cpuModel}, ${machine.ramGiB} GiB RAM, Node ${machine.node}, ${machine.os}; ` +
       `sqlite file on ${onTmpfs ? 'tmpfs (fsync free: figures flattered)' : 'disk'}; autocannon on the same machine` +

@@ -53,10 +53,10 @@ export async function startServer({ name, script, nodeArgs = [], env, port, cwd,
       child.send(message);
       return answer;
     },
-    /** SIGTERM to this pid only (Nest's shutdown hooks close the store), SIGKILL after 10 s. */
-    async stop() {
+    /** `signal` (SIGTERM: Nest's shutdown hooks close the store) to this pid only; SIGKILL after 10 s. */
+    async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);

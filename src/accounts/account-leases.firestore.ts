@@ -1,4 +1,4 @@
-import { FieldPath, Firestore, QueryDocumentSnapshot } from 'firebase-admin/firestore';
+import { FieldPath, Firestore, QueryDocumentSnapshot, Timestamp } from 'firebase-admin/firestore';
 import { updateWhile } from '../store/firestore/conditional-update';
 import { isNotFound } from '../store/firestore/firestore-errors';
 import { FirestoreStore } from '../store/firestore/firestore-store';
@@ -38,29 +38,42 @@ export class FirestoreAccountLeases {
     const candidates = new Map<string, QueryDocumentSnapshot>([...unowned.docs, ...expired.docs].map((doc) => [doc.id, doc]));
     const chosen = [...candidates.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, limit);
     const isFree = (doc: AccountDoc) => doc.status !== 'logged_out' && (doc.owner === null || doc.leaseUntil === null || doc.leaseUntil.toMillis() <= now);
+    // A takeover stuck on a lock (a crashed holder's open transaction) must not hold up the ownership
+    // round, whose next renewals wait for it (see renew): give up after a sixth of the lease. Landing
+    // later, it names this instance owner of an account it never opened, until that lease runs out.
     const taken = await Promise.all(
-      chosen.map((seen) =>
-        updateWhile<AccountDoc>(
+      chosen.map((seen) => {
+        const takeover = updateWhile<AccountDoc>(
           seen.ref,
           isFree,
           (doc) => ({ owner, ownerEpoch: doc.ownerEpoch + 1, leaseUntil: toTimestamp(now + leaseMs), updatedAt: toTimestamp(now) }),
           seen,
-        ).then((doc) => doc && toAccount(seen.id, doc)),
-      ),
+        );
+        return withinMs(takeover, leaseMs / 6).then((doc) => doc && toAccount(seen.id, doc));
+      }),
     );
     return taken.filter((account): account is AccountRecord => account !== undefined);
   }
 
-  /** One read for all holdings, then one conditioned write each. Returns the docs as stored, requests included. */
+  /**
+   * One read for all holdings, then one conditioned write each, side by side. Returns the docs as stored,
+   * requests included. A write waits on a lock for as long as Firestore keeps the open transaction of a
+   * crashed process (a minute on the emulator, measured), and the holder extends none of its leases
+   * until this call returns: one stuck account let every other lease run out (three processes on the
+   * emulator: one SIGKILLed, the two others dropped all their accounts). So a write gets half the time
+   * left on the lease it extends, which ends the call before the holder's deadline for the others; one
+   * not landed by then counts as not renewed, and its holder closes the socket as for any lost lease.
+   * Should the write land later, it extends a lease already given up.
+   */
   async renew(holdings: Holding[], leaseUntil: number): Promise<AccountRecord[]> {
     if (holdings.length === 0) return [];
     const seen = await this.db.getAll(...holdings.map((h) => accountRef(this.db, h.accountId)));
     const renewed = await Promise.all(
-      holdings.map((holding, i) =>
-        updateWhile<AccountDoc>(seen[i].ref, isHeldBy(holding), () => ({ leaseUntil: toTimestamp(leaseUntil) }), seen[i]).then(
-          (doc) => doc && toAccount(holding.accountId, doc),
-        ),
-      ),
+      holdings.map((holding, i) => {
+        const write = updateWhile<AccountDoc>(seen[i].ref, isHeldBy(holding), () => ({ leaseUntil: toTimestamp(leaseUntil) }), seen[i]);
+        const leftOnLease = ((seen[i].get('leaseUntil') as Timestamp | null)?.toMillis() ?? 0) - Date.now();
+        return withinMs(write, leftOnLease / 2).then((doc) => doc && toAccount(holding.accountId, doc));
+      }),
     );
     return renewed.filter((account): account is AccountRecord => account !== undefined);
   }
@@ -102,4 +115,12 @@ export class FirestoreAccountLeases {
       throw error;
     }
   }
+}
+
+/** `work`'s value, or undefined once `ms` have passed without one (the work goes on; its failure is dropped). */
+function withinMs<T>(work: Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, ms))));
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,15 @@
+// Preloaded into the app by bench/memory.mjs (`node --require ... dist/main.js`, WA_PROVIDER=baileys):
+// the app has no setting for the WhatsApp WebSocket URL (only tests pass `waWebSocketUrl`), and this
+// machine cannot reach WhatsApp. This points every real Baileys socket the compiled factory makes at
+// BENCH_WA_WEBSOCKET_URL (a local server that drops each connection), in this process only; src/ and
+// the rest of the app (accounts, sessions in the store, reconnect policy) run unchanged.
+'use strict';
+const path = require('node:path');
+
+const url = process.env.BENCH_WA_WEBSOCKET_URL;
+if (!url) throw new Error('memory-baileys-url.cjs needs BENCH_WA_WEBSOCKET_URL');
+const { BaileysSocketFactory } = require(path.resolve(__dirname, '../../dist/whatsapp/baileys/socket-factory.js'));
+const create = BaileysSocketFactory.prototype.create;
+BaileysSocketFactory.prototype.create = function createAtLocalServer(accountId, config) {
+  return create.call(this, accountId, { ...config, waWebSocketUrl: url });
+};

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// The accept path's store alone, without HTTP: batches of sends through the compiled
+// SqliteOutboxRepository and its GroupCommit, as the app runs them, on one thread. For weighing sqlite
+// settings by exact counts (bytes and write syscalls per send) where throughput is too noisy to compare.
+//   node bench/support/store-accept-only.mjs [sends=60000] [batch=27]
+//   env: TEMP_STORE=MEMORY, WAL_AUTOCHECKPOINT=10000, SYNCHRONOUS=NORMAL (only to measure), DIR=/tmp
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { SqliteStore } = require('../../dist/store/sqlite/sqlite-store.js');
+const { SqliteOutboxRepository } = require('../../dist/outbox/outbox.repository.sqlite.js');
+const { newMessageId } = require('../../dist/common/ids.js');
+const { newWaMessageId } = require('../../dist/whatsapp/message-id.js');
+
+const total = Number(process.argv[2] ?? 60_000);
+const batchSize = Number(process.argv[3] ?? 27);
+const directory = mkdtempSync(path.join(process.env.DIR ?? os.tmpdir(), 'store-accept-'));
+const store = SqliteStore.open(path.join(directory, 'store.db'));
+for (const [variable, pragma] of [['TEMP_STORE', 'temp_store'], ['WAL_AUTOCHECKPOINT', 'wal_autocheckpoint'], ['SYNCHRONOUS', 'synchronous']]) {
+  if (process.env[variable]) store.db.pragma(`${pragma} = ${process.env[variable]}`);
+}
+const outbox = new SqliteOutboxRepository(store);
+const accounts = ['b1', 'b2', 'b3', 'b4'];
+const startedAt = Date.now();
+for (const accountId of accounts) {
+  store.db.prepare("INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES (?, 'disconnected', ?, ?)").run(accountId, startedAt, startedAt);
+}
+
+const processIo = () => Object.fromEntries(readFileSync('/proc/self/io', 'utf8').trim().split('\n').map((line) => line.split(': ')).map(([k, v]) => [k, Number(v)]));
+const ioBefore = processIo();
+const cpuBefore = process.cpuUsage();
+const t0 = process.hrtime.bigint();
+for (let n = 0; n < total; ) {
+  const batch = [];
+  for (let i = 0; i < batchSize && n < total; i++, n++) {
+    const accountId = accounts[n % accounts.length];
+    const clientJid = `40712${String(Math.floor(n / accounts.length) % 500).padStart(6, '0')}@s.whatsapp.net`;
+    batch.push(
+      outbox.accept({
+        accountId,
+        requestId: randomUUID(),
+        threadId: `${accountId}__${clientJid}`,
+        clientJid,
+        messageId: newMessageId(),
+        waMessageId: newWaMessageId(),
+        text: `Benchmark message ${n}: your order is ready for pickup.`,
+        requestHash: 'f'.repeat(64),
+        now: startedAt + n,
+      }),
+    );
+  }
+  await Promise.all(batch);
+}
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const cpu = process.cpuUsage(cpuBefore);
+const io = processIo();
+const wal = statSync(path.join(directory, 'store.db-wal'), { throwIfNoEntry: false })?.size ?? 0;
+const perSend = (value) => value / total;
+console.log(
+  `${total} sends in batches of ${batchSize}: ${((seconds * 1e6) / total).toFixed(0)} µs/send wall, ` +
+    `${perSend(cpu.user + cpu.system).toFixed(0)} µs/send CPU; per send ${(perSend(io.wchar - ioBefore.wchar) / 1024).toFixed(1)} KiB through ` +
+    `${perSend(io.syscw - ioBefore.syscw).toFixed(1)} write syscalls, ${(perSend(io.write_bytes - ioBefore.write_bytes) / 1024).toFixed(1)} KiB to storage; ` +
+    `WAL file ${(wal / 2 ** 20).toFixed(0)} MiB`,
+);
+store.close();
+rmSync(directory, { recursive: true, force: true });

@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { FirestoreStoreCounts } from '../../src/metrics/store-counts.firestore';
+import { FirestoreThreadRepository } from '../../src/messaging/thread.repository.firestore';
+import { FirestoreOutboxRepository } from '../../src/outbox/outbox.repository.firestore';
+import { FirestoreStore } from '../../src/store/firestore/firestore-store';
+import { OutboxRow, auditDeliveries } from '../support/delivery-audit';
+import { accountIdOf, linkAccounts, sendMessages } from '../support/delivery-scenario';
+import { eventually } from '../support/eventually';
+import { describeOnFirestoreEmulator } from '../support/firestore-emulator';
+import { ServerProcess, startServer } from '../support/server-process';
+import { readSimulatorLog } from '../support/simulator-log';
+
+const KEY = 'delivery-test-key-0123456789';
+const PROJECT = 'demo-three-processes';
+const ACCOUNTS = 30;
+/** The emulator takes a few hundred writes a second: enough messages to keep 3 processes busy past the kill, done in about a minute. */
+const MESSAGES = 300;
+
+/**
+ * A client that retries an answer of 5xx with the same request (same idempotency key), as the contract's
+ * keys invite: a machine SIGKILLed inside a transaction leaves its locks on Firestore until the
+ * transaction expires (about 60 s on the emulator), and an accept that needs one of those documents
+ * meanwhile answers 500 (ABORTED: Transaction lock timeout). Installed around the scenario's `fetch`.
+ */
+function retryingServerErrors(fetchOnce: typeof fetch, retried: string[]): typeof fetch {
+  return async (input, init) => {
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetchOnce(input, init);
+      if (response.status < 500 || init?.method !== 'POST' || attempt === 10) return response;
+      retried.push(`${String(input)}: ${response.status} ${await response.text()}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  };
+}
+
+/** What the three machines wrote, read back through the repositories. */
+function storeView(host: string) {
+  const store = FirestoreStore.open(PROJECT, host);
+  const outbox = new FirestoreOutboxRepository(store);
+  const threads = new FirestoreThreadRepository(store);
+  const counts = new FirestoreStoreCounts(store);
+  const items = () => Promise.all(Array.from({ length: MESSAGES }, (_, i) => outbox.get(accountIdOf(i % ACCOUNTS), `req-${i}`)));
+  return {
+    open: async () => Object.values(await counts.openOutboxItems()).reduce((a, b) => a + b, 0),
+    rows: async (): Promise<OutboxRow[]> =>
+      (await items()).map((item, i) => {
+        if (!item) throw new Error(`req-${i} has no outbox item`);
+        return { id: item.id, request_id: item.requestId, text: item.text, wa_message_id: item.waMessageId, status: item.status, attempts: item.attempts };
+      }),
+    messageStatuses: async () => {
+      const messages = await Promise.all((await items()).map((item) => threads.getMessage(item!.threadId, item!.messageId)));
+      return messages.reduce<Record<string, number>>((byStatus, m) => ({ ...byStatus, [m?.status ?? 'missing']: (byStatus[m?.status ?? 'missing'] ?? 0) + 1 }), {});
+    },
+    close: () => store.close(),
+  };
+}
+
+// Issue 5 on Firestore: three processes as three machines would run (one emulator, no shared disk, short
+// leases), 30 accounts, random transient send failures, one process SIGKILLed mid-run.
+describeOnFirestoreEmulator('the outbox across three processes sharing the Firestore emulator', (host) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wa-firestore-delivery-'));
+  const servers: ServerProcess[] = [];
+  const plainFetch = globalThis.fetch;
+  const retried: string[] = [];
+  afterAll(async () => {
+    globalThis.fetch = plainFetch;
+    for (const s of servers) console.log('LOST', s.output.join('').split('\n').filter((l) => l.includes('account lost') || l.includes('"level":50')).slice(0, 6).map((l) => l.slice(0, 300)).join('\nLOST '));
+    await Promise.all(servers.map((s) => s.stop('SIGKILL')));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`ends ${MESSAGES} messages sent, each under its one id, resending only what a SIGKILLed worker had claimed`, async () => {
+    const started = Date.now();
+    const logPath = join(dir, 'simulator.log');
+    const env = {
+      STORE: 'firestore',
+      FIREBASE_PROJECT_ID: PROJECT,
+      FIRESTORE_EMULATOR_HOST: host(),
+      API_KEYS: KEY,
+      WA_PROVIDER: 'simulator',
+      WA_SIMULATOR_LOG: logPath,
+      WA_SIMULATOR_SEND_MS: '20',
+      WA_SIMULATOR_FAILURE_RATE: '0.1',
+      SEND_MIN_INTERVAL_MS: '0',
+      OUTBOX_POLL_MS: '200',
+      OUTBOX_LEASE_MS: '3000',
+      OUTBOX_MAX_ATTEMPTS: '30',
+      ACCOUNT_LEASE_MS: '3000',
+    };
+    for (const workerId of ['p1', 'p2', 'p3']) servers.push(await startServer({ ...env, WORKER_ID: workerId }));
+    const scenario = { key: KEY, endpoints: servers, accounts: ACCOUNTS, messages: MESSAGES, recipientsPerAccount: 20, concurrency: 8 };
+    await linkAccounts(scenario);
+    const linked = Date.now();
+    const store = storeView(host());
+
+    globalThis.fetch = retryingServerErrors(plainFetch, retried);
+    const sending = sendMessages(scenario);
+    // Mid-run: p1 holds accounts and has sends in flight when it dies.
+    await eventually(() => readSimulatorLog(logPath).filter((l) => l.type === 'send' && l.workerId === 'p1').length, (n) => n >= 30, 60_000);
+    const killedAt = Date.now();
+    await servers[0].stop('SIGKILL');
+    expect(await sending).toBe(MESSAGES);
+    globalThis.fetch = plainFetch;
+    const accepted = Date.now();
+
+    // p1's accounts wait for their takeover, which waits for the locks p1's open transactions left: up to
+    // the minute Firestore takes to expire them, whatever the leases say.
+    expect(await eventually(() => store.open(), (n) => n === 0, 90_000)).toBe(0);
+    const drained = Date.now();
+    const items = await store.rows();
+    expect(items.filter((i) => i.status !== 'sent')).toEqual([]);
+    expect(await store.messageStatuses()).toEqual({ sent: MESSAGES });
+    const log = readSimulatorLog(logPath);
+    require('fs').writeFileSync('/tmp/dbg/audit.json', JSON.stringify({ killedAt, items, log }));
+    expect(auditDeliveries(items, log, { workerId: 'p1', killedAt })).toEqual([]);
+    const sendsOf = (item: OutboxRow) => log.filter((l) => l.type === 'send' && l.text === item.text && !(l as { rejected?: boolean }).rejected).length;
+    const resent = items.filter((item) => sendsOf(item) > 1);
+    const byWorker = (w: string) => log.filter((l) => l.type === 'send' && l.workerId === w).length;
+    console.log(
+      `firestore delivery: ${retried.length} answers of 5xx retried by the client (${retried.slice(0, 2).join('; ')}); ` +
+      `${MESSAGES} sent (sends by p1/p2/p3: ${byWorker('p1')}/${byWorker('p2')}/${byWorker('p3')}); ${resent.length} resent after p1 was killed, each with its original id; ` +
+        `servers up and ${ACCOUNTS} accounts linked in ${((linked - started) / 1000).toFixed(1)} s, all accepted ${((accepted - linked) / 1000).toFixed(1)} s later, ` +
+        `drained ${((drained - accepted) / 1000).toFixed(1)} s after that`,
+    );
+    await store.close();
+  }, 180_000);
+});
