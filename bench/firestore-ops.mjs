@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Firestore operations per message lifecycle, measured on Google's Firestore emulator.
 //
-//   npm run bench:firestore-ops [-- --no-build]
+//   npm run bench:firestore-ops [-- --no-build --record]
 //
 // Runs the real application in this process (dist/, STORE=firestore, the simulator as WhatsApp), one
 // account, pacing off, the poll interval at its maximum so only the send path's hand-off claims. Then,
@@ -9,20 +9,22 @@
 // inbound message stored, then delivered again by WhatsApp. Every RPC the app's Firestore client sends
 // is charged to the repository call that made it (bench/support/firestore-op-log.mjs); the tables say,
 // per stage, RPCs (round trips), billed document reads and billed writes. Counts, not speed: the
-// emulator is slow. Exit status 1 if a step does not end as the contract says.
+// emulator is slow. Exit status 1 if a step does not end as the contract says. --record rewrites the
+// figures between this benchmark's markers in docs/BENCHMARKS.md.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ensureFreshBuild } from './support/build.mjs';
+import { describeSource, ensureFreshBuild } from './support/build.mjs';
+import { describeMachine } from './support/machine.mjs';
 import { startFirestoreEmulator } from './support/firestore-emulator.mjs';
 import { FirestoreOpLog } from './support/firestore-op-log.mjs';
-import { lifecycleTotal, markdownTable, rpcsOf, stageTable, stagesOf } from './support/firestore-ops-report.mjs';
+import { lifecycleTotal, markdownTable, recordFirestoreOps, rpcsOf, stageTable, stagesOf } from './support/firestore-ops-report.mjs';
 
 const API_KEY = 'bench-key-0123456789abcdef';
 const ACCOUNT = 'ops-account';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: options } = parseArgs({ options: { 'no-build': { type: 'boolean', default: false } } });
+const { values: options } = parseArgs({ options: { 'no-build': { type: 'boolean', default: false }, record: { type: 'boolean', default: false } } });
 
 if (!options['no-build']) ensureFreshBuild(root);
 const dist = createRequire(import.meta.url);
@@ -118,19 +120,27 @@ try {
   const header = ['stage', 'RPCs', 'reads', 'writes', 'transactions'];
   const row = (r) => [r.stage, r.rpcs, r.reads, r.writes, r.transactions];
   const ofSteps = (...names) => steps.filter((s) => names.includes(s.name));
-  console.log('\n### Per message\n');
-  console.log(
+  const machine = describeMachine();
+  const report = [
+    `Recorded ${new Date().toISOString().slice(0, 10)}: \`npm run bench:firestore-ops -- --record\`, ${describeSource(root)}; ` +
+      `Cloud Firestore emulator (gcloud), Node ${machine.node}, ${machine.nproc} × ${machine.cpuModel}. Counts do not depend on the machine.`,
+    '\n**Per message**\n',
     markdownTable(header, [
       lifecycleTotal('one outbound message, accepted → sent → delivered → read', ofSteps('send', 'delivered', 'read')),
       lifecycleTotal('one inbound message, stored', ofSteps('inbound')),
       lifecycleTotal('the same inbound message delivered again', ofSteps('inbound again')),
     ].map(row)),
-  );
-  console.log('\n### Per stage\n');
-  console.log(markdownTable(header, stageTable(staged).map(row)));
-  console.log('\n### Per repository call\n');
-  console.log(markdownTable(['step', 'call', 'outcome', 'RPCs sent', 'reads', 'writes'], steps.flatMap((s) => s.calls.map((c) => [s.name, c.label, c.outcome, rpcsOf(c), c.reads, c.writes]))));
-  console.log('\n(get N: documents looked up; query N: documents returned, an empty query billed as 1 read; Nw: writes in a commit; (tx): inside a transaction)');
+    '\n**Per stage**\n',
+    markdownTable(header, stageTable(staged).map(row)),
+    '\n**Per repository call**\n',
+    markdownTable(['step', 'call', 'outcome', 'RPCs sent', 'reads', 'writes'], steps.flatMap((s) => s.calls.map((c) => [s.name, c.label, c.outcome, rpcsOf(c), c.reads, c.writes]))),
+    '\n(get N: documents looked up; query N: documents returned, an empty query billed as 1 read; Nw: writes in a commit; (tx): inside a transaction)',
+  ].join('\n');
+  console.log(`\n${report}`);
+  if (failures.length === 0 && options.record) {
+    recordFirestoreOps(path.join(root, 'docs/BENCHMARKS.md'), report);
+    console.log('\nrecorded in docs/BENCHMARKS.md');
+  }
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));
 } finally {

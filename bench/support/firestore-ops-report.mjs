@@ -1,5 +1,9 @@
 // Turns the repository calls logged during one step of a message's life into lifecycle stages and
-// markdown tables (bench/firestore-ops.mjs prints them; docs/BENCHMARKS.md keeps a copy).
+// markdown tables (bench/firestore-ops.mjs prints them; with --record, docs/BENCHMARKS.md keeps a copy).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+const START = '<!-- bench:firestore-ops:start -->';
+const END = '<!-- bench:firestore-ops:end -->';
 
 /** Lookups the send and inbound paths make to resolve a contact's one thread: charged to the call they serve. */
 const IDENTITY = new Set(['contactAliases.lidOf', 'contactAliases.pnOf', 'contactAliases.remember', 'threads.getThread']);
@@ -74,4 +78,20 @@ export function rpcsOf(call) {
 export function markdownTable(header, rows) {
   const line = (cells) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Rewrites only what lies between this benchmark's markers in `file` (others write the other sections:
+ * the file is read right before it is written); the section is appended, with its heading, if absent.
+ */
+export function recordFirestoreOps(file, generated) {
+  const block = `${START}\n${generated.trim()}\n${END}`;
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  const updated =
+    start >= 0 && end > start
+      ? text.slice(0, start) + block + text.slice(end + END.length)
+      : `${text.trimEnd()}\n\n## Firestore operations (\`npm run bench:firestore-ops\`)\n\n${block}\n`;
+  writeFileSync(file, updated);
 }

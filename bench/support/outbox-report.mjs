@@ -67,7 +67,7 @@ export function probeLines(dumps) {
     return (
       `process ${i + 1}: ${dump.batches} group commits for ${dump.writes} writes (mean ${fixed(dump.writes / dump.batches, 1)}, max ${largest}, ${full} full at 256); ` +
       `COMMIT mean ${fixed(dump.commitMs / dump.batches, 2)} ms, max ${fixed(dump.commitMaxMs, 1)} ms, ${fixed((dump.commitMs / dump.wallMs) * 100, 0)} % of the wall time; ` +
-      `BEGIN IMMEDIATE (waiting for the write lock: another process, or this process's accept writer thread) ${fixed((dump.beginMs / dump.wallMs) * 100, 1)} %; ` +
+      `BEGIN IMMEDIATE (waiting for another connection's write lock) ${fixed((dump.beginMs / dump.wallMs) * 100, 1)} %; ` +
       `the batches' SQL ${fixed((dump.writesMs / dump.wallMs) * 100, 0)} %; event loop busy ${fixed(dump.eventLoopUtilization * 100, 0)} %; ` +
       `CPU ${fixed((cpuMs / dump.wallMs) * 100, 0)} % of a core over ${fixed(dump.wallMs / 1000, 1)} s`
     );

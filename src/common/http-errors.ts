@@ -70,7 +70,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return errorBody(fastify.statusCode, fastify.message);
   }
-  if ((exception as { code?: string })?.code === 'SQLITE_BUSY') {
+  // SQLite's busy timeout ran out, or Firestore aborted a contended transaction (gRPC ABORTED = 10):
+  // nothing was written, and a retry with the same idempotency key is safe.
+  const code = (exception as { code?: string | number })?.code;
+  if (code === 'SQLITE_BUSY' || code === 10) {
     return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'store: busy with other writers; retry with the same key');
   }
   return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error');
