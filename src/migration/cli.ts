@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ConfigModule as NestConfigModule } from '@nestjs/config';
-import { ConfigError, loadAppConfig } from '../config/app-config';
+import { ConfigError } from '../config/app-config';
+import { readAppConfig } from '../config/config.module';
 import { LegacyStore } from './legacy-store';
 import { MigrationReport } from './migration-report';
 import { openLegacyStore, storeDescription } from './open-legacy-store';
@@ -26,10 +26,8 @@ async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return args.includes('--help') ? EXIT.done : EXIT.usage;
   }
-  // As the app reads it (config.module.ts): `.env` when present, real environment variables win.
-  await NestConfigModule.forRoot({ envFilePath: '.env', ignoreEnvFile: false });
-  // This process serves no HTTP, so the API-key requirement of STORE=firestore does not apply to it.
-  const config = loadAppConfig(process.env, { insecureNoAuth: true });
+  // As the app reads it (`.env` when present, real environment variables win). This process serves no HTTP, so the API-key requirement of STORE=firestore does not apply to it.
+  const config = await readAppConfig({ insecureNoAuth: true });
   const store: LegacyStore = openLegacyStore(config);
   const report = new MigrationReport(storeDescription(config), dryRun);
   try {

@@ -21,7 +21,7 @@ export class FirestoreStore {
     const db = getFirestore(app);
     // Naming the universe stops google-gax asking the auth library for it, which probes the GCE metadata
     // server (169.254.169.254) from every new client: a network call the emulator never needs.
-    db.settings({ ignoreUndefinedProperties: true, ...(process.env.FIRESTORE_EMULATOR_HOST ? { universeDomain: 'googleapis.com' } : {}) });
+    db.settings({ ignoreUndefinedProperties: true, ...(emulatorHost ? { universeDomain: 'googleapis.com' } : {}) });
     return new FirestoreStore(app, db);
   }
 
