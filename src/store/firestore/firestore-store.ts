@@ -1,5 +1,6 @@
 import { App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { Firestore, getFirestore } from 'firebase-admin/firestore';
+import { pointFirebaseAtEmulator } from '../../config/firebase-environment';
 import { KeyedQueue } from './keyed-queue';
 
 /**
@@ -15,8 +16,7 @@ export class FirestoreStore {
   ) {}
 
   static open(projectId: string, emulatorHost?: string): FirestoreStore {
-    // firebase-admin reads the emulator address only from the environment.
-    if (emulatorHost) process.env.FIRESTORE_EMULATOR_HOST = emulatorHost;
+    if (emulatorHost) pointFirebaseAtEmulator(emulatorHost);
     const app = initializeApp({ projectId }, `store-${projectId}-${Math.random().toString(36).slice(2)}`);
     const db = getFirestore(app);
     // Naming the universe stops google-gax asking the auth library for it, which probes the GCE metadata
