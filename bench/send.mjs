@@ -162,7 +162,9 @@ console.log(`\nratio app/bare (medians): ${ratio.toFixed(2)}, per round ${roundR
 console.log(`durability: ${outcome.durability}`);
 if (probe) console.log(probe.lines.map((line) => `  ${line}`).join('\n'));
 const profile = app.probes.at(-1)?.cpuProfile;
-if (profile) console.log(`CPU profile of the app's last round: ${profile} (summary: node bench/support/cpu-profile-summary.mjs ${profile})`);
+if (profile) console.log(`CPU profile of the app's last round, main thread: ${profile} (summary: node bench/support/cpu-profile-summary.mjs ${profile})`);
+const storeProfile = app.probes.at(-1)?.storeCpuProfile;
+if (storeProfile) console.log(`... and its sqlite store worker: ${storeProfile}`);
 
 if (options.record && problems.length > 0) console.error('\nnot recorded in docs/BENCHMARKS.md: the run failed (below)');
 if (options.record && problems.length === 0) {

@@ -1,19 +1,23 @@
 // Preloaded into the app by bench/send.mjs (`node --require bench/support/group-commit-probe.cjs dist/main.js`):
-// instruments the compiled GroupCommit in this process only, so src/ stays untouched. It records
+// instruments the compiled GroupCommit, so src/ stays untouched. Workers inherit the preload, so it runs
+// in the sqlite store worker too (src/store/sqlite/worker), where the group commits happen. It records
 //   - the size of each group-commit batch and the time spent in BEGIN, the writes, and COMMIT (the fsync),
 //   - PRAGMA synchronous, journal_mode, temp_store, wal_autocheckpoint of the live connection the app
 //     writes through (the durability check relies on `synchronous` read here),
-//   - the process's CPU time, event-loop utilisation and bytes written (/proc/self/io),
-//   - optionally (BENCH_PROBE_CPU_PROFILE=1) a V8 CPU profile of the same window.
+//   - the process's CPU time and bytes written (/proc/self/io), the event-loop utilisation of the main
+//     thread and of the store worker,
+//   - optionally (BENCH_PROBE_CPU_PROFILE=1) a V8 CPU profile of each thread over the same window.
 // The bench asks over the IPC channel (not a signal: Nest's shutdown hooks take SIGUSR2 and the like):
 // the message 'bench-probe:dump' answers with what was recorded since the previous one and starts a new
-// window; bench/send.mjs asks before and after each of the app's rounds. A CPU profile goes to
-// BENCH_PROBE_OUT.<n>.cpuprofile and its path into the answer.
+// window; bench/send.mjs asks before and after each of the app's rounds. The main thread asks the store
+// worker over a BroadcastChannel. CPU profiles go to BENCH_PROBE_OUT.<n>.cpuprofile (main thread) and
+// BENCH_PROBE_OUT.<n>.store.cpuprofile (store worker), their paths into the answer.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const inspector = require('node:inspector');
 const { performance } = require('node:perf_hooks');
+const { BroadcastChannel, isMainThread } = require('node:worker_threads');
 
 const out = process.env.BENCH_PROBE_OUT ?? `/tmp/bench-probe-${process.pid}`;
 const wantProfile = process.env.BENCH_PROBE_CPU_PROFILE === '1';
@@ -23,7 +27,6 @@ const now = () => process.hrtime.bigint();
 const COMMIT_BUCKETS_MS = [0.5, 1, 2, 5, 10, 20, 50, Infinity];
 let current = newWindow();
 let connection;
-let dumps = 0;
 
 function newWindow() {
   return {
@@ -116,14 +119,14 @@ function startProfile() {
   session.post('Profiler.start');
 }
 
-function dump() {
+/** This thread's window as a report, a new window started; `suffix` names its CPU profile file. */
+function dumpThread(n, suffix, done) {
   const ended = current;
   const wallNs = now() - ended.startedAt;
   const cpu = process.cpuUsage(ended.cpu);
   const elu = performance.eventLoopUtilization(ended.elu);
   const io = processIo();
   current = newWindow();
-  const n = dumps++;
   const ms = (ns) => Number(ns) / 1e6;
   const report = {
     connection,
@@ -148,23 +151,79 @@ function dump() {
   };
   const finish = (profile) => {
     if (profile) {
-      report.cpuProfile = `${out}.${n}.cpuprofile`;
+      report.cpuProfile = `${out}.${n}${suffix}.cpuprofile`;
       fs.writeFileSync(report.cpuProfile, JSON.stringify(profile));
     }
-    process.send({ benchProbe: report });
     startProfile();
+    done(report);
   };
-  if (session) {
-    session.post('Profiler.stop', (error, result) => {
-      session.disconnect();
-      session = undefined;
-      finish(error ? undefined : result.profile);
-    });
-  } else finish();
+  if (!session) return finish();
+  session.post('Profiler.stop', (error, result) => {
+    session.disconnect();
+    session = undefined;
+    finish(error ? undefined : result.profile);
+  });
 }
 
-if (process.send) {
-  process.on('message', (message) => {
-    if (message === 'bench-probe:dump') dump();
-  });
+const STORE_WORKER_TIMEOUT_MS = 5_000;
+const channel = new BroadcastChannel('bench-probe');
+channel.unref();
+
+if (isMainThread) {
+  let dumps = 0;
+  // The store worker's answer to the current dump, if there is a worker (the Firestore store has none).
+  let storeAnswer;
+  channel.onmessage = ({ data }) => storeAnswer?.(data.storeThread);
+  const askStoreWorker = (n) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), STORE_WORKER_TIMEOUT_MS);
+      storeAnswer = (report) => {
+        clearTimeout(timer);
+        resolve(report);
+      };
+      channel.postMessage({ dump: n });
+    });
+  if (process.send) {
+    process.on('message', (message) => {
+      if (message !== 'bench-probe:dump') return;
+      const n = dumps++;
+      dumpThread(n, '', async (main) => {
+        const store = await askStoreWorker(n);
+        process.send({ benchProbe: merged(main, store) });
+      });
+    });
+  }
+} else {
+  channel.onmessage = ({ data }) => {
+    if (data.dump !== undefined) dumpThread(data.dump, '.store', (report) => channel.postMessage({ storeThread: report }));
+  };
+}
+
+/**
+ * One report for the process: CPU and I/O are the process's (read on the main thread); group commits
+ * from whichever thread ran them; both threads' event-loop utilisation.
+ */
+function merged(main, store) {
+  if (!store) return { ...main, storeThreadUtilization: undefined };
+  return {
+    ...main,
+    connection: store.connection ?? main.connection,
+    batches: main.batches + store.batches,
+    writes: main.writes + store.writes,
+    batchSizes: mergeCounts(main.batchSizes, store.batchSizes),
+    beginMs: main.beginMs + store.beginMs,
+    writesMs: main.writesMs + store.writesMs,
+    commitMs: main.commitMs + store.commitMs,
+    commitMaxMs: Math.max(main.commitMaxMs, store.commitMaxMs),
+    savepointMs: main.savepointMs + store.savepointMs,
+    commitHistogram: mergeCounts(main.commitHistogram, store.commitHistogram),
+    storeThreadUtilization: store.eventLoopUtilization,
+    storeCpuProfile: store.cpuProfile,
+  };
+}
+
+function mergeCounts(a, b) {
+  const sum = { ...a };
+  for (const [key, count] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + count;
+  return sum;
 }

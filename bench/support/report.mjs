@@ -48,6 +48,9 @@ export function probeSummary(probes, sends) {
   const wallMs = sum('wallMs');
   const cpuMs = sum('cpuUserMs') + sum('cpuSystemMs');
   const busy = probes.reduce((total, probe) => total + probe.eventLoopUtilization * probe.wallMs, 0) / wallMs;
+  const storeBusy = probes.every((probe) => probe.storeThreadUtilization !== undefined)
+    ? probes.reduce((total, probe) => total + probe.storeThreadUtilization * probe.wallMs, 0) / wallMs
+    : undefined;
   const share = (ms) => `${fixed((ms / wallMs) * 100, 1)} %`;
   const { connection } = probes[0];
   const io = probes.every((probe) => probe.io) && {
@@ -61,11 +64,11 @@ export function probeSummary(probes, sends) {
       `live connection: synchronous=${connection?.synchronous} journal_mode=${connection?.journalMode} ` +
         `temp_store=${connection?.tempStore} wal_autocheckpoint=${connection?.walAutocheckpoint}`,
       `group commits: ${batches} for ${writes} writes (${sends} accepted sends, the rest the outbox's own); batch size mean ${fixed(writes / batches, 1)}, p50 ${at(0.5)}, p90 ${at(0.9)}, max ${ordered.at(-1)?.[0]}`,
-      `COMMIT (WAL write + fsync, on the main thread): mean ${fixed(sum('commitMs') / batches, 2)} ms, max ${fixed(Math.max(...probes.map((p) => p.commitMaxMs)), 1)} ms; ` +
+      `COMMIT (WAL write + fsync, in the sqlite store worker): mean ${fixed(sum('commitMs') / batches, 2)} ms, max ${fixed(Math.max(...probes.map((p) => p.commitMaxMs)), 1)} ms; ` +
         `count by duration ${commitHistogram(probes)}`,
-      `app main thread over ${fixed(wallMs / 1000, 1)} s of rounds: event loop busy ${fixed(busy * 100, 1)} %; in COMMIT ${share(sum('commitMs'))}, ` +
-        `in the batch's SQL ${share(sum('writesMs'))} (of which SAVEPOINT/RELEASE ${share(sum('savepointMs'))}), in BEGIN ${share(sum('beginMs'))}; ` +
-        'the rest is HTTP, Nest, validation, guard',
+      `over ${fixed(wallMs / 1000, 1)} s of rounds: app main thread (HTTP, Nest, validation, guards) busy ${fixed(busy * 100, 1)} %; ` +
+        `store worker busy ${storeBusy === undefined ? 'n/a (no worker)' : `${fixed(storeBusy * 100, 1)} %`}: in COMMIT ${share(sum('commitMs'))}, ` +
+        `in the batch's SQL ${share(sum('writesMs'))} (of which SAVEPOINT/RELEASE ${share(sum('savepointMs'))}), in BEGIN ${share(sum('beginMs'))}`,
       `app CPU (all threads) ${fixed((cpuMs / wallMs) * 100, 0)} % of one core, ${fixed((cpuMs * 1000) / sends, 0)} µs per accepted send ` +
         `(user ${fixed(sum('cpuUserMs') / 1000, 1)} s, system ${fixed(sum('cpuSystemMs') / 1000, 1)} s)`,
       ...(io

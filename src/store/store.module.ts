@@ -1,24 +1,24 @@
 import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown, Provider, Type } from '@nestjs/common';
 import { AppConfig, StoreKind } from '../config/app-config';
 import { FirestoreStore } from './firestore/firestore-store';
-import { SqliteStore } from './sqlite/sqlite-store';
+import { SqliteStoreWorker } from './sqlite/worker/store-worker-client';
 
 /** Holds whichever connection is open, and closes it last at shutdown. */
 @Injectable()
 export class StoreConnections implements OnApplicationShutdown {
   constructor(
-    readonly sqlite?: SqliteStore,
+    readonly sqlite?: SqliteStoreWorker,
     readonly firestore?: FirestoreStore,
   ) {}
 
   /** Readiness: the store answers a trivial read. */
   async ping(): Promise<void> {
-    if (this.sqlite) this.sqlite.db.prepare('SELECT 1').get();
+    if (this.sqlite) await this.sqlite.ping();
     if (this.firestore) await this.firestore.db.collection('accounts').limit(1).get();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.sqlite?.close();
+    await this.sqlite?.close();
     await this.firestore?.close();
   }
 }
@@ -30,19 +30,23 @@ export class StoreModule {
   static forConfig(config: AppConfig): DynamicModule {
     const connection: Provider =
       config.store === 'sqlite'
-        ? { provide: SqliteStore, useFactory: () => SqliteStore.open(config.sqlitePath) }
+        ? { provide: SqliteStoreWorker, useFactory: () => SqliteStoreWorker.start(config.sqlitePath) }
         : { provide: FirestoreStore, useFactory: () => FirestoreStore.open(config.firebaseProjectId!, config.firestoreEmulatorHost) };
     const connections: Provider = {
       provide: StoreConnections,
-      inject: [config.store === 'sqlite' ? SqliteStore : FirestoreStore],
-      useFactory: (store: SqliteStore | FirestoreStore) =>
-        store instanceof SqliteStore ? new StoreConnections(store) : new StoreConnections(undefined, store),
+      inject: [config.store === 'sqlite' ? SqliteStoreWorker : FirestoreStore],
+      useFactory: (store: SqliteStoreWorker | FirestoreStore) =>
+        store instanceof SqliteStoreWorker ? new StoreConnections(store) : new StoreConnections(undefined, store),
     };
     return { module: StoreModule, providers: [connection, connections], exports: [connection.provide as Type, StoreConnections] };
   }
 }
 
-/** Picks a port's adapter for the configured store: `{ provide: Port, useClass: SqliteX | FirestoreX }`. */
-export function repositoryFor<T>(port: abstract new (...args: never[]) => T, kind: StoreKind, adapters: Record<StoreKind, Type<T>>): Provider {
-  return { provide: port, useClass: adapters[kind] };
+/**
+ * Picks a port's adapter for the configured store: on Firestore the adapter itself, on sqlite the same
+ * adapter running in the store worker, reached through its calls (see SqliteStoreWorker).
+ */
+export function repositoryFor<T extends object>(port: abstract new (...args: never[]) => T, kind: StoreKind, adapters: Record<StoreKind, Type<T>>): Provider {
+  if (kind === 'firestore') return { provide: port, useClass: adapters.firestore };
+  return { provide: port, inject: [SqliteStoreWorker], useFactory: (worker: SqliteStoreWorker) => worker.adapter(port, adapters.sqlite) };
 }

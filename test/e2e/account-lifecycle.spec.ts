@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { WhatsAppSimulator } from '../../src/whatsapp/simulator/whatsapp-simulator';
 import { TestApp, startTestApp } from '../support/app';
 import { eventually } from '../support/eventually';
@@ -15,7 +14,7 @@ describe('account sockets and the operator endpoints (simulator)', () => {
   const logPath = join(dir, 'sim.log');
   const account = (id: string) => t.request('GET', `/api/whatsapp/accounts/${id}`).then((r) => r.body);
   const until = (id: string, done: (a: any) => boolean, ms = 8_000) => eventually(() => account(id), done, ms);
-  const db = () => t.app.get(SqliteStore).db;
+  const db = () => t.db();
   const sessionKeys = (id: string) => (db().prepare('SELECT COUNT(*) AS n FROM account_sessions WHERE account_id = ?').get(id) as { n: number }).n;
   const connects = (id: string) => readSimulatorLog(logPath).filter((l) => l.type === 'connect' && l.accountId === id).length;
   const connected = (id: string) => until(id, (a) => a.status === 'connected');

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboundService } from '../../src/messaging/inbound.service';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { WhatsAppSimulator } from '../../src/whatsapp/simulator/whatsapp-simulator';
 import { TestApp, startTestApp } from '../support/app';
 import { eventually } from '../support/eventually';
@@ -8,7 +7,7 @@ import { eventually } from '../support/eventually';
 describe('inbound messages and receipts, through the simulator (Baileys event shapes)', () => {
   let t: TestApp;
   let simulator: WhatsAppSimulator;
-  const rows = <T>(sql: string, ...params: unknown[]) => t.app.get(SqliteStore).db.prepare(sql).all(...params) as T[];
+  const rows = <T>(sql: string, ...params: unknown[]) => t.db().prepare(sql).all(...params) as T[];
   const messagesOf = (threadId: string) => rows<{ text: string; status: string; direction: string }>('SELECT * FROM messages WHERE thread_id = ? ORDER BY created_at', threadId);
   const threadsOf = (accountId: string) => rows<{ thread_id: string; last_message_text: string }>('SELECT * FROM threads WHERE account_id = ? ORDER BY thread_id', accountId);
   const connected = (accountId: string) => eventually(() => t.request('GET', `/api/whatsapp/accounts/${accountId}`), (r) => r.body.status === 'connected');

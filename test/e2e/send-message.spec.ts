@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { TestApp, startTestApp } from '../support/app';
 
 describe('POST /api/whatsapp/send-message', () => {
@@ -11,7 +10,7 @@ describe('POST /api/whatsapp/send-message', () => {
   afterAll(() => t.close());
 
   const send = (body: unknown, headers?: Record<string, string>) => t.request('POST', '/api/whatsapp/send-message', { body, headers });
-  const countRows = (table: string) => (t.app.get(SqliteStore).db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const countRows = (table: string) => (t.db().prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 
   it('accepts with 202, and the queued message and outbox item are in the store', async () => {
     const response = await send({ accountId: 'acc1', to: '+40 712 345 678', message: 'Hello' });

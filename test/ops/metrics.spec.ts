@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountOwnership } from '../../src/accounts/account-ownership.service';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { MESSAGE_ACK_FRAME } from '../../src/whatsapp/baileys/socket-subscriptions';
 import { messageAckFrame, nowSeconds } from '../../src/whatsapp/simulator/simulated-events';
 import { SimulatedSocket } from '../../src/whatsapp/simulator/simulated-socket';
@@ -172,9 +171,7 @@ describe('Prometheus metrics at /metrics, moved by the app driven through the si
   it('counts an account lost when another owner took its lease', async () => {
     const before: Scrape = await scrape(t);
     // Another instance's claim, as the store would record it: new owner, next epoch.
-    t.app
-      .get(SqliteStore)
-      .db.prepare(`UPDATE accounts SET owner = 'elsewhere/1', owner_epoch = owner_epoch + 1, lease_until = ? WHERE account_id = 'mLink'`)
+    t.db().prepare(`UPDATE accounts SET owner = 'elsewhere/1', owner_epoch = owner_epoch + 1, lease_until = ? WHERE account_id = 'mLink'`)
       .run(Date.now() + 60_000);
     await t.app.get(AccountOwnership).tick();
     const after = await scrape(t);

@@ -3,7 +3,6 @@ import { initAuthCreds } from '@whiskeysockets/baileys';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_REDACTION } from '../../src/common/pino-logger';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { WhatsAppSimulator } from '../../src/whatsapp/simulator/whatsapp-simulator';
 import { TEST_API_KEY, TestApp, startTestApp } from '../support/app';
 import { eventually } from '../support/eventually';
@@ -88,7 +87,7 @@ describe('logs of a debug-level run: a send, an inbound message and failing auth
   });
 
   it('holds none of the session material the account stored', () => {
-    const rows = t.app.get(SqliteStore).db.prepare(`SELECT value FROM account_sessions WHERE account_id = 'logs1'`).all() as Array<{ value: string }>;
+    const rows = t.db().prepare(`SELECT value FROM account_sessions WHERE account_id = 'logs1'`).all() as Array<{ value: string }>;
     // BufferJSON keeps each key as {"type":"Buffer","data":"<base64>"}: every such value is secret material.
     const material = rows.flatMap((row) => [...row.value.matchAll(/"data":"([A-Za-z0-9+/=]{16,})"/g)].map((match) => match[1]));
     expect(material.length).toBeGreaterThan(3);

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
+import { SqliteConnection, openSqlite } from '../../src/store/sqlite/sqlite-database';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
 
@@ -13,6 +14,8 @@ export interface TestApp {
   dir: string;
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>;
+  /** A connection of the test's own to the app's sqlite file (the app's is in its store worker). */
+  db(): SqliteConnection;
   request(method: string, url: string, options?: { body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   close(): Promise<void>;
 }
@@ -28,10 +31,12 @@ export async function startTestApp(env: Record<string, string> = {}, dir = mkdte
   const app = await createApp(config, { logStream });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  let db: SqliteConnection | undefined;
   return {
     app,
     dir,
     logs,
+    db: () => (db ??= openSqlite(config.sqlitePath)),
     async request(method, url, options = {}) {
       const headers: Record<string, string> = { 'x-api-key': TEST_API_KEY, ...options.headers };
       const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
@@ -42,6 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}, dir = mkdte
       return { status: response.statusCode, body, headers: response.headers };
     },
     async close() {
+      db?.close();
       await app.close();
       rmSync(dir, { recursive: true, force: true });
     },

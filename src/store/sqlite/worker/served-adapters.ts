@@ -1,0 +1,31 @@
+import { SessionFenced } from '../../../accounts/session.repository';
+import { SqliteAccountRepository } from '../../../accounts/account.repository.sqlite';
+import { SqliteSessionRepository } from '../../../accounts/session.repository.sqlite';
+import * as domainErrors from '../../../common/errors';
+import { SqliteContactAliasRepository } from '../../../messaging/contact-alias.repository.sqlite';
+import { SqliteThreadRepository } from '../../../messaging/thread.repository.sqlite';
+import { SqliteStoreCounts } from '../../../metrics/store-counts.sqlite';
+import { SqliteOutboxRepository } from '../../../outbox/outbox.repository.sqlite';
+import { SqliteMessageStatusRepository } from '../../../receipts/message-status.repository.sqlite';
+import { SqliteStore } from '../sqlite-store';
+
+/**
+ * The sqlite adapters the store worker runs, by the name of the port each implements: the one place
+ * that lists them, since the worker cannot take classes from Nest's container. A module's
+ * `repositoryFor(Port, 'sqlite', …)` must name the same adapter (checked at start).
+ */
+export const SERVED_ADAPTERS: Record<string, new (store: SqliteStore) => object> = {
+  AccountRepository: SqliteAccountRepository,
+  SessionRepository: SqliteSessionRepository,
+  ThreadRepository: SqliteThreadRepository,
+  ContactAliasRepository: SqliteContactAliasRepository,
+  OutboxRepository: SqliteOutboxRepository,
+  MessageStatusRepository: SqliteMessageStatusRepository,
+  StoreCounts: SqliteStoreCounts,
+};
+
+/** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */
+export const SERVED_ERRORS: Record<string, abstract new (...args: never[]) => Error> = {
+  ...Object.fromEntries(Object.entries(domainErrors).filter(([, value]) => typeof value === 'function')),
+  SessionFenced,
+};

@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { FromWorker, STORE_PROBE, StoreAnswer, StoreCall } from './protocol';
+import { fromRemoteError } from './remote-error';
+
+/** Compiled beside this file; when this file runs from TypeScript sources (the tests), the build's copy. */
+const WORKER_SCRIPT = [join(__dirname, 'store-worker.js'), join(__dirname, '../../../../dist/store/sqlite/worker/store-worker.js')].find((path) =>
+  existsSync(path),
+);
+
+const CLOSE_TIMEOUT_MS = 10_000;
+
+interface Waiting {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The main thread's side of the sqlite store: repositories whose every call is posted to the store
+ * worker (store-worker.ts), which owns the connection. Calls made in one turn of the event loop travel
+ * as one message, so they join one group commit there; each promise settles when its own call has.
+ */
+export class SqliteStoreWorker {
+  private nextId = 1;
+  private readonly waiting = new Map<number, Waiting>();
+  private outgoing: StoreCall[] = [];
+  private flushScheduled = false;
+  /** Set once the worker can no longer answer: every call from then on fails with it. */
+  private failure: Error | undefined;
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly served: Record<string, string>,
+  ) {
+    worker.on('message', (message: FromWorker) => {
+      if ('answers' in message) for (const answer of message.answers) this.settle(answer);
+    });
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`the sqlite store worker exited (code ${code})`)));
+  }
+
+  /** Starts the worker on `path` and resolves once it has opened the file and run the migrations. */
+  static async start(path: string): Promise<SqliteStoreWorker> {
+    if (!WORKER_SCRIPT) throw new Error('the sqlite store worker script is missing: run `npm run build`');
+    const worker = new Worker(WORKER_SCRIPT, { workerData: { path } });
+    const served = await new Promise<Record<string, string>>((resolve, reject) => {
+      // Removed one by one, not with removeAllListeners: the Worker runs its message port through listeners of its own.
+      const stopListening = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      const onMessage = (message: FromWorker) => {
+        stopListening();
+        if ('ready' in message) resolve(message.ready);
+        else reject(new Error('the sqlite store worker spoke before it was ready'));
+      };
+      const onError = (error: Error) => {
+        stopListening();
+        reject(error);
+      };
+      const onExit = (code: number) => {
+        stopListening();
+        reject(new Error(`the sqlite store worker exited (code ${code}) before it was ready`));
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    });
+    return new SqliteStoreWorker(worker, served);
+  }
+
+  /**
+   * `port` served by the worker: an object of `port`'s class whose methods (those `adapter` declares)
+   * post their call. The worker must run that same adapter for that port.
+   */
+  adapter<T extends object>(port: abstract new (...args: never[]) => T, adapter: abstract new (...args: never[]) => T): T {
+    if (this.served[port.name] !== adapter.name) {
+      throw new Error(`the sqlite store worker serves ${this.served[port.name] ?? 'nothing'} for ${port.name}, not ${adapter.name} (src/store/sqlite/worker/served-adapters.ts)`);
+    }
+    const remote = Object.create(port.prototype) as Record<string, unknown>;
+    for (const method of methodsOf(adapter.prototype, port.prototype)) {
+      remote[method] = (...args: unknown[]) => this.call(port.name, method, args);
+    }
+    return remote as T;
+  }
+
+  /** Readiness: the worker answers, and its connection reads. */
+  async ping(): Promise<void> {
+    await this.call(STORE_PROBE, 'ping', []);
+  }
+
+  /** Lets every call already made finish, then closes the connection and ends the thread. */
+  close(): Promise<void> {
+    this.closed ??= this.closeWorker();
+    return this.closed;
+  }
+
+  private call(port: string, method: string, args: unknown[]): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject });
+      this.outgoing.push([id, port, method, args]);
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      // setImmediate runs after the I/O phase, so the calls of every request parsed in this turn go together.
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const calls = this.outgoing;
+    this.outgoing = [];
+    try {
+      this.worker.postMessage({ calls });
+    } catch (error) {
+      // An argument postMessage cannot copy (a function, a socket) is a bug at the caller: fail those calls.
+      for (const [id] of calls) this.settle([id, false, { className: 'Error', message: `store call not sent: ${(error as Error).message}`, fields: {} }]);
+    }
+  }
+
+  private settle([id, ok, payload]: StoreAnswer): void {
+    const waiting = this.waiting.get(id);
+    if (!waiting) return;
+    this.waiting.delete(id);
+    if (ok) waiting.resolve(payload);
+    else waiting.reject(fromRemoteError(payload));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.waiting.values()) waiting.reject(this.failure);
+    this.waiting.clear();
+  }
+
+  private async closeWorker(): Promise<void> {
+    if (this.failure) return;
+    if (this.flushScheduled) this.flush();
+    const done = new Promise<void>((resolve) => {
+      this.worker.on('message', (message: FromWorker) => 'closed' in message && resolve());
+      this.worker.once('exit', () => resolve());
+    });
+    this.worker.postMessage({ close: true });
+    const timer = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
+    await done;
+    clearTimeout(timer);
+    this.failure ??= new Error('the sqlite store is closed');
+    await this.worker.terminate();
+  }
+}
+
+/** The methods an adapter class defines above its port (the calls the worker can answer). */
+function methodsOf(prototype: object, stopAt: object): string[] {
+  const names = new Set<string>();
+  for (let level = prototype; level && level !== stopAt && level !== Object.prototype; level = Object.getPrototypeOf(level)) {
+    for (const name of Object.getOwnPropertyNames(level)) {
+      if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(level, name)?.value === 'function') names.add(name);
+    }
+  }
+  return [...names];
+}
