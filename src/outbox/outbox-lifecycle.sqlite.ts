@@ -58,9 +58,14 @@ export class SqliteOutboxLifecycle {
         `UPDATE outbox SET status = 'queued', attempts = attempts - 1, lease_until = NULL, claimed_by = NULL, updated_at = @now
          WHERE status = 'processing' AND claimed_by = @owner`,
       ),
+      // No index on the outbox's WhatsApp id (each one cost the accept a page): the lookup names the
+      // message, and the open items of its thread are indexed (outbox_open_by_thread).
       failBySending: db.prepare(
         `UPDATE outbox SET status = 'failed', last_error = @reason, ended_at = @now, lease_until = NULL, updated_at = @now
-         WHERE account_id = @accountId AND wa_message_id = @waMessageId AND ${OPEN}`,
+         WHERE (thread_id, message_id) = (
+             SELECT thread_id, message_id FROM message_lookup
+             WHERE account_id = @accountId AND direction = 'outbound' AND wa_message_id = @waMessageId)
+           AND account_id = @accountId AND wa_message_id = @waMessageId AND ${OPEN}`,
       ),
     };
   }

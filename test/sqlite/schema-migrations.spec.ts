@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
+import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { acceptedSend, account } from '../support/sends';
+
+const dir = mkdtempSync(join(tmpdir(), 'wa-schema-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const indexNames = (store: SqliteStore) =>
+  (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name);
+
+describe('sqlite schema migrations', () => {
+  it('upgrades a database made by the first migration alone at open: rows kept, outbox_by_wa_message gone', async () => {
+    const path = join(dir, 'v1.db');
+    // The store as the first release left it: only migration 1 applied, written by today's accept.
+    const v1 = new Database(path);
+    v1.pragma('journal_mode = WAL');
+    v1.exec(MIGRATIONS[0]);
+    v1.pragma('user_version = 1');
+    const old = new SqliteStore(v1);
+    await new SqliteAccountRepository(old).create(account('acc1'));
+    const sends = [acceptedSend({ accountId: 'acc1' }), acceptedSend({ accountId: 'acc1', clientJid: '40700000002@s.whatsapp.net' })];
+    for (const send of sends) await new SqliteOutboxRepository(old).accept(send);
+    expect(indexNames(old)).toContain('outbox_by_wa_message');
+    old.close();
+
+    const upgraded = SqliteStore.open(path);
+    expect(upgraded.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(indexNames(upgraded)).not.toContain('outbox_by_wa_message');
+    expect(upgraded.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const count = (table: string) => (upgraded.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect(['threads', 'messages', 'message_lookup', 'outbox'].map(count)).toEqual([2, 2, 2, 2]);
+    const outbox = new SqliteOutboxRepository(upgraded);
+    expect(await outbox.get('acc1', sends[0].requestId)).toMatchObject({ status: 'queued', waMessageId: sends[0].waMessageId });
+    // The reader of the dropped index still finds its item on the upgraded file.
+    expect(await outbox.failBySending('acc1', sends[1].waMessageId, 'rejected', Date.now())).toBe(true);
+    upgraded.close();
+
+    // A second open (another process starting) applies nothing again.
+    const again = SqliteStore.open(path);
+    expect(again.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const fresh = SqliteStore.open(':memory:');
+    expect(indexNames(again)).toEqual(indexNames(fresh));
+    fresh.close();
+    again.close();
+  });
+});
