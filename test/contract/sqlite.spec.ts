@@ -2,11 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe } from 'vitest';
+import { AccountRepository } from '../../src/accounts/account.repository';
 import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
+import { SessionRepository } from '../../src/accounts/session.repository';
 import { SqliteSessionRepository } from '../../src/accounts/session.repository.sqlite';
+import { ThreadRepository } from '../../src/messaging/thread.repository';
 import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
+import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { SqliteStoreWorker } from '../../src/store/sqlite/worker/store-worker-client';
 import { accountLeasesContract } from './account-leases.contract';
 import { accountsContract } from './accounts.contract';
 import { sessionsContract } from './sessions.contract';
@@ -30,9 +35,22 @@ function fixtureOn(path: string): StoreFixture {
   };
 }
 
+/** The same adapters as the app runs them: in the store worker, every call crossing the thread boundary. */
+async function workerFixtureOn(path: string): Promise<StoreFixture> {
+  const worker = await SqliteStoreWorker.start(path);
+  return {
+    accounts: worker.adapter(AccountRepository, SqliteAccountRepository),
+    sessions: worker.adapter(SessionRepository, SqliteSessionRepository),
+    threads: worker.adapter(ThreadRepository, SqliteThreadRepository),
+    outbox: worker.adapter(OutboxRepository, SqliteOutboxRepository),
+    reopen: () => workerFixtureOn(path),
+    close: () => worker.close(),
+  };
+}
+
 let n = 0;
 const makeSqlite = async () => fixtureOn(join(dir, `store-${++n}.db`));
-
+const makeSqliteWorker = () => workerFixtureOn(join(dir, `store-${++n}.db`));
 
 describe('sqlite adapters', () => {
   accountsContract(makeSqlite);
@@ -41,4 +59,13 @@ describe('sqlite adapters', () => {
   outboxAcceptContract(makeSqlite);
   outboxClaimsContract(makeSqlite);
   threadsContract(makeSqlite);
+});
+
+describe('sqlite adapters in the store worker', () => {
+  accountsContract(makeSqliteWorker);
+  accountLeasesContract(makeSqliteWorker);
+  sessionsContract(makeSqliteWorker);
+  outboxAcceptContract(makeSqliteWorker);
+  outboxClaimsContract(makeSqliteWorker);
+  threadsContract(makeSqliteWorker);
 });
