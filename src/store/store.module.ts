@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown, Provider, Type } from '@nestjs/common';
+import { DynamicModule, Global, Injectable, Logger, Module, OnApplicationShutdown, Provider, Type } from '@nestjs/common';
 import { AppConfig, StoreKind } from '../config/app-config';
 import { FirestoreStore } from './firestore/firestore-store';
 import { SqliteStoreWorker } from './sqlite/worker/store-worker-client';
@@ -30,7 +30,7 @@ export class StoreModule {
   static forConfig(config: AppConfig): DynamicModule {
     const connection: Provider =
       config.store === 'sqlite'
-        ? { provide: SqliteStoreWorker, useFactory: () => SqliteStoreWorker.start(config.sqlitePath) }
+        ? { provide: SqliteStoreWorker, useFactory: () => SqliteStoreWorker.start(config.sqlitePath, exitOnLostStore) }
         : { provide: FirestoreStore, useFactory: () => FirestoreStore.open(config.firebaseProjectId!, config.firestoreEmulatorHost) };
     const connections: Provider = {
       provide: StoreConnections,
@@ -49,4 +49,13 @@ export class StoreModule {
 export function repositoryFor<T extends object>(port: abstract new (...args: never[]) => T, kind: StoreKind, adapters: Record<StoreKind, Type<T>>): Provider {
   if (kind === 'firestore') return { provide: port, useClass: adapters.firestore };
   return { provide: port, inject: [SqliteStoreWorker], useFactory: (worker: SqliteStoreWorker) => worker.adapter(port, adapters.sqlite) };
+}
+
+/**
+ * Without its store worker this process can only fail every request, and its account leases would
+ * lapse anyway: it exits, so its supervisor restarts it while another instance takes its accounts.
+ */
+function exitOnLostStore(error: Error): void {
+  new Logger('StoreModule').fatal({ err: error }, 'the sqlite store worker ended; exiting');
+  process.exit(1);
 }

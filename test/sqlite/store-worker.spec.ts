@@ -73,11 +73,21 @@ describe('the sqlite store worker', () => {
     check.close();
   });
 
-  it('fails every waiting call, and every later one, when its thread dies', async () => {
-    const { worker, accounts } = await started();
+  it('fails every waiting call, and every later one, when its thread dies, and says so once', async () => {
+    const lost: Error[] = [];
+    const worker = await SqliteStoreWorker.start(join(dir, `worker-${++n}.db`), (error) => lost.push(error));
+    const accounts = worker.adapter(AccountRepository, SqliteAccountRepository);
     const waiting = accounts.create(newAccount('lost', null, 1));
     await (worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     await expect(waiting).rejects.toThrow(/exited/);
     await expect(worker.ping()).rejects.toThrow(/exited/);
+    expect(lost.map((error) => error.message)).toEqual([expect.stringMatching(/the sqlite store worker exited/)]);
+  });
+
+  it('does not call a closed worker lost', async () => {
+    const lost: Error[] = [];
+    const worker = await SqliteStoreWorker.start(join(dir, `worker-${++n}.db`), (error) => lost.push(error));
+    await worker.close();
+    expect(lost).toEqual([]);
   });
 });

@@ -33,16 +33,24 @@ export class SqliteStoreWorker {
   private constructor(
     private readonly worker: Worker,
     private readonly served: Record<string, string>,
+    onLost: (error: Error) => void,
   ) {
     worker.on('message', (message: FromWorker) => {
       if ('answers' in message) for (const answer of message.answers) this.settle(answer);
     });
     worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`the sqlite store worker exited (code ${code})`)));
+    worker.on('exit', (code) => {
+      if (this.closed) return;
+      this.fail(new Error(`the sqlite store worker exited (code ${code})`));
+      onLost(this.failure!);
+    });
   }
 
-  /** Starts the worker on `path` and resolves once it has opened the file and run the migrations. */
-  static async start(path: string): Promise<SqliteStoreWorker> {
+  /**
+   * Starts the worker on `path` and resolves once it has opened the file and run the migrations.
+   * `onLost` hears of a worker that ended without being closed (after every waiting call has failed).
+   */
+  static async start(path: string, onLost: (error: Error) => void = () => undefined): Promise<SqliteStoreWorker> {
     if (!WORKER_SCRIPT) throw new Error('the sqlite store worker script is missing: run `npm run build`');
     const worker = new Worker(WORKER_SCRIPT, { workerData: { path } });
     const served = await new Promise<Record<string, string>>((resolve, reject) => {
@@ -63,7 +71,7 @@ export class SqliteStoreWorker {
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
-    return new SqliteStoreWorker(worker, served);
+    return new SqliteStoreWorker(worker, served, onLost);
   }
 
   /**
