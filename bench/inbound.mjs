@@ -15,18 +15,21 @@
 // outbox, so receipts have real sent messages to advance (delivered, then read, then played).
 // A closed loop keeps `window` events in flight (injected, not yet stored). Exit status 1 when the store
 // disagrees with the counts (a message stored twice or lost, a receipt that did not land).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+// The app's group commits run in its sqlite store worker, which a patch made from this script cannot
+// reach: only a preload can (a Worker inherits the process's --require). So, unless it is already
+// loaded, the script runs itself again as `node --require bench/support/group-commit-probe.cjs` (after
+// the build check, since the probe loads dist/), and the probe reports both threads.
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { BENCH_ROOT, COMMON_OPTIONS, finishBench, recordedCommand, startBench } from './support/bench-run.mjs';
 import { ensureFreshBuild } from './support/build.mjs';
-import { describeLoad, describeMachine, isTmpfs, machineLoad } from './support/machine.mjs';
-import { countGroupCommits, startInProcessApp } from './support/inbound-app.mjs';
+import { describeLoad, machineLoad } from './support/machine.mjs';
+import { startInProcessApp } from './support/inbound-app.mjs';
 import { fixed, gitDescribe, machineLine, recordMarkedSection, utcNow } from './support/outbox-report.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -37,10 +40,7 @@ const { values: options } = parseArgs({
     repeat: { type: 'string', default: '0' },
     outbound: { type: 'string', default: '30000' },
     window: { type: 'string', default: '512' },
-    build: { type: 'boolean', default: false },
-    'no-build': { type: 'boolean', default: false },
-    record: { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
+    ...COMMON_OPTIONS,
   },
 });
 const settings = {
@@ -55,15 +55,16 @@ const settings = {
 };
 const RECEIPT_STATUSES = ['delivered', 'read', 'played'];
 
-const build = options['no-build'] ? { built: false } : ensureFreshBuild(root, { force: options.build });
-const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-inbound-'));
+const probe = globalThis[Symbol.for('bench-probe')];
+if (!probe) {
+  if (!options['no-build']) ensureFreshBuild(BENCH_ROOT, { force: options.build });
+  const preload = path.join(BENCH_ROOT, 'bench/support/group-commit-probe.cjs');
+  const rerun = spawnSync(process.execPath, [...process.execArgv, '--require', preload, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(rerun.status ?? 1);
+}
+// With the probe preloaded, dist/ is loaded already: whoever preloaded it checked the build.
+const { root, workDir, onTmpfs, machine, loadBefore } = startBench('inbound', { ...options, 'no-build': true });
 const sqlitePath = path.join(workDir, 'inbound.db');
-const onTmpfs = isTmpfs(workDir);
-if (onTmpfs) console.warn(`warning: ${workDir} is on tmpfs, where fsync costs nothing; the figures will be flattered`);
-const machine = describeMachine();
-console.log(`machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGiB} GiB RAM, Node ${machine.node}`);
-const loadBefore = machineLoad();
-console.log(`other work before starting: ${describeLoad(loadBefore)}`);
 
 const problems = [];
 const app = await startInProcessApp({ root, sqlitePath, accountIds: settings.accountIds });
@@ -71,30 +72,17 @@ const { simulator, inbound, receipts, db } = app;
 let result;
 try {
   const sent = await presend();
-  const commits = countGroupCommits(app.GroupCommit, app.maxBatch);
   const driver = newDriver(sent);
   console.log(`warm-up ${settings.warmup} s`);
   await driver.run(settings.warmup);
   console.log(`measuring ${settings.seconds} s: ${settings.accountIds.length} accounts x ${settings.contacts} contacts, ${settings.receiptsPerInbound} receipt per inbound, ${settings.window} events in flight`);
-  const before = { commits: commits.snapshot(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+  await probe.dump();
   const run = await driver.run(settings.seconds);
-  const after = { commits: commits.snapshot(), cpu: process.cpuUsage(before.cpu), elu: performance.eventLoopUtilization(before.elu) };
+  const inside = await probe.dump();
   await driver.settle();
-  commits.restore();
-  const store = checkStore(driver);
-  const batches = after.commits.batches - before.commits.batches;
-  const writes = after.commits.writes - before.commits.writes;
-  result = {
-    ...run,
-    store,
-    probe:
-      `${batches} group commits for ${writes} writes (mean ${fixed(writes / batches, 1)}); COMMIT mean ${fixed((after.commits.commitMs - before.commits.commitMs) / batches, 2)} ms, ` +
-      `${fixed(((after.commits.commitMs - before.commits.commitMs) / run.elapsedMs) * 100, 0)} % of the wall time; whole flushes (SQL + COMMIT) ` +
-      `${fixed(((after.commits.flushMs - before.commits.flushMs) / run.elapsedMs) * 100, 0)} %; event loop busy ${fixed(after.elu.utilization * 100, 0)} %; ` +
-      `process CPU ${fixed(((after.cpu.user + after.cpu.system) / 1000 / run.elapsedMs) * 100, 0)} % of a core (bench injection included)`,
-  };
+  result = { ...run, store: checkStore(driver), probe: probeLine(inside) };
 } finally {
-  await app.app.close();
+  await app.close();
 }
 const loadAfter = machineLoad();
 
@@ -108,8 +96,7 @@ console.log(`\n${lines.join('\n')}`);
 console.log(`other work (and this bench) at the end: ${describeLoad(loadAfter)}`);
 
 if (options.record) {
-  const args = process.argv.slice(2).filter((arg) => arg !== '--record');
-  const command = ['npm run bench:inbound', ...(args.length ? ['--', ...args] : [])].join(' ');
+  const command = recordedCommand('inbound');
   const body = [
     `Last recorded ${utcNow()} with \`${command}\`; git ${gitDescribe(root)}.`,
     '',
@@ -122,7 +109,9 @@ if (options.record) {
       `${settings.accountIds.length} accounts x ${settings.contacts} contacts, ${settings.receiptsPerInbound} receipt per inbound message ` +
       `(on ${settings.outbound} messages sent through the send path and the outbox before the clock starts: delivered, then read, then played), ` +
       `${settings.repeat > 0 ? `${settings.repeat * 100} % of inbound re-delivered, ` : ''}` +
-      `${settings.window} events in flight, ${settings.warmup} s warm-up, ${settings.seconds} s measured; sqlite \`synchronous=FULL\`.`,
+      `${settings.window} events in flight, ${settings.warmup} s warm-up, ${settings.seconds} s measured; sqlite \`synchronous=FULL\`. ` +
+      'The app\'s writes run in its sqlite store worker; the figures inside the process come from bench/support/group-commit-probe.cjs, ' +
+      'preloaded (the script runs itself again with `--require`) so that it reaches that worker too.',
     '',
     ...lines.map((line) => `- ${line}`),
   ].join('\n');
@@ -130,11 +119,26 @@ if (options.record) {
   console.log('\nrecorded in docs/BENCHMARKS.md');
 }
 
-if (problems.length > 0) {
-  console.error(`\nFAILED:\n  ${problems.join('\n  ')}\n(files kept in ${workDir})`);
-  process.exit(1);
+finishBench({ problems, workDir, keep: options.keep });
+
+/**
+ * The probe's window over the measured run (bench/support/group-commit-probe.cjs): the group commits
+ * in whichever thread ran them, both threads' event-loop use, the process's CPU (all threads, the
+ * bench's injection included: it runs on the app's main thread).
+ */
+function probeLine(inside) {
+  const pct = (ms) => fixed((ms / inside.wallMs) * 100, 0);
+  const storeThread = inside.storeThreadUtilization !== undefined;
+  const busy = storeThread
+    ? `event loop busy: main thread (the app's and the bench's injection) ${fixed(inside.eventLoopUtilization * 100, 0)} %, store thread ${fixed(inside.storeThreadUtilization * 100, 0)} %`
+    : `event loop busy ${fixed(inside.eventLoopUtilization * 100, 0)} %`;
+  return (
+    `${inside.batches} group commits ${storeThread ? 'in the store thread' : 'on the main thread'} for ${inside.writes} writes (mean ${fixed(inside.writes / inside.batches, 1)}); ` +
+    `COMMIT mean ${fixed(inside.commitMs / inside.batches, 2)} ms, ${pct(inside.commitMs)} % of the wall time; ` +
+    `whole flushes (BEGIN + SQL + COMMIT) ${pct(inside.beginMs + inside.writesMs + inside.commitMs)} %; ${busy}; ` +
+    `process CPU (all threads, bench injection included) ${pct(inside.cpuUserMs + inside.cpuSystemMs)} % of a core`
+  );
 }
-if (!options.keep) rmSync(workDir, { recursive: true, force: true });
 
 /** Sends `outbound` messages through the send path and waits until the outbox has sent them all. */
 async function presend() {

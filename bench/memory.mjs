@@ -15,24 +15,23 @@
 //   (preloaded, bench-only) points the compiled socket factory at a local WebSocket server that drops
 //   every connection: each socket closes with 428 and the app's own reconnect policy (backoff 1 s .. 60 s)
 //   opens a new one, so the accounts, sessions and reconnect code all run as in production.
+// RSS is the whole process: since 85d3066 that includes the sqlite store worker (src/store/sqlite/worker),
+// a second V8 isolate with its own heap and the sqlite connection's page cache; the probe reports that
+// worker's heap apart from the main thread's.
 // Goal (issue 4): 30 accounts within 1 GiB. Missing it is reported, not failed.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { ensureFreshBuild } from './support/build.mjs';
+import { API_KEY, createAccounts, startApp } from './support/app-server.mjs';
+import { COMMON_OPTIONS, finishBench, recordedCommand, startBench } from './support/bench-run.mjs';
 import { answerProblems, sendLoad } from './support/load.mjs';
-import { describeLoad, describeMachine, isTmpfs, machineLoad } from './support/machine.mjs';
-import { API_KEY, readStore, waitFor } from './support/outbox-cluster.mjs';
+import { describeLoad, machineLoad } from './support/machine.mjs';
+import { readStore, waitFor } from './support/outbox-cluster.mjs';
 import { fixed, gitDescribe, machineLine, recordMarkedSection, utcNow } from './support/outbox-report.mjs';
 import { waitForDrain } from './support/outbox-store.mjs';
-import { freePort, startServer } from './support/server-process.mjs';
 import { sampleMemory, startDroppingServer } from './support/memory-sampler.mjs';
 
 const GOAL_MIB = 1024;
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({
   options: {
     seconds: { type: 'string', default: '30' },
@@ -42,10 +41,7 @@ const { values: options } = parseArgs({
     inbound: { type: 'string', default: '10000' },
     receipts: { type: 'string', default: '5000' },
     only: { type: 'string' },
-    build: { type: 'boolean', default: false },
-    'no-build': { type: 'boolean', default: false },
-    record: { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
+    ...COMMON_OPTIONS,
   },
 });
 const settings = {
@@ -57,13 +53,8 @@ const settings = {
   receipts: Number(options.receipts),
 };
 
-const build = options['no-build'] ? { built: false } : ensureFreshBuild(root, { force: options.build });
-const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-memory-'));
-const onTmpfs = isTmpfs(workDir);
-const machine = describeMachine();
-console.log(`machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGiB} GiB RAM, Node ${machine.node}`);
-const loadBefore = machineLoad();
-console.log(`other work before starting: ${describeLoad(loadBefore)}`);
+// RSS does not depend on fsync's cost, and moves little with other work on the machine.
+const { root, workDir, onTmpfs, machine, loadBefore } = startBench('memory', options, { fsyncMatters: false, loadMatters: false });
 
 const problems = [];
 const rows = [];
@@ -72,12 +63,13 @@ if (options.only !== 'simulator') rows.push(...(await baileysScenario()));
 const loadAfter = machineLoad();
 
 const table = [
-  '| scenario | phase | RSS min | RSS mean | RSS max | peak RSS since start | JS heap used / total | heap live after a forced GC | external (array buffers) | handles at the end |',
-  '|---|---|---:|---:|---:|---:|---|---:|---|---|',
+  '| scenario | phase | RSS min | RSS mean | RSS max | peak RSS since start | main thread: JS heap used / total | heap live after a forced GC | external (array buffers) | store worker: JS heap used / live after GC | handles at the end |',
+  '|---|---|---:|---:|---:|---:|---|---:|---|---|---|',
   ...rows.map(
     (r) =>
       `| ${r.scenario} | ${r.phase} | ${fixed(r.min)} MiB | ${fixed(r.avg)} MiB | **${fixed(r.max)} MiB** | ${fixed(r.peak)} MiB | ` +
-      `${fixed(r.heapUsed)} / ${fixed(r.heapTotal)} MiB | ${fixed(r.heapLive)} MiB | ${fixed(r.external)} (${fixed(r.arrayBuffers)}) MiB | ${handlesLine(r.handles)} |`,
+      `${fixed(r.heapUsed)} / ${fixed(r.heapTotal)} MiB | ${fixed(r.heapLive)} MiB | ${fixed(r.external)} (${fixed(r.arrayBuffers)}) MiB | ` +
+      `${fixed(r.storeHeapUsed)} / ${fixed(r.storeHeapLive)} MiB | ${handlesLine(r.handles)} |`,
   ),
 ];
 const worst = Math.max(...rows.map((r) => Math.max(r.max, r.peak)));
@@ -87,16 +79,17 @@ console.log(`\n${table.join('\n')}\n\n${notes.join('\n')}\n${verdict}`);
 console.log(`other work (and this bench) at the end: ${describeLoad(loadAfter)}`);
 
 if (options.record) {
-  const args = process.argv.slice(2).filter((arg) => arg !== '--record');
-  const command = ['npm run bench:memory', ...(args.length ? ['--', ...args] : [])].join(' ');
+  const command = recordedCommand('memory');
   const body = [
     `Last recorded ${utcNow()} with \`${command}\`; git ${gitDescribe(root)}.`,
     '',
     `${machineLine(machine, onTmpfs)} Other work on the machine: before the run ${describeLoad(loadBefore)}; at its end ${describeLoad(loadAfter)}.`,
     '',
-    `One \`node dist/main.js\` per scenario, ${settings.accountIds.length} accounts, sqlite; RSS from \`/proc/{pid}/status\` once a second over ` +
+    `One \`node dist/main.js\` per scenario, ${settings.accountIds.length} accounts, sqlite; RSS (the whole process, so the sqlite store worker's isolate, ` +
+      'its heap and the connection\'s page cache too) from `/proc/{pid}/status` once a second over ' +
       `${settings.seconds} s per phase after ${settings.settle} s to settle; heap and handles from inside the process at the end of each phase ` +
-      '(bench/support/memory-probe.cjs; `--expose-gc`, so it also reports the heap still live after a forced full GC, asked after the last RSS sample). ' +
+      '(bench/support/memory-probe.cjs; `--expose-gc`, so it also reports the heap still live after a forced full GC, asked after the last RSS sample; ' +
+      'the main thread\'s heap and the store worker\'s apart). ' +
       `Simulator: idle with every account connected, then during ${settings.sends} API sends (drained, pacing off), ${settings.inbound} inbound messages and ` +
       `${settings.receipts} receipts through the simulator routes, then quiet again. Baileys: real \`makeWASocket\` sockets pointed at a local WebSocket ` +
       'server that drops every connection (the app has no setting for the URL, so the bench-only preload bench/support/memory-baileys-url.cjs sets ' +
@@ -111,18 +104,14 @@ if (options.record) {
   console.log('\nrecorded in docs/BENCHMARKS.md');
 }
 
-if (problems.length > 0) {
-  console.error(`\nFAILED:\n  ${problems.join('\n  ')}\n(files kept in ${workDir})`);
-  process.exit(1);
-}
-if (!options.keep) rmSync(workDir, { recursive: true, force: true });
+finishBench({ problems, workDir, keep: options.keep });
 
 async function simulatorScenario() {
   const sqlitePath = path.join(workDir, 'simulator.db');
   console.log('\nsimulator: 30 accounts');
-  const server = await startServer({ ...(await appOptions('simulator', { SQLITE_PATH: sqlitePath, WA_PROVIDER: 'simulator', WA_SIMULATOR_SEND_MS: '0' })) });
+  const server = await startMeasuredApp('simulator', sqlitePath, { WA_SIMULATOR_SEND_MS: '0' });
   try {
-    await createAccounts(server.port);
+    await createAccounts(server.port, settings.accountIds);
     await waitFor('every account connected', 30_000, () => connectedAccounts(sqlitePath) === settings.accountIds.length);
     await settle();
     const idle = await sampleMemory(server, { seconds: settings.seconds });
@@ -151,15 +140,13 @@ async function baileysScenario() {
   const sqlitePath = path.join(workDir, 'baileys.db');
   const whatsapp = await startDroppingServer();
   console.log(`\nbaileys: 30 accounts, real sockets against ${whatsapp.url}, which drops every connection`);
-  const server = await startServer({
-    ...(await appOptions('baileys', { SQLITE_PATH: sqlitePath, WA_PROVIDER: 'baileys', BENCH_WA_WEBSOCKET_URL: whatsapp.url }, [
-      '--require',
-      path.join(root, 'bench/support/memory-baileys-url.cjs'),
-    ])),
-  });
+  const server = await startMeasuredApp('baileys', sqlitePath, { WA_PROVIDER: 'baileys', BENCH_WA_WEBSOCKET_URL: whatsapp.url }, [
+    '--require',
+    path.join(root, 'bench/support/memory-baileys-url.cjs'),
+  ]);
   try {
     const started = Date.now();
-    await createAccounts(server.port);
+    await createAccounts(server.port, settings.accountIds);
     await settle();
     const before = whatsapp.connections();
     const loop = await sampleMemory(server, { seconds: settings.seconds });
@@ -181,15 +168,14 @@ async function baileysScenario() {
   }
 }
 
-async function appOptions(name, env, nodeArgs = []) {
-  return {
+function startMeasuredApp(name, sqlitePath, env, nodeArgs = []) {
+  return startApp({
+    root,
     name,
-    script: path.join(root, 'dist/main.js'),
+    sqlitePath,
     nodeArgs: ['--expose-gc', '--require', path.join(root, 'bench/support/memory-probe.cjs'), ...nodeArgs],
-    env: { STORE: 'sqlite', SEND_MIN_INTERVAL_MS: '0', RATE_LIMIT_PER_MINUTE: '1000000', API_KEYS: API_KEY, LOG_LEVEL: 'error', WORKER_ID: `bench-memory-${name}`, ...env },
-    port: await freePort(),
-    cwd: root,
-  };
+    env: { SEND_MIN_INTERVAL_MS: '0', LOG_LEVEL: 'error', WORKER_ID: `bench-memory-${name}`, ...env },
+  });
 }
 
 async function traffic(port, sqlitePath) {
@@ -224,17 +210,6 @@ async function traffic(port, sqlitePath) {
   }
 }
 
-async function createAccounts(port) {
-  for (const accountId of settings.accountIds) {
-    const response = await fetch(`http://127.0.0.1:${port}/api/whatsapp/accounts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
-      body: JSON.stringify({ accountId }),
-    });
-    if (response.status !== 201) throw new Error(`creating account ${accountId}: ${response.status} ${await response.text()}`);
-  }
-}
-
 function connectedAccounts(sqlitePath) {
   return readStore(sqlitePath, (db) => db.prepare("SELECT COUNT(*) AS n FROM accounts WHERE status = 'connected'").get().n);
 }
@@ -246,7 +221,8 @@ function settle() {
 function report(phase, sample) {
   console.log(
     `  ${phase}: RSS min ${fixed(sample.min)} / mean ${fixed(sample.avg)} / max ${fixed(sample.max)} MiB over ${fixed(sample.seconds, 1)} s (peak since start ${fixed(sample.peak)} MiB); ` +
-      `heap ${fixed(sample.heapUsed)} / ${fixed(sample.heapTotal)} MiB (live after GC ${fixed(sample.heapLive)} MiB), external ${fixed(sample.external)} MiB; handles ${handlesLine(sample.handles)}`,
+      `heap ${fixed(sample.heapUsed)} / ${fixed(sample.heapTotal)} MiB (live after GC ${fixed(sample.heapLive)} MiB), external ${fixed(sample.external)} MiB; ` +
+      `store worker heap ${fixed(sample.storeHeapUsed)} MiB (live after GC ${fixed(sample.storeHeapLive)} MiB); handles ${handlesLine(sample.handles)}`,
   );
 }
 

@@ -11,17 +11,18 @@
 // clock runs from those scans until the store holds no open item. The drain rate is items / that time.
 // Steady: 1 process with the accounts connected; sends at a fixed `rate` (open loop) for `warmup` then
 // `seconds` seconds; the latency of each measured message is its `sent_at - created_at` in the store.
+// Inside each process, two preloads (bench/support/group-commit-probe.cjs, outbox-stage-probe.cjs) record
+// where the time went; both also run in the app's sqlite store worker, where the group commits and the
+// outbox writes happen, and the main thread relays the worker's part over a BroadcastChannel.
 // Goal (issue 5): >= 2,000 items/s drained by one process, p99 < 50 ms at 500/s. A missed goal is
 // reported, not failed; a lost, failed or twice-claimed item fails the run (exit 1).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { ensureFreshBuild } from './support/build.mjs';
+import { API_KEY } from './support/app-server.mjs';
+import { COMMON_OPTIONS, finishBench, recordedCommand, startBench } from './support/bench-run.mjs';
 import { answerProblems, sendLoad } from './support/load.mjs';
-import { describeLoad, describeMachine, isTmpfs, machineLoad } from './support/machine.mjs';
-import { API_KEY, startCluster } from './support/outbox-cluster.mjs';
+import { describeLoad, machineLoad } from './support/machine.mjs';
+import { startCluster } from './support/outbox-cluster.mjs';
 import { pacedSends } from './support/outbox-paced.mjs';
 import { cpuPressureNow, drainTable, fixed, gitDescribe, machineLine, peakRate, probeLines, recordMarkedSection, stageLines, steadyTable, utcNow } from './support/outbox-report.mjs';
 import { acceptToSent, drainOutcome, openItems, percentiles, waitForDrain } from './support/outbox-store.mjs';
@@ -29,7 +30,6 @@ import { acceptToSent, drainOutcome, openItems, percentiles, waitForDrain } from
 const DRAIN_GOAL = 2000;
 const P99_GOAL_MS = 50;
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({
   options: {
     items: { type: 'string', default: '30000' },
@@ -44,11 +44,8 @@ const { values: options } = parseArgs({
     connections: { type: 'string', default: '50' },
     'skip-drain': { type: 'boolean', default: false },
     'skip-steady': { type: 'boolean', default: false },
-    build: { type: 'boolean', default: false },
-    'no-build': { type: 'boolean', default: false },
-    record: { type: 'boolean', default: false },
     'cpu-profile': { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
+    ...COMMON_OPTIONS,
   },
 });
 const settings = {
@@ -64,15 +61,7 @@ const settings = {
   connections: Number(options.connections),
 };
 
-const build = options['no-build'] ? { built: false } : ensureFreshBuild(root, { force: options.build });
-const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-outbox-'));
-const onTmpfs = isTmpfs(workDir);
-if (onTmpfs) console.warn(`warning: ${workDir} is on tmpfs, where fsync costs nothing; the figures will be flattered`);
-const machine = describeMachine();
-console.log(`machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGiB} GiB RAM, Node ${machine.node}`);
-const loadBefore = machineLoad();
-console.log(`other work before starting: ${describeLoad(loadBefore)}`);
-if (loadBefore.loadAverage > 0.5) console.warn('warning: the machine is not idle; the figures will move with that load');
+const { root, workDir, onTmpfs, machine, loadBefore } = startBench('outbox', options);
 
 const problems = [];
 const drains = [];
@@ -108,8 +97,7 @@ console.log(`\n${verdicts.join('\n')}`);
 for (const profile of profiles) console.log(`CPU profile: ${profile} (summary: node bench/support/cpu-profile-summary.mjs ${profile})`);
 
 if (options.record) {
-  const args = process.argv.slice(2).filter((arg) => arg !== '--record');
-  const command = ['npm run bench:outbox', ...(args.length ? ['--', ...args] : [])].join(' ');
+  const command = recordedCommand('outbox');
   const body = [
     `Last recorded ${utcNow()} with \`${command}\`; git ${gitDescribe(root)}.`,
     '',
@@ -124,7 +112,7 @@ if (options.record) {
           '',
           ...drainRows,
           '',
-          'Inside the processes over the drain (bench/support/group-commit-probe.cjs):',
+          'Inside the processes over the drain (bench/support/group-commit-probe.cjs and outbox-stage-probe.cjs; the stages are stamped in the store thread where the writes commit):',
           '',
           ...drains.flatMap((d) => [`- ${d.processes} process${d.processes > 1 ? 'es' : ''}:`, ...d.probe.map((line) => `  - ${line}`)]),
           '',
@@ -134,7 +122,8 @@ if (options.record) {
       ? [
           `**Steady**: sends at a fixed ${settings.rate}/s (open loop: request n leaves at n/rate whatever the answers) spread over the ` +
             `${settings.accountIds.length} connected accounts and ${settings.recipients} recipients, ${settings.warmup} s warm-up then ${settings.windows} windows of ${settings.seconds} s; ` +
-            'latency is each measured message\'s `sent_at - created_at` in the store (accept, durable write, hand-off, claim, send, server ack, `sent` written).',
+            'latency is each measured message\'s `sent_at - created_at` in the store (accept, durable write, hand-off, claim, send, up to the server ack: ' +
+            '`sent_at` is the clock read at the ack, before the `sent` write, whose commit the stage line gives as "server ack to `sent` committed").',
           '',
           ...steadyRows,
           '',
@@ -148,11 +137,7 @@ if (options.record) {
   console.log('\nrecorded in docs/BENCHMARKS.md');
 }
 
-if (problems.length > 0) {
-  console.error(`\nFAILED:\n  ${problems.join('\n  ')}\n(files kept in ${workDir})`);
-  process.exit(1);
-}
-if (!options.keep && profiles.length === 0) rmSync(workDir, { recursive: true, force: true });
+finishBench({ problems, workDir, keep: options.keep || profiles.length > 0 });
 
 async function measureDrain(processes) {
   const sqlitePath = path.join(workDir, `drain-${processes}.db`);
@@ -296,5 +281,5 @@ function cpuPerItemUs(dumps, items) {
 }
 
 function collectProfiles(dumps) {
-  for (const dump of dumps) if (dump.cpuProfile) profiles.push(dump.cpuProfile);
+  for (const dump of dumps) profiles.push(...[dump.cpuProfile, dump.storeCpuProfile].filter(Boolean));
 }

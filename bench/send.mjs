@@ -22,11 +22,11 @@ import { describeLoad, describeMachine, isTmpfs, machineLoad } from './support/m
 import { answerProblems, sendLoad, warmUp } from './support/load.mjs';
 import { checkOutbox, synchronousOfOpenSqlite } from './support/outbox-check.mjs';
 import { freePort, startServer } from './support/server-process.mjs';
+import { API_KEY, createAccounts, startApp } from './support/app-server.mjs';
 import { markdownSection, probeSummary, recordSection, resultTable, summarise } from './support/report.mjs';
 
 const GOAL_RATIO = 0.5;
 const SYNCHRONOUS_FULL = 2;
-const API_KEY = 'bench-key-0123456789abcdef';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({
@@ -81,30 +81,21 @@ const bare = { name: 'bare Nest+Fastify', tag: 'bare', runs: [] };
 const app = { name: 'app (durable accept)', tag: 'app', runs: [], probes: [] };
 try {
   bare.server = await startServer({ name: bare.name, script: path.join(root, 'bench/support/bare-app.mjs'), env: {}, port: await freePort(), cwd: root });
-  app.server = await startServer({
+  app.server = await startApp({
+    root,
     name: app.name,
-    script: path.join(root, 'dist/main.js'),
+    sqlitePath,
     nodeArgs: useProbe ? ['--require', path.join(root, 'bench/support/group-commit-probe.cjs')] : [],
     env: {
-      SQLITE_PATH: sqlitePath,
-      STORE: 'sqlite',
-      WA_PROVIDER: 'simulator',
       // Accounts wait unlinked (in qr), so the outbox holds every send: this measures the accept path
       // alone, not the accept path plus the same process draining the outbox at the same time.
       WA_SIMULATOR_REQUIRE_SCAN: 'true',
-      API_KEYS: API_KEY,
-      LOG_LEVEL: 'warn',
-      // The per-key limiter stays in the path (its cost is part of every request) but never trips:
-      // 1,000,000/min is ~16,700 req/s sustained, well above what one process accepts here.
-      RATE_LIMIT_PER_MINUTE: '1000000',
       WORKER_ID: 'bench',
       BENCH_PROBE_OUT: path.join(workDir, 'probe'),
       BENCH_PROBE_CPU_PROFILE: options['cpu-profile'] ? '1' : '0',
     },
-    port: await freePort(),
-    cwd: root,
   });
-  await createAccounts(app.server.port);
+  await createAccounts(app.server.port, settings.accountIds);
   for (const target of [bare, app]) {
     target.warmup = await warmUp(loadFor(target, 'w'), settings.warmupSec);
     target.rate = target.warmup.requestsPerSecond;
@@ -187,15 +178,4 @@ function loadFor(target, runTag) {
 /** What the probe in the app recorded since it was last asked (bench/support/group-commit-probe.cjs). */
 function probeDump(server) {
   return server.ask('bench-probe:dump', (message) => message?.benchProbe);
-}
-
-async function createAccounts(port) {
-  for (const accountId of settings.accountIds) {
-    const response = await fetch(`http://127.0.0.1:${port}/api/whatsapp/accounts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
-      body: JSON.stringify({ accountId }),
-    });
-    if (response.status !== 201) throw new Error(`creating account ${accountId}: ${response.status} ${await response.text()}`);
-  }
 }

@@ -10,14 +10,17 @@
 // The bench asks over the IPC channel (not a signal: Nest's shutdown hooks take SIGUSR2 and the like):
 // the message 'bench-probe:dump' answers with what was recorded since the previous one and starts a new
 // window; bench/send.mjs asks before and after each of the app's rounds. The main thread asks the store
-// worker over a BroadcastChannel. CPU profiles go to BENCH_PROBE_OUT.<n>.cpuprofile (main thread) and
-// BENCH_PROBE_OUT.<n>.store.cpuprofile (store worker), their paths into the answer.
+// worker over a BroadcastChannel. In-process (bench/inbound.mjs, which re-runs itself with this preload)
+// the same answer comes from `globalThis[Symbol.for('bench-probe')].dump()`. CPU profiles go to
+// BENCH_PROBE_OUT.<n>.cpuprofile (main thread) and BENCH_PROBE_OUT.<n>.store.cpuprofile (store worker),
+// their paths into the answer.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const inspector = require('node:inspector');
 const { performance } = require('node:perf_hooks');
-const { BroadcastChannel, isMainThread } = require('node:worker_threads');
+const { isMainThread } = require('node:worker_threads');
+const { storeWorkerRelay } = require('./store-worker-relay.cjs');
 
 const out = process.env.BENCH_PROBE_OUT ?? `/tmp/bench-probe-${process.pid}`;
 const wantProfile = process.env.BENCH_PROBE_CPU_PROFILE === '1';
@@ -165,38 +168,23 @@ function dumpThread(n, suffix, done) {
   });
 }
 
-const STORE_WORKER_TIMEOUT_MS = 5_000;
-const channel = new BroadcastChannel('bench-probe');
-channel.unref();
+const askStoreWorker = storeWorkerRelay('bench-probe', (n) => new Promise((resolve) => dumpThread(n, '.store', resolve)));
 
 if (isMainThread) {
   let dumps = 0;
-  // The store worker's answer to the current dump, if there is a worker (the Firestore store has none).
-  let storeAnswer;
-  channel.onmessage = ({ data }) => storeAnswer?.(data.storeThread);
-  const askStoreWorker = (n) =>
+  const dumpProcess = () =>
     new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), STORE_WORKER_TIMEOUT_MS);
-      storeAnswer = (report) => {
-        clearTimeout(timer);
-        resolve(report);
-      };
-      channel.postMessage({ dump: n });
+      const n = dumps++;
+      dumpThread(n, '', async (main) => resolve(merged(main, await askStoreWorker(n))));
     });
   if (process.send) {
-    process.on('message', (message) => {
+    process.on('message', async (message) => {
       if (message !== 'bench-probe:dump') return;
-      const n = dumps++;
-      dumpThread(n, '', async (main) => {
-        const store = await askStoreWorker(n);
-        process.send({ benchProbe: merged(main, store) });
-      });
+      process.send({ benchProbe: await dumpProcess() });
     });
   }
-} else {
-  channel.onmessage = ({ data }) => {
-    if (data.dump !== undefined) dumpThread(data.dump, '.store', (report) => channel.postMessage({ storeThread: report }));
-  };
+  // bench/inbound.mjs runs the app in its own process, with no IPC parent: it asks here instead.
+  globalThis[Symbol.for('bench-probe')] = { dump: dumpProcess };
 }
 
 /**

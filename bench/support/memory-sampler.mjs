@@ -1,5 +1,6 @@
 // RSS of a process under test, read from /proc once a second, and its own view of its memory
-// (bench/support/memory-probe.cjs, over the IPC channel) at the end of each sampling window.
+// (bench/support/memory-probe.cjs, over the IPC channel) at the end of each sampling window: the main
+// thread's heap and, apart, the sqlite store worker's.
 import { readFileSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
 
@@ -43,6 +44,9 @@ export async function sampleMemory(server, { seconds, intervalMs = 1000, during 
     heapTotal: inside.heapTotal / MiB,
     external: inside.external / MiB,
     arrayBuffers: inside.arrayBuffers / MiB,
+    // The sqlite store worker's own V8 heap (inside the same RSS), when there is a worker.
+    storeHeapUsed: inside.storeThread ? inside.storeThread.heapUsed / MiB : NaN,
+    storeHeapLive: inside.storeThread?.heapLiveAfterGc === undefined ? NaN : inside.storeThread.heapLiveAfterGc / MiB,
     handles: inside.handles,
   };
 }

@@ -3,12 +3,10 @@
 // the process that holds each), so that the outbox drain starts at a moment the bench chooses.
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { freePort, startServer } from './server-process.mjs';
+import { API_KEY, createAccounts, startApp } from './app-server.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-
-export const API_KEY = 'bench-key-0123456789abcdef';
 
 /**
  * Starts `processes` apps on `sqlitePath`, each with WORKER_ID bench-w{i} and room for its share of the
@@ -22,35 +20,27 @@ export async function startCluster({ root, sqlitePath, processes, accountIds, re
   try {
     for (let i = 0; i < processes; i++) {
       servers.push(
-        await startServer({
+        await startApp({
+          root,
           name: `app ${i + 1}/${processes}`,
-          script: path.join(root, 'dist/main.js'),
+          sqlitePath,
           nodeArgs: ['--require', path.join(root, 'bench/support/group-commit-probe.cjs'), '--require', path.join(root, 'bench/support/outbox-stage-probe.cjs')],
           env: {
-            SQLITE_PATH: sqlitePath,
-            STORE: 'sqlite',
-            WA_PROVIDER: 'simulator',
             WA_SIMULATOR_SEND_MS: '0',
             WA_SIMULATOR_FAILURE_RATE: '0',
             WA_SIMULATOR_REQUIRE_SCAN: requireScan ? 'true' : 'false',
             WA_SIMULATOR_LOG: '',
             SEND_MIN_INTERVAL_MS: '0',
             ACCOUNT_CAPACITY: String(capacity),
-            // The limiter stays in the path (as in production) but never trips.
-            RATE_LIMIT_PER_MINUTE: '1000000',
-            API_KEYS: API_KEY,
-            LOG_LEVEL: 'warn',
             WORKER_ID: `bench-w${i + 1}`,
             BENCH_PROBE_OUT: `${probeOut}-w${i + 1}`,
             BENCH_PROBE_CPU_PROFILE: cpuProfile ? '1' : '0',
             ...extraEnv,
           },
-          port: await freePort(),
-          cwd: root,
         }),
       );
     }
-    for (const [n, accountId] of accountIds.entries()) await createAccount(servers[Math.floor(n / capacity)].port, accountId);
+    for (const [i, server] of servers.entries()) await createAccounts(server.port, accountIds.slice(i * capacity, (i + 1) * capacity));
     const wanted = requireScan ? 'qr' : 'connected';
     await waitFor(`every account held and ${wanted}`, 30_000, () => accountsIn(sqlitePath, wanted) === accountIds.length);
   } catch (error) {
@@ -70,15 +60,6 @@ export async function startCluster({ root, sqlitePath, processes, accountIds, re
     output: () => servers.map((server) => `--- ${server.name} ---\n${server.output()}`).join('\n'),
     stop: () => Promise.all(servers.map((server) => server.stop())),
   };
-}
-
-async function createAccount(port, accountId) {
-  const response = await fetch(`http://127.0.0.1:${port}/api/whatsapp/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
-    body: JSON.stringify({ accountId }),
-  });
-  if (response.status !== 201) throw new Error(`creating account ${accountId}: ${response.status} ${await response.text()}`);
 }
 
 async function linkAll(sqlitePath, servers) {

@@ -56,7 +56,8 @@ export function utcNow() {
 
 /**
  * Where the processes' time went, from bench/support/group-commit-probe.cjs (one dump per process over
- * the same window): group-commit transactions, their size, COMMIT (the fsync) on the main thread, CPU.
+ * the same window): group-commit transactions, their size, COMMIT (the fsync) in whichever thread ran
+ * them (the sqlite store worker since 85d3066), both threads' event-loop use, the process's CPU.
  */
 export function probeLines(dumps) {
   return dumps.map((dump, i) => {
@@ -64,12 +65,17 @@ export function probeLines(dumps) {
     const sizes = Object.entries(dump.batchSizes).map(([size, count]) => [Number(size), count]);
     const largest = sizes.length ? Math.max(...sizes.map(([size]) => size)) : 0;
     const full = sizes.filter(([size]) => size >= 256).reduce((sum, [, count]) => sum + count, 0);
+    const storeThread = dump.storeThreadUtilization !== undefined;
+    const busy = storeThread
+      ? `event loop busy: main thread ${fixed(dump.eventLoopUtilization * 100, 0)} %, store thread ${fixed(dump.storeThreadUtilization * 100, 0)} %`
+      : `event loop busy ${fixed(dump.eventLoopUtilization * 100, 0)} %`;
     return (
-      `process ${i + 1}: ${dump.batches} group commits for ${dump.writes} writes (mean ${fixed(dump.writes / dump.batches, 1)}, max ${largest}, ${full} full at 256); ` +
+      `process ${i + 1}: ${dump.batches} group commits ${storeThread ? 'in the store thread' : 'on the main thread'} for ${dump.writes} writes ` +
+      `(mean ${fixed(dump.writes / dump.batches, 1)}, max ${largest}, ${full} full at 256); ` +
       `COMMIT mean ${fixed(dump.commitMs / dump.batches, 2)} ms, max ${fixed(dump.commitMaxMs, 1)} ms, ${fixed((dump.commitMs / dump.wallMs) * 100, 0)} % of the wall time; ` +
       `BEGIN IMMEDIATE (waiting for another connection's write lock) ${fixed((dump.beginMs / dump.wallMs) * 100, 1)} %; ` +
-      `the batches' SQL ${fixed((dump.writesMs / dump.wallMs) * 100, 0)} %; event loop busy ${fixed(dump.eventLoopUtilization * 100, 0)} %; ` +
-      `CPU ${fixed((cpuMs / dump.wallMs) * 100, 0)} % of a core over ${fixed(dump.wallMs / 1000, 1)} s`
+      `the batches' SQL ${fixed((dump.writesMs / dump.wallMs) * 100, 0)} %; ${busy}; ` +
+      `CPU (all threads) ${fixed((cpuMs / dump.wallMs) * 100, 0)} % of a core over ${fixed(dump.wallMs / 1000, 1)} s`
     );
   });
 }
@@ -79,6 +85,8 @@ export function peakRate(buckets, windowMs = 1000) {
   const width = windowMs / 100;
   const counts = new Map(buckets.map((b) => [b.bucket, b.n]));
   const last = buckets.at(-1)?.bucket ?? 0;
+  // A drain shorter than the window has no such stretch (printed as '-', not as 0/s).
+  if (last + 1 < width) return NaN;
   let best = 0;
   for (let from = 0; from + width - 1 <= last; from++) {
     let n = 0;
@@ -113,14 +121,24 @@ export function steadyTable(rows) {
 }
 
 /**
- * Stage times of the items one process sent (bench/support/outbox-stage-probe.cjs), one line per process.
- * In a drain the items were accepted before the clock started, so accept and wait are left out.
+ * Stage times of the items one process sent (bench/support/outbox-stage-probe.cjs), one line per process,
+ * and, where the store runs in a worker, a line setting the outbox calls' round trip from the main thread
+ * beside their time inside the store thread. In a drain the items were accepted before the clock started,
+ * so accept and wait are left out.
  */
 export function stageLines(stages, { drain = false } = {}) {
   const q = (s) => `p50 ${fixed(s.p50, 1)} / p99 ${fixed(s.p99, 1)} ms`;
-  return stages.map(
-    (s, i) =>
-      `process ${i + 1}, ${s.items} items: ${drain ? '' : `accept write ${q(s.accept)}; waiting for a claim ${q(s.wait)}; `}send to server ack ${q(s.send)}; ` +
-      `recording sent ${q(s.record)}; ${s.rounds.count} claim rounds, ${fixed(s.rounds.claimedPerRound, 1)} items each, claim write ${q(s.rounds.claimWrite)} (max ${fixed(s.rounds.claimWrite.max, 1)})`,
-  );
+  const calls = (byMethod) =>
+    Object.entries(byMethod)
+      .filter(([, times]) => times.n > 0)
+      .map(([method, times]) => `${method} ${q(times)}`)
+      .join(', ');
+  return stages.flatMap((s, i) => [
+    `process ${i + 1}, ${s.items} items: ${drain ? '' : `accept write ${q(s.accept)}; waiting for a claim ${q(s.wait)}; `}` +
+      `claim committed to server ack ${q(s.send)}; server ack to \`sent\` committed ${q(s.record)}; ` +
+      `${s.rounds.count} claim rounds, ${fixed(s.rounds.claimedPerRound, 1)} items each, claim write ${q(s.rounds.claimWrite)} (max ${fixed(s.rounds.claimWrite.max, 1)})`,
+    ...(s.roundTrips
+      ? [`process ${i + 1}, outbox calls from the main thread, call to answer: ${calls(s.roundTrips)}; the same calls inside the store thread: ${calls(s.storeCalls)}`]
+      : []),
+  ]);
 }

@@ -49,7 +49,7 @@ export function drainOutcome(sqlitePath) {
 
 /**
  * Accept-to-sent times (ms) of the messages whose request id starts with `prefix`: `created_at` is taken
- * at accept, before the durable write, and `sent_at` when the server ack has been recorded.
+ * at accept, before the durable write, and `sent_at` is the clock read at the server ack (then written).
  */
 export function acceptToSent(sqlitePath, prefix) {
   return readStore(sqlitePath, (db) => {
