@@ -7,6 +7,7 @@ import { validationFailure } from './common/http-errors';
 import { LOG_REDACTION, PinoNestLogger, bindRequestLogs } from './common/pino-logger';
 import { AppConfig } from './config/app-config';
 import { MAX_TEXT_LENGTH } from './messaging/dto/send-message.dto';
+import { limitEachApiKey } from './rate-limit/api-key-rate-limit';
 
 /** Room for the longest text in 4-byte UTF-8 plus the other fields; anything larger is refused unread. */
 export const BODY_LIMIT_BYTES = MAX_TEXT_LENGTH * 4 + 16 * 1024;
@@ -27,6 +28,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(new PinoNestLogger(fastify.log));
   bindRequestLogs(fastify);
+  if (config.rateLimitPerMinute > 0) await limitEachApiKey(app, config.rateLimitPerMinute);
 
   app.useGlobalPipes(
     new ValidationPipe({

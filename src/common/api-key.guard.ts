@@ -18,19 +18,9 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     if (!this.keys.required) return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const presented = presentedKey(request);
-    if (presented === undefined) throw new UnauthorizedException('x-api-key: missing; send the API key in x-api-key or Authorization: Bearer');
-    if (!this.keys.accepts(presented)) throw new UnauthorizedException('x-api-key: not a valid API key');
+    const key = this.keys.check(context.switchToHttp().getRequest<FastifyRequest>());
+    if (key === 'missing') throw new UnauthorizedException('x-api-key: missing; send the API key in x-api-key or Authorization: Bearer');
+    if (key === 'refused') throw new UnauthorizedException('x-api-key: not a valid API key');
     return true;
   }
-}
-
-/** The key a request presents: `x-api-key`, or `Authorization: Bearer <key>`. */
-export function presentedKey(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-api-key'];
-  if (typeof header === 'string' && header.length > 0) return header;
-  const authorization = request.headers.authorization;
-  const bearer = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
-  return bearer?.[1];
 }

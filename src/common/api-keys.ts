@@ -2,7 +2,17 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
+import { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
+
+/** A key this instance accepts, known by its SHA-256 only (hex in `hash`). */
+export interface KnownKey {
+  readonly digest: Buffer;
+  readonly hash: string;
+}
+
+/** What a request's key turned out to be: one of ours, none presented, or one we do not accept. */
+export type KeyCheck = KnownKey | 'missing' | 'refused';
 
 /**
  * The API keys this instance accepts. From API_KEYS; with none on sqlite, a key generated at first
@@ -11,21 +21,33 @@ import { AppConfig } from '../config/app-config';
 @Injectable()
 export class ApiKeys {
   private readonly logger = new Logger('ApiKeys');
-  private readonly digests: Buffer[];
+  private readonly known: KnownKey[];
+  private readonly checked = new WeakMap<FastifyRequest, KeyCheck>();
   readonly required: boolean;
 
   constructor(config: AppConfig) {
     this.required = !config.insecureNoAuth;
     const keys = config.apiKeys.length > 0 ? config.apiKeys : this.required ? [this.generatedKey(config)] : [];
-    this.digests = keys.map(digest);
+    this.known = keys.map(knownKey);
     if (!this.required) this.logger.warn('INSECURE_NO_AUTH=true: every /api route is open to anyone who can reach this port; local development only');
   }
 
+  /** Hashed and compared once per request: the rate limit (a Fastify hook) asks first, the API-key guard after. */
+  check(request: FastifyRequest): KeyCheck {
+    let outcome = this.checked.get(request);
+    if (outcome === undefined) {
+      const presented = presentedKey(request);
+      outcome = presented === undefined ? 'missing' : (this.match(presented) ?? 'refused');
+      this.checked.set(request, outcome);
+    }
+    return outcome;
+  }
+
   /** Constant time: both sides are hashed to equal length, and every key is compared. */
-  accepts(presented: string): boolean {
-    const candidate = digest(presented);
-    let match = false;
-    for (const known of this.digests) match = timingSafeEqual(known, candidate) || match;
+  private match(presented: string): KnownKey | undefined {
+    const candidate = sha256(presented);
+    let match: KnownKey | undefined;
+    for (const known of this.known) if (timingSafeEqual(known.digest, candidate)) match = known;
     return match;
   }
 
@@ -51,6 +73,20 @@ export class ApiKeys {
   }
 }
 
-function digest(key: string): Buffer {
+/** The key a request presents: `x-api-key`, or `Authorization: Bearer <key>`. */
+function presentedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string' && header.length > 0) return header;
+  const authorization = request.headers.authorization;
+  const bearer = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
+  return bearer?.[1];
+}
+
+function knownKey(key: string): KnownKey {
+  const digest = sha256(key);
+  return { digest, hash: digest.toString('hex') };
+}
+
+function sha256(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }

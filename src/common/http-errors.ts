@@ -45,10 +45,6 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) this.logger.error({ err: exception }, 'request failed');
-    if (body.statusCode === 429 && exception instanceof HttpException) {
-      const retryAfter = (exception.getResponse() as { retryAfter?: number }).retryAfter;
-      if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
-    }
     void reply.status(body.statusCode).send(body);
   }
 }

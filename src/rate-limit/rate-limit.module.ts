@@ -1,14 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { ApiKeyThrottlerGuard } from './api-key-throttler.guard';
-import { SlidingWindowStorage } from './sliding-window.storage';
+import { SlidingWindowStore } from './sliding-window.store';
 
-const MINUTE_MS = 60_000;
+export const MINUTE_MS = 60_000;
 
 /**
- * RATE_LIMIT_PER_MINUTE requests per API key on `/api` routes, over a sliding minute, in this process's
- * memory: each instance counts its own share. 0 registers no guard at all.
+ * Holds the per-key counts of the rate limit (`limitEachApiKey`, registered on Fastify by createApp), in
+ * this process's memory: each instance counts its own share. RATE_LIMIT_PER_MINUTE=0 registers nothing.
  */
 @Module({})
 export class RateLimitModule {
@@ -17,8 +14,7 @@ export class RateLimitModule {
     return {
       module: RateLimitModule,
       // Over the limit a key waits until the window has room again (Retry-After), never a whole extra block.
-      imports: [ThrottlerModule.forRoot({ throttlers: [{ ttl: MINUTE_MS, limit }], storage: new SlidingWindowStorage(MINUTE_MS) })],
-      providers: [{ provide: APP_GUARD, useClass: ApiKeyThrottlerGuard }],
+      providers: [{ provide: SlidingWindowStore, useFactory: () => new SlidingWindowStore(MINUTE_MS) }],
     };
   }
 }

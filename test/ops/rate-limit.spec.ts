@@ -1,7 +1,6 @@
-import { getStorageToken } from '@nestjs/throttler';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadAppConfig } from '../../src/config/app-config';
-import { SlidingWindowStorage } from '../../src/rate-limit/sliding-window.storage';
+import { SlidingWindowStore } from '../../src/rate-limit/sliding-window.store';
 import { TEST_API_KEY, TestApp, startTestApp } from '../support/app';
 
 const OTHER_KEY = 'other-key-0123456789abcdef';
@@ -41,12 +40,27 @@ describe('rate limit per API key on /api routes', () => {
   });
 
   it('keeps only hashes of keys in the limiter, never a raw key', () => {
-    const buckets = t.app.get<SlidingWindowStorage>(getStorageToken()).buckets();
+    const buckets = t.app.get(SlidingWindowStore).buckets();
     expect(buckets.length).toBeGreaterThanOrEqual(2);
     for (const bucket of buckets) {
       expect(bucket).not.toContain(TEST_API_KEY);
       expect(bucket).not.toContain(OTHER_KEY);
-      expect(bucket).toMatch(/^default:(key:[0-9a-f]{64}|address:.+)$/);
+      expect(bucket).toMatch(/^(key:[0-9a-f]{64}|address:.+)$/);
+    }
+  });
+});
+
+describe('requests without an accepted key (the limit runs before the API-key guard)', () => {
+  it('count against their client address, so keys guessed at random add no bucket', async () => {
+    const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await t.request('GET', '/api/whatsapp/accounts', { headers: { 'x-api-key': `guess-${i}` } })).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      expect(t.app.get(SlidingWindowStore).buckets()).toEqual(['address:127.0.0.1']);
+      expect((await t.request('GET', '/api/whatsapp/accounts')).status).toBe(200);
+    } finally {
+      await t.close();
     }
   });
 });
@@ -70,24 +84,24 @@ describe('rate limit settings', () => {
 describe('the sliding minute (3 per minute here)', () => {
   afterEach(() => vi.useRealTimers());
   const at = (seconds: number) => vi.setSystemTime(Date.UTC(2026, 0, 1, 0, 0, 0) + seconds * 1000);
-  const outcome = async (storage: SlidingWindowStorage) => {
-    const record = await storage.increment('default:key:k', 60_000, 3);
-    return record.isBlocked ? `wait ${record.timeToBlockExpire}` : 'pass';
+  const outcome = (store: SlidingWindowStore) => {
+    const count = store.hit('key:k', 60_000, 3);
+    return count.current > 3 ? `wait ${count.ttl / 1000}` : 'pass';
   };
 
   it.each([
     ['three pass, the fourth waits for the window to end', [[0, 'pass'], [1, 'pass'], [2, 'pass'], [15, 'wait 45']]],
     ['the full last window still weighs at its end: wait until a third of it has slid out', [[0, 'pass'], [0, 'pass'], [0, 'pass'], [60, 'wait 20'], [80, 'pass'], [80, 'wait 20']]],
     ['two quiet windows forget everything', [[0, 'pass'], [0, 'pass'], [0, 'pass'], [120, 'pass'], [120, 'pass'], [120, 'pass'], [121, 'wait 59']]],
-  ] as Array<[string, Array<[number, string]>]>)('%s', async (_name, steps) => {
+  ] as Array<[string, Array<[number, string]>]>)('%s', (_name, steps) => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const storage = new SlidingWindowStorage(60_000);
+    const store = new SlidingWindowStore(60_000);
     const seen: Array<[number, string]> = [];
     for (const [second] of steps) {
       at(second);
-      seen.push([second, await outcome(storage)]);
+      seen.push([second, outcome(store)]);
     }
-    storage.onApplicationShutdown();
+    store.onApplicationShutdown();
     expect(seen).toEqual(steps);
   });
 });
