@@ -9,6 +9,8 @@ import { AccountAction, Holding } from './account.repository';
 
 /** Logged-out accounts wait for an operator: no instance takes them. */
 const TAKEABLE = ACCOUNT_STATUSES.filter((status) => status !== 'logged_out');
+/** A taken account is only being opened by its new holder: the old holder's status and QR are no longer true. */
+const TAKEN_OVER = { status: 'connecting', qr: null, qrAt: null } as const;
 
 const isHeldBy = (holding: Holding) => (doc: AccountDoc) => doc.owner === holding.owner && doc.ownerEpoch === holding.ownerEpoch;
 
@@ -46,7 +48,7 @@ export class FirestoreAccountLeases {
         const takeover = updateWhile<AccountDoc>(
           seen.ref,
           isFree,
-          (doc) => ({ owner, ownerEpoch: doc.ownerEpoch + 1, leaseUntil: toTimestamp(now + leaseMs), updatedAt: toTimestamp(now) }),
+          (doc) => ({ owner, ownerEpoch: doc.ownerEpoch + 1, leaseUntil: toTimestamp(now + leaseMs), updatedAt: toTimestamp(now), ...TAKEN_OVER }),
           seen,
         );
         return withinMs(takeover, leaseMs / 6).then((doc) => doc && toAccount(seen.id, doc));

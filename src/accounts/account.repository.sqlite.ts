@@ -52,7 +52,9 @@ export class SqliteAccountRepository extends AccountRepository {
       () =>
         this.store
           .statement(
-            `UPDATE accounts SET owner = @owner, owner_epoch = owner_epoch + 1, lease_until = @leaseUntil, updated_at = @now
+            // The new holder is only opening its socket: the old holder's status and QR are no longer true.
+            `UPDATE accounts SET owner = @owner, owner_epoch = owner_epoch + 1, lease_until = @leaseUntil, updated_at = @now,
+               status = 'connecting', qr = NULL, qr_at = NULL
              WHERE account_id IN (
                SELECT account_id FROM accounts
                WHERE (owner IS NULL OR lease_until IS NULL OR lease_until <= @now) AND status != 'logged_out'

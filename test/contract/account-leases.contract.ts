@@ -44,8 +44,11 @@ export function accountLeasesContract(make: MakeStoreFixture): void {
       const holding = { accountId: 'acc1', owner: 'w1/old', ownerEpoch: held.ownerEpoch };
       expect(await store.accounts.renew([holding], t0 + 2 * LEASE)).toHaveLength(1);
       expect(await store.accounts.claimUnowned('w2/new', t0 + LEASE + 1, LEASE, 10)).toHaveLength(0);
+      expect(await store.accounts.recordConnection(holding, { status: 'connected', qr: null, qrAt: null, updatedAt: t0 })).toBe(true);
       const [taken] = await store.accounts.claimUnowned('w2/new', t0 + 2 * LEASE + 1, LEASE, 10);
-      expect(taken).toMatchObject({ owner: 'w2/new', ownerEpoch: held.ownerEpoch + 1 });
+      // The dead holder's `connected` is no longer true: the new holder is only opening its socket.
+      expect(taken).toMatchObject({ owner: 'w2/new', ownerEpoch: held.ownerEpoch + 1, status: 'connecting', qr: null });
+      expect(await store.accounts.get('acc1')).toMatchObject({ status: 'connecting', qr: null, qrAt: null });
       expect(await store.accounts.renew([holding], t0 + 5 * LEASE)).toHaveLength(0);
       expect(await store.accounts.recordConnection(holding, { status: 'connected', updatedAt: t0 })).toBe(false);
       expect(await store.accounts.release(holding)).toBe(false);
