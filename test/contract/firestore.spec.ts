@@ -23,7 +23,10 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
       const { db } = await makeFirestore();
       const counter = db.doc('counters/c');
       await counter.set({ n: 0 });
-      await Promise.all(Array.from({ length: 20 }, () => db.runTransaction(async (tx) => tx.update(counter, { n: (await tx.get(counter)).get('n') + 1 }))));
+      // The emulator locks pessimistically: with 20 on one document, a loaded machine (CI) sees some
+      // attempts end ABORTED (lock timeout), which the client retries; 5 attempts, the default, ran out once.
+      const increment = () => db.runTransaction(async (tx) => tx.update(counter, { n: (await tx.get(counter)).get('n') + 1 }), { maxAttempts: 20 });
+      await Promise.all(Array.from({ length: 20 }, increment));
       expect((await counter.get()).get('n')).toBe(20);
     });
 
