@@ -54,9 +54,11 @@ export class SqliteOutboxLifecycle {
         `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = @reason, updated_at = @now
          WHERE thread_id = @thread_id AND message_id = @message_id AND status_rank < @rank`,
       ),
+      // The OPEN term adds nothing logically; it lets the scan run over the partial index of open items
+      // instead of the whole outbox, ended items of the last 7 days included (at shutdown, on the store's thread).
       releaseAll: db.prepare(
         `UPDATE outbox SET status = 'queued', attempts = attempts - 1, lease_until = NULL, claimed_by = NULL, updated_at = @now
-         WHERE status = 'processing' AND claimed_by = @owner`,
+         WHERE status = 'processing' AND claimed_by = @owner AND ${OPEN}`,
       ),
       // No index on the outbox's WhatsApp id (each one cost the accept a page): the lookup names the
       // message, and the open items of its thread are indexed (outbox_open_by_thread).
