@@ -28,7 +28,7 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   for (const call of message.calls) {
-    if (closing) answer(([call[0], false, toRemoteError(new Error('the sqlite store is closed'))] as StoreAnswer), false);
+    if (closing) answer([call[0], false, toRemoteError(new Error('the sqlite store is closed'))], false);
     else run(call);
   }
 });
