@@ -7,7 +7,7 @@ import { FirestoreThreadRepository } from '../../src/messaging/thread.repository
 import { FirestoreOutboxRepository } from '../../src/outbox/outbox.repository.firestore';
 import { FirestoreStore } from '../../src/store/firestore/firestore-store';
 import { OutboxRow, auditDeliveries } from '../support/delivery-audit';
-import { accountIdOf, linkAccounts, sendMessages } from '../support/delivery-scenario';
+import { accountIdOf, deliveryEnv, linkAccounts, sendMessages } from '../support/delivery-scenario';
 import { eventually } from '../support/eventually';
 import { describeOnFirestoreEmulator } from '../support/firestore-emulator';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -79,21 +79,7 @@ describeOnFirestoreEmulator('the outbox across three processes sharing the Fires
       for (const server of servers) console.log(server.output.join('').split('\n').filter((line) => /"level":(40|50)/.test(line) && !line.includes('socket closed')).slice(0, 5).map((line) => line.slice(0, 400)).join('\n'));
     });
     const logPath = join(dir, 'simulator.log');
-    const env = {
-      STORE: 'firestore',
-      FIREBASE_PROJECT_ID: PROJECT,
-      FIRESTORE_EMULATOR_HOST: host(),
-      API_KEYS: KEY,
-      WA_PROVIDER: 'simulator',
-      WA_SIMULATOR_LOG: logPath,
-      WA_SIMULATOR_SEND_MS: '20',
-      WA_SIMULATOR_FAILURE_RATE: '0.1',
-      SEND_MIN_INTERVAL_MS: '0',
-      OUTBOX_POLL_MS: '200',
-      OUTBOX_LEASE_MS: '3000',
-      OUTBOX_MAX_ATTEMPTS: '30',
-      ACCOUNT_LEASE_MS: '3000',
-    };
+    const env = deliveryEnv(KEY, logPath, { STORE: 'firestore', FIREBASE_PROJECT_ID: PROJECT, FIRESTORE_EMULATOR_HOST: host() });
     for (const workerId of ['p1', 'p2', 'p3']) servers.push(await startServer({ ...env, WORKER_ID: workerId }));
     // 8 clients, not the helper's 32: the emulator on two shared cores then keeps the renewals of 3 s leases in time.
     const scenario = { key: KEY, endpoints: servers, accounts: ACCOUNTS, messages: MESSAGES, recipientsPerAccount: 20, concurrency: 8 };

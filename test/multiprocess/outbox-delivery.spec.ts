@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { OutboxRow, auditDeliveries } from '../support/delivery-audit';
-import { linkAccounts, sendMessages } from '../support/delivery-scenario';
+import { deliveryEnv, linkAccounts, sendMessages } from '../support/delivery-scenario';
 import { eventually } from '../support/eventually';
 import { ServerProcess, startServer } from '../support/server-process';
 import { readSimulatorLog } from '../support/simulator-log';
@@ -32,19 +32,7 @@ describe('the outbox across three processes on one sqlite file, 30 accounts, ran
   it('ends 3,000 messages sent, each under its one id, resending only what a SIGKILLed worker had claimed', async () => {
     const dbPath = join(dir, 'whatsapp.db');
     const logPath = join(dir, 'simulator.log');
-    const env = {
-      SQLITE_PATH: dbPath,
-      API_KEYS: KEY,
-      WA_PROVIDER: 'simulator',
-      WA_SIMULATOR_LOG: logPath,
-      WA_SIMULATOR_SEND_MS: '20',
-      WA_SIMULATOR_FAILURE_RATE: '0.1',
-      SEND_MIN_INTERVAL_MS: '0',
-      OUTBOX_POLL_MS: '200',
-      OUTBOX_LEASE_MS: '3000',
-      OUTBOX_MAX_ATTEMPTS: '30',
-      ACCOUNT_LEASE_MS: '3000',
-    };
+    const env = deliveryEnv(KEY, logPath, { SQLITE_PATH: dbPath });
     for (const workerId of ['p1', 'p2', 'p3']) servers.push(await startServer({ ...env, WORKER_ID: workerId }));
     const scenario = { key: KEY, endpoints: servers, accounts: 30, messages: 3000, recipientsPerAccount: 20 };
     await linkAccounts(scenario);

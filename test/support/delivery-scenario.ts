@@ -15,6 +15,27 @@ export interface ScenarioOptions {
 
 export const accountIdOf = (i: number) => `acc${String(i).padStart(2, '0')}`;
 
+/**
+ * The processes' environment in the three-process delivery scenarios (on sqlite and on Firestore), the
+ * store's variables on top: the simulator fails 10 % of sends, and leases are short, so a killed worker's
+ * claims and accounts move within seconds.
+ */
+export function deliveryEnv(key: string, simulatorLogPath: string, store: Record<string, string>): Record<string, string> {
+  return {
+    ...store,
+    API_KEYS: key,
+    WA_PROVIDER: 'simulator',
+    WA_SIMULATOR_LOG: simulatorLogPath,
+    WA_SIMULATOR_SEND_MS: '20',
+    WA_SIMULATOR_FAILURE_RATE: '0.1',
+    SEND_MIN_INTERVAL_MS: '0',
+    OUTBOX_POLL_MS: '200',
+    OUTBOX_LEASE_MS: '3000',
+    OUTBOX_MAX_ATTEMPTS: '30',
+    ACCOUNT_LEASE_MS: '3000',
+  };
+}
+
 async function api(endpoint: Endpoint, key: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${endpoint.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
