@@ -6,7 +6,7 @@ import { FirestoreStoreCounts } from '../../src/metrics/store-counts.firestore';
 import { FirestoreThreadRepository } from '../../src/messaging/thread.repository.firestore';
 import { FirestoreOutboxRepository } from '../../src/outbox/outbox.repository.firestore';
 import { FirestoreStore } from '../../src/store/firestore/firestore-store';
-import { OutboxRow, auditDeliveries } from '../support/delivery-audit';
+import { OutboxRow, auditDeliveries, killWorker } from '../support/delivery-audit';
 import { accountIdOf, deliveryEnv, linkAccounts, sendMessages } from '../support/delivery-scenario';
 import { eventually } from '../support/eventually';
 import { describeOnFirestoreEmulator } from '../support/firestore-emulator';
@@ -92,8 +92,7 @@ describeOnFirestoreEmulator('the outbox across three processes sharing the Fires
     const sending = sendMessages(scenario);
     // Mid-run: p1 holds accounts and has sends in flight when it dies.
     await eventually(() => readSimulatorLog(logPath).filter((l) => l.type === 'send' && l.workerId === 'p1').length, (n) => n >= 30, 60_000);
-    const killedAt = Date.now();
-    await servers[0].stop('SIGKILL');
+    const killed = await killWorker('p1', servers[0]);
     expect(await sending).toBe(MESSAGES);
     globalThis.fetch = plainFetch;
     const accepted = Date.now();
@@ -106,7 +105,7 @@ describeOnFirestoreEmulator('the outbox across three processes sharing the Fires
     expect(items.filter((i) => i.status !== 'sent')).toEqual([]);
     expect(await view.messageStatuses()).toEqual({ sent: MESSAGES });
     const log = readSimulatorLog(logPath);
-    expect(auditDeliveries(items, log, { workerId: 'p1', killedAt })).toEqual([]);
+    expect(auditDeliveries(items, log, killed)).toEqual([]);
     const sendsOf = (item: OutboxRow) => log.filter((l) => l.type === 'send' && l.text === item.text && !(l as { rejected?: boolean }).rejected).length;
     const resent = items.filter((item) => sendsOf(item) > 1);
     const byWorker = (w: string) => log.filter((l) => l.type === 'send' && l.workerId === w).length;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import { OutboxRow, auditDeliveries } from '../support/delivery-audit';
+import { OutboxRow, auditDeliveries, killWorker } from '../support/delivery-audit';
 import { deliveryEnv, linkAccounts, sendMessages } from '../support/delivery-scenario';
 import { eventually } from '../support/eventually';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -41,8 +41,7 @@ describe('the outbox across three processes on one sqlite file, 30 accounts, ran
     const sending = sendMessages(scenario);
     // Mid-run: p1 holds accounts and has sends in flight when it dies.
     await eventually(() => readSimulatorLog(logPath).filter((l) => l.type === 'send' && l.workerId === 'p1').length, (n) => n >= 100, 30_000);
-    const killedAt = Date.now();
-    await servers[0].stop('SIGKILL');
+    const killed = await killWorker('p1', servers[0]);
     expect(await sending).toBe(3000);
 
     const open = await eventually(() => store.open(), (n) => n === 0, 90_000);
@@ -52,7 +51,7 @@ describe('the outbox across three processes on one sqlite file, 30 accounts, ran
     expect(items.filter((i) => i.status !== 'sent')).toEqual([]);
     expect(store.messageStatuses()).toEqual([{ status: 'sent', n: 3000 }]);
     const log = readSimulatorLog(logPath);
-    expect(auditDeliveries(items, log, { workerId: 'p1', killedAt })).toEqual([]);
+    expect(auditDeliveries(items, log, killed)).toEqual([]);
     const resent = items.filter((i) => log.filter((l) => l.type === 'send' && l.text === i.text && !(l as { rejected?: boolean }).rejected).length > 1);
     console.log(`delivery: 3000 sent; ${resent.length} resent after p1 was killed (each with its original id)`);
     store.close();

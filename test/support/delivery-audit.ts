@@ -12,11 +12,28 @@ export interface OutboxRow {
 type SendLine = Extract<LogLine, { type: 'send' }> & { rejected?: boolean };
 
 /**
+ * A worker killed mid-run: signalled at `signalledAt`, gone (its exit seen) at `exitedAt`. A send it logs
+ * in between is still its own; only a send by another worker after the signal can be the resend of its claim.
+ */
+export interface KilledWorker {
+  workerId: string;
+  signalledAt: number;
+  exitedAt: number;
+}
+
+/** Kills the worker with SIGKILL and says when, as the audit needs it. */
+export async function killWorker(workerId: string, worker: { stop(signal: NodeJS.Signals): Promise<unknown> }): Promise<KilledWorker> {
+  const signalledAt = Date.now();
+  await worker.stop('SIGKILL');
+  return { workerId, signalledAt, exitedAt: Date.now() };
+}
+
+/**
  * Checks the promises of the outbox against what the simulated WhatsApp saw: every request was sent
  * under its one pre-generated id, every claim sent at most once, and an id WhatsApp accepted was never
- * accepted again unless `victim` (a worker killed mid-run) had sent it before it died.
+ * accepted again unless `victim` had sent it before it died and another worker sent it after.
  */
-export function auditDeliveries(items: OutboxRow[], log: LogLine[], victim?: { workerId: string; killedAt: number }): string[] {
+export function auditDeliveries(items: OutboxRow[], log: LogLine[], victim?: KilledWorker): string[] {
   const problems: string[] = [];
   const sends = log.filter((line): line is SendLine => line.type === 'send');
   const byText = new Map<string, SendLine[]>();
@@ -29,8 +46,18 @@ export function auditDeliveries(items: OutboxRow[], log: LogLine[], victim?: { w
     if (seen.length > item.attempts) problems.push(`${item.id}: ${seen.length} sends for ${item.attempts} claims`);
     const accepted = seen.filter((s) => !s.rejected);
     if (accepted.length > 1) {
-      const explained = victim && accepted.length === 2 && accepted.some((s) => s.workerId === victim.workerId && s.at <= victim.killedAt);
-      if (!explained) problems.push(`${item.id}: accepted ${accepted.length} times (${accepted.map((s) => s.workerId).join(',')})`);
+      const [first, second] = [...accepted].sort((a, b) => a.at - b.at);
+      const explained =
+        victim &&
+        accepted.length === 2 &&
+        first.workerId === victim.workerId &&
+        first.at <= victim.exitedAt &&
+        second.workerId !== victim.workerId &&
+        second.at >= victim.signalledAt;
+      if (!explained) {
+        const when = accepted.map((s) => `${s.workerId} at ${victim ? `${s.at - victim.signalledAt} ms after the kill` : s.at}`);
+        problems.push(`${item.id}: accepted ${accepted.length} times (${when.join(', ')})`);
+      }
     }
   }
   return problems;
