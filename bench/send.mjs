@@ -10,8 +10,12 @@
 // (turns, because other work on a shared 2-core machine drifts). dist/ is rebuilt first when a file
 // under src/ is newer than dist/main.js (--build forces it, --no-build skips the check).
 // After the runs the app is SIGKILLed, then every 202 must be an outbox row and every outbox row a 202,
-// written through a connection that was synchronous=FULL. Exit status 1 on a non-2xx answer, a connection error or a
+// written through a connection that was synchronous=FULL. Last, the store's ceiling: the same accept write
+// with no HTTP at all, one thread in batches as large as the connections allow (every connection's send in
+// each commit, the best case), as many sends as the app accepted, on a new file beside the app's: the rate
+// the app could reach if everything but the store cost nothing. Exit status 1 on a non-2xx answer, a connection error or a
 // durability mismatch; missing the throughput goal is reported, not failed.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +27,7 @@ import { answerProblems, sendLoad, warmUp } from './support/load.mjs';
 import { checkOutbox, synchronousOfOpenSqlite } from './support/outbox-check.mjs';
 import { freePort, startServer } from './support/server-process.mjs';
 import { API_KEY, createAccounts, startApp } from './support/app-server.mjs';
-import { markdownSection, probeSummary, recordSection, resultTable, summarise } from './support/report.mjs';
+import { describeCeiling, markdownSection, probeSummary, recordSection, resultTable, summarise } from './support/report.mjs';
 
 const GOAL_RATIO = 0.5;
 const SYNCHRONOUS_FULL = 2;
@@ -135,6 +139,8 @@ const probe = probeSummary(app.probes, app.runs.reduce((sum, run) => sum + run.a
 if (synchronousOpened !== SYNCHRONOUS_FULL) problems.push(`openSqlite (dist) opens with synchronous=${synchronousOpened}, not FULL (2)`);
 if (probe && probe.synchronous !== SYNCHRONOUS_FULL) problems.push(`the app's live connection ran with synchronous=${probe.synchronous}, not FULL (2)`);
 
+const ceiling = storeCeiling(accepted.size);
+
 const rows = [summarise(bare), summarise(app)];
 const ratio = rows[1].requestsPerSecond / rows[0].requestsPerSecond;
 const roundRatios = app.runs.map((run, i) => run.requestsPerSecond / bare.runs[i].requestsPerSecond);
@@ -143,6 +149,12 @@ const outcome = {
   roundRatios,
   goal: GOAL_RATIO,
   goalMet: ratio >= GOAL_RATIO,
+  ceiling: {
+    ...ceiling,
+    perSecond: 1e6 / ceiling.wallUsPerSend,
+    ofBare: 1e6 / ceiling.wallUsPerSend / rows[0].requestsPerSecond,
+    goalPerSecond: GOAL_RATIO * rows[0].requestsPerSecond,
+  },
   durability:
     `outbox rows ${outbox.outboxRows} = 202 answers ${accepted.size} (warm-up ${app.warmup.accepted.size}, rounds ${accepted.size - app.warmup.accepted.size}); ` +
     `PRAGMA synchronous ${probe ? `${probe.synchronous} on the app's live connection (read by the probe), ` : ''}${synchronousOpened} on a connection from dist openSqlite`,
@@ -151,6 +163,7 @@ const outcome = {
 console.log(`\n${resultTable(rows)}`);
 console.log(`\nratio app/bare (medians): ${ratio.toFixed(2)}, per round ${roundRatios.map((r) => r.toFixed(2)).join(' ')} (goal >= ${GOAL_RATIO}: ${outcome.goalMet ? 'met' : 'NOT met'})`);
 console.log(`durability: ${outcome.durability}`);
+console.log(`store ceiling: ${describeCeiling(outcome.ceiling)}`);
 if (probe) console.log(probe.lines.map((line) => `  ${line}`).join('\n'));
 const profile = app.probes.at(-1)?.cpuProfile;
 if (profile) console.log(`CPU profile of the app's last round, main thread: ${profile} (summary: node bench/support/cpu-profile-summary.mjs ${profile})`);
@@ -170,6 +183,16 @@ if (problems.length > 0) {
   process.exit(1);
 }
 if (!options.keep && !profile) rmSync(workDir, { recursive: true, force: true });
+
+/** bench/support/store-accept-only.mjs as this run's ceiling (see the header). */
+function storeCeiling(sends) {
+  const output = execFileSync(process.execPath, [path.join(root, 'bench/support/store-accept-only.mjs'), String(sends), String(settings.connections), '--json'], {
+    cwd: root,
+    env: { ...process.env, DIR: workDir },
+    encoding: 'utf8',
+  });
+  return JSON.parse(output.trim().split('\n').at(-1));
+}
 
 function loadFor(target, runTag) {
   return { port: target.server.port, apiKey: API_KEY, accounts: settings.accountIds, connections: settings.connections, runTag: `${target.tag}-${runTag}` };

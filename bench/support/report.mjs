@@ -90,6 +90,15 @@ function commitHistogram(probes) {
     .join(', ');
 }
 
+/** The store's ceiling measured by bench:send (bench/support/store-accept-only.mjs), in one line. */
+export function describeCeiling(ceiling) {
+  return (
+    `the accept write alone, one thread, ${ceiling.sends} sends in batches of ${ceiling.batch}, no HTTP: ${ceiling.wallUsPerSend.toFixed(0)} µs a send ` +
+    `(${ceiling.cpuUsPerSend.toFixed(0)} µs CPU, ${ceiling.walKiBPerSend.toFixed(1)} KiB of WAL) = ${ceiling.perSecond.toFixed(0)} sends/s, ` +
+    `${ceiling.ofBare.toFixed(2)} of bare; the goal asks ${ceiling.goalPerSecond.toFixed(0)}/s`
+  );
+}
+
 export function markdownSection({ command, source, settings, machine, onTmpfs, build, rows, outcome, probe, load }) {
   const table = [
     '| name | req/s (median) | p50 ms | p99 ms | errors | requests | req/s per round |',
@@ -116,6 +125,8 @@ export function markdownSection({ command, source, settings, machine, onTmpfs, b
       `goal >= ${outcome.goal}: ${outcome.goalMet ? 'met' : '**not met**'}.`,
     '',
     `Durability: ${outcome.durability}.`,
+    '',
+    `Store ceiling: ${describeCeiling(outcome.ceiling)}.`,
     ...(probe ? ['', 'Probe inside the app (bench/support/group-commit-probe.cjs), over the measured rounds:', '', ...probe.lines.map((line) => `- ${line}`)] : []),
   ].join('\n');
 }

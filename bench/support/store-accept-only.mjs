@@ -2,7 +2,8 @@
 // The accept path's store alone, without HTTP: batches of sends through the compiled
 // SqliteOutboxRepository and its GroupCommit, as the app runs them, on one thread. For weighing sqlite
 // settings by exact counts (bytes and write syscalls per send) where throughput is too noisy to compare.
-//   node bench/support/store-accept-only.mjs [sends=60000] [batch=27]
+//   node bench/support/store-accept-only.mjs [sends=60000] [batch=27] [--json]
+// bench:send runs it as the store's ceiling: what one thread writing nothing but accepts reaches.
 //   env: TEMP_STORE=MEMORY, WAL_AUTOCHECKPOINT=10000, SYNCHRONOUS=NORMAL (only to measure), DIR=/tmp
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -16,8 +17,9 @@ const { SqliteOutboxRepository } = require('../../dist/outbox/outbox.repository.
 const { newMessageId } = require('../../dist/common/ids.js');
 const { newWaMessageId } = require('../../dist/whatsapp/message-id.js');
 
-const total = Number(process.argv[2] ?? 60_000);
-const batchSize = Number(process.argv[3] ?? 27);
+const [totalArg, batchArg] = process.argv.slice(2).filter((arg) => arg !== '--json');
+const total = Number(totalArg ?? 60_000);
+const batchSize = Number(batchArg ?? 27);
 const directory = mkdtempSync(path.join(process.env.DIR ?? os.tmpdir(), 'store-accept-'));
 const store = SqliteStore.open(path.join(directory, 'store.db'));
 for (const [variable, pragma] of [['TEMP_STORE', 'temp_store'], ['WAL_AUTOCHECKPOINT', 'wal_autocheckpoint'], ['SYNCHRONOUS', 'synchronous']]) {
@@ -60,11 +62,21 @@ const cpu = process.cpuUsage(cpuBefore);
 const io = processIo();
 const wal = statSync(path.join(directory, 'store.db-wal'), { throwIfNoEntry: false })?.size ?? 0;
 const perSend = (value) => value / total;
+const result = {
+  sends: total,
+  batch: batchSize,
+  wallUsPerSend: (seconds * 1e6) / total,
+  cpuUsPerSend: perSend(cpu.user + cpu.system),
+  walKiBPerSend: perSend(io.wchar - ioBefore.wchar) / 1024,
+  writeSyscallsPerSend: perSend(io.syscw - ioBefore.syscw),
+  storageKiBPerSend: perSend(io.write_bytes - ioBefore.write_bytes) / 1024,
+};
 console.log(
-  `${total} sends in batches of ${batchSize}: ${((seconds * 1e6) / total).toFixed(0)} µs/send wall, ` +
-    `${perSend(cpu.user + cpu.system).toFixed(0)} µs/send CPU; per send ${(perSend(io.wchar - ioBefore.wchar) / 1024).toFixed(1)} KiB through ` +
-    `${perSend(io.syscw - ioBefore.syscw).toFixed(1)} write syscalls, ${(perSend(io.write_bytes - ioBefore.write_bytes) / 1024).toFixed(1)} KiB to storage; ` +
-    `WAL file ${(wal / 2 ** 20).toFixed(0)} MiB`,
+  process.argv.includes('--json')
+    ? JSON.stringify(result)
+    : `${total} sends in batches of ${batchSize}: ${result.wallUsPerSend.toFixed(0)} µs/send wall, ${result.cpuUsPerSend.toFixed(0)} µs/send CPU; ` +
+        `per send ${result.walKiBPerSend.toFixed(1)} KiB through ${result.writeSyscallsPerSend.toFixed(1)} write syscalls, ` +
+        `${result.storageKiBPerSend.toFixed(1)} KiB to storage; WAL file ${(wal / 2 ** 20).toFixed(0)} MiB`,
 );
 store.close();
 rmSync(directory, { recursive: true, force: true });
