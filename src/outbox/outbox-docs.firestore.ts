@@ -1,19 +1,16 @@
 import { CollectionReference, DocumentReference, Firestore, Timestamp } from 'firebase-admin/firestore';
 import { outboxItemId } from '../common/ids';
 import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
-import { OutboxItem, OutboxStatus } from './outbox-item';
+import { OUTBOX_RETENTION_MS, OutboxItem, OutboxStatus } from './outbox-item';
 
-/** `outbox/{accountId}__{requestId}`: server-only, kept at least 7 days after the item ends. */
+/**
+ * `outbox/{accountId}__{requestId}`: server-only, kept at least 7 days after the item ends. Firestore's
+ * TTL policy on `expireAt` (firestore.indexes.json) deletes it after OUTBOX_RETENTION_MS, typically
+ * within a day; an open item has no `expireAt`, so TTL never touches it.
+ */
 export const OUTBOX = 'outbox';
 export const OPEN_STATUSES: OutboxStatus[] = ['queued', 'processing'];
 
-/**
- * An ended item is kept this long, so a client retrying its request within that time still gets the
- * first answer (CONTRACT: "at least 7 days after it ends"). Firestore's TTL policy on `expireAt`
- * (firestore.indexes.json) deletes it after that, typically within a day; an open item has no
- * `expireAt`, so TTL never touches it.
- */
-export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 type TimeField = 'leaseUntil' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'endedAt';
 

@@ -1,6 +1,12 @@
 export const OUTBOX_STATUSES = ['queued', 'processing', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
+/**
+ * An ended item is kept this long, so a client retrying its request within that time still gets the
+ * first answer (CONTRACT: "at least 7 days after it ends"); after it, the key is free again.
+ */
+export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** The 202 answer of an accepted send; returned verbatim to a retry with the same key and request. */
 export interface SendAnswer {
   requestId: string;

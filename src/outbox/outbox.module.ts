@@ -1,15 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { StoreKind } from '../config/app-config';
-import { repositoryFor } from '../store/store.module';
+import { repositoryFor, sqliteRepository } from '../store/store.module';
+import { EndedOutboxItems } from './ended-items.repository';
+import { SqliteEndedOutboxItems } from './ended-items.repository.sqlite';
 import { OutboxHandoff } from './outbox-handoff';
 import { OutboxProcessor } from './outbox-processor.service';
+import { OutboxRetention } from './outbox-retention.service';
 import { OutboxRepository } from './outbox.repository';
 import { FirestoreOutboxRepository } from './outbox.repository.firestore';
 import { SqliteOutboxRepository } from './outbox.repository.sqlite';
 
 /**
- * The outbox: its repository, the hand-off through which accepted items reach the processor, and the
- * processor. Global, because accounts fail waiting items on logout and messaging accepts into it.
+ * The outbox: its repository, the hand-off through which accepted items reach the processor, the
+ * processor, and on sqlite the retention of ended items (Firestore's TTL does that there). Global,
+ * because accounts fail waiting items on logout and messaging accepts into it.
  */
 @Module({})
 export class OutboxModule {
@@ -21,6 +25,7 @@ export class OutboxModule {
         OutboxHandoff,
         OutboxProcessor,
         repositoryFor(OutboxRepository, store, { sqlite: SqliteOutboxRepository, firestore: FirestoreOutboxRepository }),
+        ...(store === 'sqlite' ? [OutboxRetention, sqliteRepository(EndedOutboxItems, SqliteEndedOutboxItems)] : []),
       ],
       exports: [OutboxRepository, OutboxHandoff, OutboxProcessor],
     };

@@ -48,7 +48,12 @@ export class StoreModule {
  */
 export function repositoryFor<T extends object>(port: abstract new (...args: never[]) => T, kind: StoreKind, adapters: Record<StoreKind, Type<T>>): Provider {
   if (kind === 'firestore') return { provide: port, useClass: adapters.firestore };
-  return { provide: port, inject: [SqliteStoreWorker], useFactory: (worker: SqliteStoreWorker) => worker.adapter(port, adapters.sqlite) };
+  return sqliteRepository(port, adapters.sqlite);
+}
+
+/** A port only the sqlite store needs (Firestore does that work itself): its adapter in the store worker. */
+export function sqliteRepository<T extends object>(port: abstract new (...args: never[]) => T, adapter: Type<T>): Provider {
+  return { provide: port, inject: [SqliteStoreWorker], useFactory: (worker: SqliteStoreWorker) => worker.adapter(port, adapter) };
 }
 
 /**

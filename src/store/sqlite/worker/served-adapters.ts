@@ -5,6 +5,7 @@ import * as domainErrors from '../../../common/errors';
 import { SqliteContactAliasRepository } from '../../../messaging/contact-alias.repository.sqlite';
 import { SqliteThreadRepository } from '../../../messaging/thread.repository.sqlite';
 import { SqliteStoreCounts } from '../../../metrics/store-counts.sqlite';
+import { SqliteEndedOutboxItems } from '../../../outbox/ended-items.repository.sqlite';
 import { SqliteOutboxRepository } from '../../../outbox/outbox.repository.sqlite';
 import { SqliteMessageStatusRepository } from '../../../receipts/message-status.repository.sqlite';
 import { SqliteStore } from '../sqlite-store';
@@ -20,6 +21,7 @@ export const SERVED_ADAPTERS: Record<string, new (store: SqliteStore) => object>
   ThreadRepository: SqliteThreadRepository,
   ContactAliasRepository: SqliteContactAliasRepository,
   OutboxRepository: SqliteOutboxRepository,
+  EndedOutboxItems: SqliteEndedOutboxItems,
   MessageStatusRepository: SqliteMessageStatusRepository,
   StoreCounts: SqliteStoreCounts,
 };
