@@ -154,7 +154,8 @@ export class AccountConnections {
       case 'open':
         live.connected = true;
         live.closesInRow = 0;
-        await this.record(live, { status: 'connected', phone: event.phone, connectedAt: now, qr: null, qrAt: null, updatedAt: now });
+        // Linked: the login QR and any pairing code have served their purpose.
+        await this.record(live, { status: 'connected', phone: event.phone, connectedAt: now, qr: null, qrAt: null, pairingCode: null, updatedAt: now });
         this.events.emit('connected', live.accountId);
         return;
       case 'close':

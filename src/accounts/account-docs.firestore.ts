@@ -5,7 +5,18 @@ import { AccountRecord, ConnectionPatch, newAccount } from './account';
 /** `accounts/{accountId}`: the only accounts collection. Its Baileys session is the `session` subcollection. */
 export const ACCOUNTS = 'accounts';
 
-const TIME_FIELDS = ['leaseUntil', 'lastDisconnectAt', 'connectedAt', 'qrAt', 'reconnectRequestedAt', 'resetRequestedAt', 'createdAt', 'updatedAt'] as const;
+const TIME_FIELDS = [
+  'leaseUntil',
+  'lastDisconnectAt',
+  'connectedAt',
+  'qrAt',
+  'reconnectRequestedAt',
+  'resetRequestedAt',
+  'pairingRequestedAt',
+  'pairingCodeFor',
+  'createdAt',
+  'updatedAt',
+] as const;
 type TimeField = (typeof TIME_FIELDS)[number];
 
 /** The record as stored: the same fields, times as Timestamps (null where the record has null). */

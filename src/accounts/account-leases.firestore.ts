@@ -106,11 +106,20 @@ export class FirestoreAccountLeases {
     return this.store.inTurn(`${ref.path}#holder`, async () => (await updateWhile<AccountDoc>(ref, isHeldBy(holding), changes)) !== undefined);
   }
 
-  /** One write, no read: `update()` fails on a missing doc, which answers false. */
   async requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean> {
     const field = action === 'reconnect' ? 'reconnectRequestedAt' : 'resetRequestedAt';
+    return this.updateIfExists(accountId, { [field]: toTimestamp(at), updatedAt: toTimestamp(at) });
+  }
+
+  async requestPairing(accountId: string, phoneNumber: string, at: number): Promise<boolean> {
+    const when = toTimestamp(at);
+    return this.updateIfExists(accountId, { pairingPhone: phoneNumber, pairingRequestedAt: when, pairingCode: null, pairingCodeFor: null, updatedAt: when });
+  }
+
+  /** One write, no read: `update()` fails on a missing doc, which answers false. */
+  private async updateIfExists(accountId: string, fields: Partial<AccountDoc>): Promise<boolean> {
     try {
-      await accountRef(this.db, accountId).update({ [field]: toTimestamp(at), updatedAt: toTimestamp(at) });
+      await accountRef(this.db, accountId).update(fields);
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { AccountConnections } from './account-connections.service';
 import { AccountRepository } from './account.repository';
 import { LiveAccount } from './live-account';
+import { PairingRelay } from './pairing-relay';
 
 /**
  * Which instance holds which account. Every third of the lease this instance renews what it holds,
@@ -23,6 +24,7 @@ export class AccountOwnership implements OnApplicationBootstrap, OnApplicationSh
     private readonly connections: AccountConnections,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly pairing: PairingRelay,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -72,6 +74,7 @@ export class AccountOwnership implements OnApplicationBootstrap, OnApplicationSh
       }
       this.connections.extendLease(live, leaseUntil);
       await this.actOnRequests(live, account.reconnectRequestedAt, account.resetRequestedAt);
+      this.pairing.answer(live, account);
     }
   }
 

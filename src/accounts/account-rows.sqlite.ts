@@ -15,6 +15,10 @@ export interface AccountRow {
   qr_at: number | null;
   reconnect_requested_at: number | null;
   reset_requested_at: number | null;
+  pairing_phone: string | null;
+  pairing_requested_at: number | null;
+  pairing_code: string | null;
+  pairing_code_for: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -35,6 +39,10 @@ export function toAccount(row: AccountRow): AccountRecord {
     qrAt: row.qr_at,
     reconnectRequestedAt: row.reconnect_requested_at,
     resetRequestedAt: row.reset_requested_at,
+    pairingPhone: row.pairing_phone,
+    pairingRequestedAt: row.pairing_requested_at,
+    pairingCode: row.pairing_code,
+    pairingCodeFor: row.pairing_code_for,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -50,6 +58,8 @@ const PATCH_COLUMNS: Record<keyof ConnectionPatch, string> = {
   qrAt: 'qr_at',
   reconnectRequestedAt: 'reconnect_requested_at',
   resetRequestedAt: 'reset_requested_at',
+  pairingCode: 'pairing_code',
+  pairingCodeFor: 'pairing_code_for',
   updatedAt: 'updated_at',
 };
 

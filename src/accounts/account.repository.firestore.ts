@@ -82,4 +82,8 @@ export class FirestoreAccountRepository extends AccountRepository {
   requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean> {
     return this.leases.requestAction(accountId, action, at);
   }
+
+  requestPairing(accountId: string, phoneNumber: string, at: number): Promise<boolean> {
+    return this.leases.requestPairing(accountId, phoneNumber, at);
+  }
 }

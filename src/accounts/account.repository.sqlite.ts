@@ -18,9 +18,11 @@ export class SqliteAccountRepository extends AccountRepository {
     const inserted = this.store
       .statement(
         `INSERT INTO accounts (account_id, name, status, phone, owner, owner_epoch, lease_until, last_disconnect_reason,
-           last_disconnect_at, connected_at, qr, qr_at, reconnect_requested_at, reset_requested_at, created_at, updated_at)
+           last_disconnect_at, connected_at, qr, qr_at, reconnect_requested_at, reset_requested_at,
+           pairing_phone, pairing_requested_at, pairing_code, pairing_code_for, created_at, updated_at)
          VALUES (@accountId, @name, @status, @phone, @owner, @ownerEpoch, @leaseUntil, @lastDisconnectReason,
-           @lastDisconnectAt, @connectedAt, @qr, @qrAt, @reconnectRequestedAt, @resetRequestedAt, @createdAt, @updatedAt)
+           @lastDisconnectAt, @connectedAt, @qr, @qrAt, @reconnectRequestedAt, @resetRequestedAt,
+           @pairingPhone, @pairingRequestedAt, @pairingCode, @pairingCodeFor, @createdAt, @updatedAt)
          ON CONFLICT (account_id) DO NOTHING`,
       )
       .run(account);
@@ -86,6 +88,17 @@ export class SqliteAccountRepository extends AccountRepository {
   async requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean> {
     const column = action === 'reconnect' ? 'reconnect_requested_at' : 'reset_requested_at';
     return this.store.statement(`UPDATE accounts SET ${column} = @at, updated_at = @at WHERE account_id = @accountId`).run({ accountId, at }).changes > 0;
+  }
+
+  async requestPairing(accountId: string, phoneNumber: string, at: number): Promise<boolean> {
+    return (
+      this.store
+        .statement(
+          `UPDATE accounts SET pairing_phone = @phoneNumber, pairing_requested_at = @at, pairing_code = NULL, pairing_code_for = NULL, updated_at = @at
+           WHERE account_id = @accountId`,
+        )
+        .run({ accountId, phoneNumber, at }).changes > 0
+    );
   }
 
   async markRelinkable(accountId: string, now: number): Promise<void> {

@@ -37,6 +37,11 @@ export abstract class AccountRepository {
   abstract markRelinkable(accountId: string, now: number): Promise<void>;
   /** Asks whoever holds the account to act (`reconnect` or `reset`); the holder sees it at its next renewal. */
   abstract requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean>;
+  /**
+   * Asks the holder for a pairing code for `phoneNumber` (it answers at its next renewal, through
+   * `recordConnection` with `pairingCodeFor = at`); clears an earlier answer. False when the account does not exist.
+   */
+  abstract requestPairing(accountId: string, phoneNumber: string, at: number): Promise<boolean>;
 }
 
 export type AccountAction = 'reconnect' | 'reset';

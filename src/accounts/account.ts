@@ -21,6 +21,12 @@ export interface AccountRecord {
   /** Operator requests for the holder (set by whichever instance got the HTTP call). */
   reconnectRequestedAt: number | null;
   resetRequestedAt: number | null;
+  /** A pairing code asked on an instance that does not hold the account: for which number, and when. */
+  pairingPhone: string | null;
+  pairingRequestedAt: number | null;
+  /** The holder's answer to the request made at `pairingCodeFor` (the asking instance waits for it). */
+  pairingCode: string | null;
+  pairingCodeFor: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -41,6 +47,10 @@ export function newAccount(accountId: string, name: string | null, now: number):
     qrAt: null,
     reconnectRequestedAt: null,
     resetRequestedAt: null,
+    pairingPhone: null,
+    pairingRequestedAt: null,
+    pairingCode: null,
+    pairingCodeFor: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -48,5 +58,18 @@ export function newAccount(accountId: string, name: string | null, now: number):
 
 /** What the holder writes about its connection; every field optional, `updatedAt` always. */
 export type ConnectionPatch = Partial<
-  Pick<AccountRecord, 'status' | 'phone' | 'lastDisconnectReason' | 'lastDisconnectAt' | 'connectedAt' | 'qr' | 'qrAt' | 'reconnectRequestedAt' | 'resetRequestedAt'>
+  Pick<
+    AccountRecord,
+    | 'status'
+    | 'phone'
+    | 'lastDisconnectReason'
+    | 'lastDisconnectAt'
+    | 'connectedAt'
+    | 'qr'
+    | 'qrAt'
+    | 'reconnectRequestedAt'
+    | 'resetRequestedAt'
+    | 'pairingCode'
+    | 'pairingCodeFor'
+  >
 > & { updatedAt: number };

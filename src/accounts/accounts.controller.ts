@@ -46,7 +46,12 @@ export class AccountsController {
 
   @Post(':accountId/pairing-code')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Link by phone number instead of QR: answers the code to type on the phone' })
+  @ApiOperation({
+    summary: 'Link by phone number instead of QR: answers the code to type on the phone',
+    description:
+      'Any instance answers: one that does not hold the account relays the request to the holder through the store and ' +
+      'waits for its code (up to two account-lease renewals plus 10 s; 503 after that, retry).',
+  })
   async pairingCode(@Param('accountId') accountId: string, @Body() body: PairingCodeDto): Promise<{ code: string }> {
     return { code: await this.accounts.pairingCode(accountId, body.phoneNumber.replace(/^\+/, '')) };
   }

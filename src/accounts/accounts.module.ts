@@ -9,6 +9,7 @@ import { FirestoreAccountRepository } from './account.repository.firestore';
 import { SqliteAccountRepository } from './account.repository.sqlite';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
+import { PairingRelay } from './pairing-relay';
 import { SessionRepository } from './session.repository';
 import { FirestoreSessionRepository } from './session.repository.firestore';
 import { SqliteSessionRepository } from './session.repository.sqlite';
@@ -29,6 +30,7 @@ export class AccountsModule {
         AccountConnections,
         AccountOwnership,
         AccountEvents,
+        PairingRelay,
         repositoryFor(AccountRepository, store, { sqlite: SqliteAccountRepository, firestore: FirestoreAccountRepository }),
         repositoryFor(SessionRepository, store, { sqlite: SqliteSessionRepository, firestore: FirestoreSessionRepository }),
       ],

@@ -8,6 +8,7 @@ import { AccountRecord, newAccount } from './account';
 import { AccountConnections } from './account-connections.service';
 import { AccountOwnership } from './account-ownership.service';
 import { AccountAction, AccountRepository } from './account.repository';
+import { PairingRelay } from './pairing-relay';
 import { SessionRepository } from './session.repository';
 
 /** Account operations from the API. Socket work runs on the instance holding the account. */
@@ -20,6 +21,7 @@ export class AccountsService {
     private readonly connections: AccountConnections,
     private readonly ownership: AccountOwnership,
     private readonly clock: Clock,
+    private readonly pairing: PairingRelay,
   ) {}
 
   /** Creates the account and starts linking it: an instance with room takes it and opens a socket (QR). */
@@ -50,10 +52,10 @@ export class AccountsService {
   async pairingCode(accountId: string, phoneNumber: string): Promise<string> {
     const account = await this.get(accountId);
     if (account.status === 'connected') throw new ConflictWithState('accountId', `"${accountId}" is already linked`);
+    // Only the holder has the socket; any other instance relays the request to it through the store.
+    if (!this.connections.get(account.accountId)) return this.pairing.ask(account, phoneNumber);
     const code = await this.connections.requestPairingCode(account.accountId, phoneNumber);
-    if (code === undefined) {
-      throw new ConflictWithState('accountId', `"${accountId}" has no open socket on this instance (held by ${account.owner ?? 'none'}); retry there or shortly`);
-    }
+    if (code === undefined) throw new ConflictWithState('accountId', `"${accountId}" has no open socket (status ${account.status}); POST reconnect first`);
     return code;
   }
 

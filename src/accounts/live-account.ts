@@ -15,6 +15,8 @@ export class LiveAccount {
   /** The operator requests already acted on, so a renewal does not repeat them. */
   handledReconnectAt: number | null;
   handledResetAt: number | null;
+  /** The pairing request (by its time) this instance has asked WhatsApp a code for. */
+  handledPairingAt: number | null = null;
 
   constructor(
     readonly holding: Holding,

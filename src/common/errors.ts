@@ -58,3 +58,11 @@ export class ConflictWithState extends DomainError {
     super(`${field}: ${reason}`);
   }
 }
+
+/** Another instance had to answer and did not in time: nothing is wrong with the request, retrying may work. */
+export class NoAnswerInTime extends DomainError {
+  readonly httpStatus = 503;
+  constructor(field: string, reason: string) {
+    super(`${field}: ${reason}`);
+  }
+}

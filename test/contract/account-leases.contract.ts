@@ -82,5 +82,33 @@ export function accountLeasesContract(make: MakeStoreFixture): void {
       await other.close();
       await store.close();
     });
+
+    it('carries a pairing request to the holder and its code back, fenced by the epoch; linking clears the code', async () => {
+      const store = await make();
+      const other = await store.reopen();
+      await store.accounts.create(account('acc1'));
+      const now = Date.now();
+      const [held] = await store.accounts.claimUnowned('w1/a', now - LEASE, LEASE, 10);
+      const stale = { accountId: 'acc1', owner: 'w1/a', ownerEpoch: held.ownerEpoch };
+      const [taken] = await other.accounts.claimUnowned('w2/b', now, LEASE, 10);
+      const holding = { accountId: 'acc1', owner: 'w2/b', ownerEpoch: taken.ownerEpoch };
+
+      expect(await store.accounts.requestPairing('acc1', '40712345678', now + 1)).toBe(true);
+      const [renewed] = await other.accounts.renew([holding], now + LEASE);
+      expect(renewed).toMatchObject({ pairingPhone: '40712345678', pairingRequestedAt: now + 1, pairingCode: null, pairingCodeFor: null });
+      expect(await store.accounts.recordConnection(stale, { pairingCode: 'STALE111', pairingCodeFor: now + 1, updatedAt: now + 2 })).toBe(false);
+      expect(await other.accounts.recordConnection(holding, { pairingCode: 'ABCD1234', pairingCodeFor: now + 1, updatedAt: now + 2 })).toBe(true);
+      expect(await store.accounts.get('acc1')).toMatchObject({ pairingCode: 'ABCD1234', pairingCodeFor: now + 1 });
+
+      // A new request drops the answer to the old one; linking drops the code.
+      expect(await store.accounts.requestPairing('acc1', '40799999999', now + 3)).toBe(true);
+      expect(await store.accounts.get('acc1')).toMatchObject({ pairingPhone: '40799999999', pairingRequestedAt: now + 3, pairingCode: null, pairingCodeFor: null });
+      await other.accounts.recordConnection(holding, { pairingCode: 'EFGH5678', pairingCodeFor: now + 3, updatedAt: now + 4 });
+      await other.accounts.recordConnection(holding, { status: 'connected', pairingCode: null, updatedAt: now + 5 });
+      expect(await store.accounts.get('acc1')).toMatchObject({ status: 'connected', pairingCode: null });
+      expect(await store.accounts.requestPairing('nobody', '40712345678', now)).toBe(false);
+      await other.close();
+      await store.close();
+    });
   });
 }

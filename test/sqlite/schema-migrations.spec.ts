@@ -7,7 +7,7 @@ import { SqliteAccountRepository } from '../../src/accounts/account.repository.s
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import { acceptedSend, account } from '../support/sends';
+import { acceptedSend } from '../support/sends';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-schema-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,15 +16,16 @@ const indexNames = (store: SqliteStore) =>
   (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name);
 
 describe('sqlite schema migrations', () => {
-  it('upgrades a database made by the first migration alone at open: rows kept, outbox_by_wa_message gone', async () => {
+  it('upgrades a database made by the first migration alone at open: rows kept, outbox_by_wa_message gone, pairing columns added', async () => {
     const path = join(dir, 'v1.db');
-    // The store as the first release left it: only migration 1 applied, written by today's accept.
+    // The store as the first release left it: only migration 1 applied, its account row as that release
+    // wrote it, its sends written by today's accept (which touches no column added since).
     const v1 = new Database(path);
     v1.pragma('journal_mode = WAL');
     v1.exec(MIGRATIONS[0]);
     v1.pragma('user_version = 1');
+    v1.prepare("INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES ('acc1', 'disconnected', 1, 1)").run();
     const old = new SqliteStore(v1);
-    await new SqliteAccountRepository(old).create(account('acc1'));
     const sends = [acceptedSend({ accountId: 'acc1' }), acceptedSend({ accountId: 'acc1', clientJid: '40700000002@s.whatsapp.net' })];
     for (const send of sends) await new SqliteOutboxRepository(old).accept(send);
     expect(indexNames(old)).toContain('outbox_by_wa_message');
@@ -40,6 +41,10 @@ describe('sqlite schema migrations', () => {
     expect(await outbox.get('acc1', sends[0].requestId)).toMatchObject({ status: 'queued', waMessageId: sends[0].waMessageId });
     // The reader of the dropped index still finds its item on the upgraded file.
     expect(await outbox.failBySending('acc1', sends[1].waMessageId, 'rejected', Date.now())).toBe(true);
+    const accounts = new SqliteAccountRepository(upgraded);
+    expect(await accounts.get('acc1')).toMatchObject({ status: 'disconnected', pairingPhone: null, pairingCode: null });
+    expect(await accounts.requestPairing('acc1', '40712345678', 5)).toBe(true);
+    expect(await accounts.get('acc1')).toMatchObject({ pairingPhone: '40712345678', pairingRequestedAt: 5 });
     upgraded.close();
 
     // A second open (another process starting) applies nothing again.

@@ -129,4 +129,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX outbox_by_wa_message;
   `,
+  // A pairing code asked on an instance that does not hold the account goes to the holder through the row.
+  `
+  ALTER TABLE accounts ADD COLUMN pairing_phone TEXT;
+  ALTER TABLE accounts ADD COLUMN pairing_requested_at INTEGER;
+  ALTER TABLE accounts ADD COLUMN pairing_code TEXT;
+  ALTER TABLE accounts ADD COLUMN pairing_code_for INTEGER;
+  `,
 ];
