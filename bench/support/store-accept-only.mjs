@@ -2,8 +2,10 @@
 // The accept path's store alone, without HTTP: batches of sends through the compiled
 // SqliteOutboxRepository and its GroupCommit, as the app runs them, on one thread. For weighing sqlite
 // settings by exact counts (bytes and write syscalls per send) where throughput is too noisy to compare.
-//   node bench/support/store-accept-only.mjs [sends=60000] [batch=27] [--json]
+//   node bench/support/store-accept-only.mjs [sends=60000] [batch=27] [--json] [--by-statement]
 // bench:send runs it as the store's ceiling: what one thread writing nothing but accepts reaches.
+// --by-statement also times each statement of the accept write and each transaction command, per send
+// (the timing adds ~1 µs a call).
 //   env: TEMP_STORE=MEMORY, WAL_AUTOCHECKPOINT=10000, SYNCHRONOUS=NORMAL (only to measure), DIR=/tmp
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -17,7 +19,7 @@ const { SqliteOutboxRepository } = require('../../dist/outbox/outbox.repository.
 const { newMessageId } = require('../../dist/common/ids.js');
 const { newWaMessageId } = require('../../dist/whatsapp/message-id.js');
 
-const [totalArg, batchArg] = process.argv.slice(2).filter((arg) => arg !== '--json');
+const [totalArg, batchArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const total = Number(totalArg ?? 60_000);
 const batchSize = Number(batchArg ?? 27);
 const directory = mkdtempSync(path.join(process.env.DIR ?? os.tmpdir(), 'store-accept-'));
@@ -26,6 +28,7 @@ for (const [variable, pragma] of [['TEMP_STORE', 'temp_store'], ['WAL_AUTOCHECKP
   if (process.env[variable]) store.db.pragma(`${pragma} = ${process.env[variable]}`);
 }
 const outbox = new SqliteOutboxRepository(store);
+const byStatement = process.argv.includes('--by-statement') ? timeStatements() : null;
 const accounts = ['b1', 'b2', 'b3', 'b4'];
 const startedAt = Date.now();
 for (const accountId of accounts) {
@@ -78,5 +81,30 @@ console.log(
         `per send ${result.walKiBPerSend.toFixed(1)} KiB through ${result.writeSyscallsPerSend.toFixed(1)} write syscalls, ` +
         `${result.storageKiBPerSend.toFixed(1)} KiB to storage; WAL file ${(wal / 2 ** 20).toFixed(0)} MiB`,
 );
+if (byStatement) {
+  for (const [name, ns] of byStatement) console.log(`  ${name.padEnd(16)} ${(ns / total / 1000).toFixed(1)} µs/send`);
+}
 store.close();
 rmSync(directory, { recursive: true, force: true });
+
+/** Wraps the accept write's prepared statements (by their name there) and `db.exec` (by its first word). */
+function timeStatements() {
+  const spent = new Map();
+  const timed = (name, call) =>
+    function (...args) {
+      const started = process.hrtime.bigint();
+      try {
+        return call.apply(this, args);
+      } finally {
+        spent.set(name, (spent.get(name) ?? 0) + Number(process.hrtime.bigint() - started));
+      }
+    };
+  for (const [name, statement] of Object.entries(outbox.acceptWrite.statements)) {
+    for (const method of ['get', 'run']) statement[method] = timed(name, statement[method]);
+  }
+  const exec = store.db.exec;
+  store.db.exec = function (sql) {
+    return timed(sql.split(' ')[0], exec).call(this, sql);
+  };
+  return spent;
+}
