@@ -14,10 +14,12 @@ Moves the old layout (threads named by the bare remote JID, outbox/{requestId}, 
 threads/{accountId}__{clientJid}, outbox/{accountId}__{requestId} and accounts. Reads STORE,
 SQLITE_PATH, FIREBASE_PROJECT_ID, FIRESTORE_EMULATOR_HOST (and .env) as the app does.
   --dry-run  reads everything, writes nothing, prints what --apply would do
-  --apply    migrates; safe to interrupt and run again. Stop every instance first (docs/migration.md).
-Exit: 0 done, 3 done but some old docs were left in place (listed), 1 failed (run again), 2 bad usage.`;
+  --apply    migrates; safe to interrupt and run again. Stop every instance first (docs/migration.md):
+             it refuses while an account is held under a lease that has not run out.
+Exit: 0 done, 3 done but some old docs were left in place (listed), 1 failed (run again), 2 bad usage,
+4 instances still running (nothing written).`;
 
-export const EXIT = { done: 0, failed: 1, usage: 2, leftInPlace: 3 } as const;
+export const EXIT = { done: 0, failed: 1, usage: 2, leftInPlace: 3, instancesRunning: 4 } as const;
 
 async function main(args: string[]): Promise<number> {
   const dryRun = args.includes('--dry-run');
@@ -31,6 +33,15 @@ async function main(args: string[]): Promise<number> {
   const store: LegacyStore = openLegacyStore(config);
   const report = new MigrationReport(storeDescription(config), dryRun);
   try {
+    const holders = await store.liveHolders(Date.now());
+    if (holders.length > 0) {
+      const running = `instances still hold accounts under live leases: ${holders.join(', ')}. Stop every instance first (docs/migration.md); a stopped one's leases run out within ACCOUNT_LEASE_MS`;
+      if (!dryRun) {
+        console.error(`refusing --apply, nothing written: ${running}`);
+        return EXIT.instancesRunning;
+      }
+      console.error(`warning: ${running}`);
+    }
     await migrateThreadIds(store, report, { dryRun, progress: progressOn(process.stderr) });
     console.log(report.lines().join('\n'));
     return report.leftInPlace.length > 0 ? EXIT.leftInPlace : EXIT.done;

@@ -1,6 +1,6 @@
 import { DocumentReference, FieldPath, Firestore, Timestamp, WriteBatch } from 'firebase-admin/firestore';
 import { AccountRecord } from '../accounts/account';
-import { AccountDoc, accountRef, toAccount, toAccountDoc } from '../accounts/account-docs.firestore';
+import { AccountDoc, accountRef, accountsCollection, toAccount, toAccountDoc } from '../accounts/account-docs.firestore';
 import { MessageRecord } from '../messaging/message';
 import { MESSAGES, MessageDoc, MessageLookupDoc, THREADS, ThreadDoc, messageLookupRef, messageRef, threadRef, toLookupDoc, toMessage, toMessageDoc, toThread } from '../messaging/message-docs.firestore';
 import { OutboxItem } from '../outbox/outbox-item';
@@ -87,6 +87,13 @@ export class FirestoreLegacyStore extends LegacyStore {
   async account(accountId: string): Promise<AccountRecord | undefined> {
     const snapshot = await accountRef(this.db, accountId).get();
     return snapshot.exists ? toAccount(snapshot.id, snapshot.data() as AccountDoc) : undefined;
+  }
+
+  /** Every account doc, two fields each: a few hundred at most, and no index to declare for a one-off check. */
+  async liveHolders(now: number): Promise<string[]> {
+    const snapshot = await accountsCollection(this.db).select('owner', 'leaseUntil').get();
+    const live = snapshot.docs.filter((doc) => doc.get('owner') && ((doc.get('leaseUntil') as Timestamp | null)?.toMillis() ?? 0) > now);
+    return [...new Set(live.map((doc) => doc.get('owner') as string))].sort();
   }
 
   /** One batch: `create` where the doc must not exist yet, so a copy never overwrites anybody's doc. */

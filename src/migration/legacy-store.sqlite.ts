@@ -107,6 +107,11 @@ export class SqliteLegacyStore extends LegacyStore {
     return row && toAccount(row);
   }
 
+  async liveHolders(now: number): Promise<string[]> {
+    const rows = this.db.prepare('SELECT DISTINCT owner FROM accounts WHERE owner IS NOT NULL AND lease_until > ? ORDER BY owner').all(now) as Array<{ owner: string }>;
+    return rows.map((row) => row.owner);
+  }
+
   /** One IMMEDIATE transaction; a plain INSERT fails on an existing row, so nothing is overwritten. */
   async write(changes: LayoutChange[]): Promise<void> {
     this.store.transaction(() => {

@@ -52,6 +52,8 @@ export abstract class LegacyStore {
   abstract highestSeq(threadId: string): Promise<number>;
   abstract outboxItems(ids: string[]): Promise<Map<string, OutboxItem>>;
   abstract account(accountId: string): Promise<AccountRecord | undefined>;
+  /** Owners (`{WORKER_ID}/{incarnation}`) holding an account under a lease that has not run out at `now`: running instances. */
+  abstract liveHolders(now: number): Promise<string[]>;
 
   /** Applies the changes atomically (at most `MAX_CHANGES_PER_WRITE`). */
   abstract write(changes: LayoutChange[]): Promise<void>;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeOnFirestoreEmulator } from '../support/firestore-emulator';
+import { account } from '../support/sends';
 import { MakeMigrationFixture, MigrationFixture, firestoreMigrationFixtures, sqliteMigrationFixtures } from './support/migration-fixtures';
 import { expectNoOldLayout } from './support/expect-migrated';
 
@@ -35,6 +36,22 @@ function cliScenario(make: MakeMigrationFixture): void {
     const again = cli(['--apply'], fixture.env);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/wrote 0 docs/);
+  });
+
+  it('refuses --apply while an instance holds an account under a live lease (exit 4, nothing written); --dry-run warns', async () => {
+    const fixture: MigrationFixture = await make();
+    await fixture.app.accounts.create(account('held-by-w9'));
+    const taken = await fixture.app.accounts.claimUnowned('w9/live', Date.now(), 60_000, 100);
+    expect(taken.map((a) => a.accountId)).toContain('held-by-w9');
+    const before = await fixture.dump();
+
+    const apply = cli(['--apply'], fixture.env);
+    expect(apply.code).toBe(4);
+    expect(apply.stderr).toMatch(/^refusing --apply, nothing written: instances still hold accounts under live leases: w9\/live\. Stop every instance first/m);
+    expect(await fixture.dump()).toEqual(before);
+    const dry = cli(['--dry-run'], fixture.env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(/^warning: instances still hold accounts under live leases: w9\/live\./m);
   });
 }
 
