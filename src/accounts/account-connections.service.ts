@@ -137,6 +137,7 @@ export class AccountConnections {
     });
     live.connection = connection;
     live.connected = false;
+    live.showingQr = false;
     connection.on('connection', (event) => void this.onConnection(live, connection, event).catch((error) => this.failed(live, error)));
     connection.on('message', (message) => this.events.emit('message', live.accountId, message));
     connection.on('receipt', (receipt) => this.events.emit('receipt', live.accountId, receipt));
@@ -150,6 +151,7 @@ export class AccountConnections {
       case 'connecting':
         return this.record(live, { status: 'connecting', updatedAt: now });
       case 'qr':
+        live.showingQr = true;
         return this.record(live, { status: 'qr', qr: event.qr, qrAt: now, updatedAt: now });
       case 'open':
         live.connected = true;
@@ -164,11 +166,16 @@ export class AccountConnections {
   }
 
   private async onClose(live: LiveAccount, event: Extract<ConnectionEvent, { type: 'close' }>, now: number): Promise<void> {
+    // WhatsApp offers a socket six login QRs; Baileys ends an unscanned one with 408 (its `timedOut`).
+    // That is no failure: the next socket shows a new QR after the first backoff step, never a longer one.
+    const qrExpired = live.showingQr && event.statusCode === 408;
+    const reason = qrExpired ? 'timedOut' : event.reason;
+    if (qrExpired) live.closesInRow = 0;
     await this.closeSocket(live);
-    const reaction = reactionTo(event.reason, ++live.closesInRow);
-    this.logger.warn({ accountId: live.accountId, reason: event.reason, statusCode: event.statusCode, reaction: reaction.kind }, 'socket closed');
-    this.metrics.socketClosed(event.reason, reaction.kind);
-    const closed: ConnectionPatch = { status: 'disconnected', lastDisconnectReason: event.reason, lastDisconnectAt: now, qr: null, qrAt: null, updatedAt: now };
+    const reaction = reactionTo(reason, ++live.closesInRow);
+    this.logger.warn({ accountId: live.accountId, reason, statusCode: event.statusCode, reaction: reaction.kind }, 'socket closed');
+    this.metrics.socketClosed(reason, reaction.kind);
+    const closed: ConnectionPatch = { status: 'disconnected', lastDisconnectReason: reason, lastDisconnectAt: now, qr: null, qrAt: null, updatedAt: now };
     if (reaction.kind === 'logged-out') {
       this.live.delete(live.accountId);
       live.disarmDeadline();

@@ -5,6 +5,8 @@ import { Holding } from './account.repository';
 export class LiveAccount {
   connection: ProviderConnection | null = null;
   connected = false;
+  /** The current socket has shown a login QR (so a 408 close is the QR's refs running out). */
+  showingQr = false;
   /** Closes in a row since the last open: drives the reconnect backoff. */
   closesInRow = 0;
   reconnectTimer: NodeJS.Timeout | null = null;

@@ -127,6 +127,20 @@ describe('linking by QR and pairing code (simulator with a scan required)', () =
     expect((await t.request('GET', '/api/whatsapp/accounts/qr1/qr')).status).toBe(404);
   });
 
+  it('after the QR runs out (408 while showing it), shows a new one within the first backoff step, however often it expires', async () => {
+    await t.request('POST', '/api/whatsapp/accounts', { body: { accountId: 'qr-expiry' } });
+    const qrOf = () => t.request('GET', '/api/whatsapp/accounts/qr-expiry/qr', { headers: { accept: 'application/json' } });
+    let shown = (await eventually(qrOf, (r) => r.status === 200)).body.qr;
+    // Four expiries in a row: with a backoff that grew, the fourth new QR would wait 4-8 s.
+    for (let expiry = 1; expiry <= 4; expiry++) {
+      expect(t.app.get(WhatsAppSimulator).disconnect('qr-expiry', 'timedOut')).toBe(true);
+      const next = await eventually(qrOf, (r) => r.status === 200 && r.body.qr !== shown, 2_500);
+      expect(next.body.qr, `a new QR within 2.5 s of expiry ${expiry}`).not.toBe(shown);
+      expect((await t.request('GET', '/api/whatsapp/accounts/qr-expiry')).body).toMatchObject({ status: 'qr', lastDisconnectReason: 'timedOut' });
+      shown = next.body.qr;
+    }
+  });
+
   it('gives a pairing code for an account waiting to link, and refuses a bad phone number', async () => {
     await t.request('POST', '/api/whatsapp/accounts', { body: { accountId: 'pair1' } });
     await eventually(() => t.request('GET', '/api/whatsapp/accounts/pair1'), (r) => r.body.status === 'qr');

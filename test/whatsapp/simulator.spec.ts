@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidInput } from '../../src/common/errors';
 import { SimulatorProvider } from '../../src/whatsapp/simulator/simulator.provider';
 import { WhatsAppSimulator, type SimulatorOptions } from '../../src/whatsapp/simulator/whatsapp-simulator';
@@ -64,6 +64,29 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     const second = openAccount(provider, 'acc1', first.session);
     await second.settled();
     expect(second.events.at(-1)).toMatchObject({ type: 'open', phone: simulator.phoneOf('acc1') });
+  });
+
+  it('with requireScan, an unscanned login shows six QRs (60 s, then 20 s each) and ends as Baileys does: 408 "QR refs attempts ended"', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const { provider } = simulated({ requireScan: true });
+      const first = openAccount(provider, 'acc1');
+      const qrs = () => first.events.filter((event) => event.type === 'qr').map((event) => (event as { qr: string }).qr);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(qrs()).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(59_980);
+      expect(qrs()).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(qrs()).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(4 * 20_000);
+      expect(new Set(qrs()).size).toBe(6);
+      expect(first.events.at(-1)?.type).toBe('qr');
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(qrs()).toHaveLength(6);
+      expect(first.events.at(-1)).toEqual({ type: 'close', reason: 'connectionLost', statusCode: 408, message: 'QR refs attempts ended' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a pairing code is given once WhatsApp offers a login, and entering it links that number', async () => {

@@ -4,6 +4,11 @@ import { MESSAGE_ACK_FRAME } from '../baileys/socket-subscriptions';
 import type { ProviderSocket, TextContent } from '../baileys/socket-factory';
 import { boomError, linkedCreds, messageAckFrame, nowSeconds, pairingCode, rejectedUpdate, sentMessage } from './simulated-events';
 
+/** Login refs WhatsApp offers a device that is not linked yet (one QR each), and Baileys' default QR lifetimes. */
+const LOGIN_REFS = 6;
+const FIRST_QR_MS = 60_000;
+const NEXT_QR_MS = 20_000;
+
 /** The ack error the simulator's transient failures carry: 503 is transient in `ack-errors.ts`. */
 export const SIMULATED_FAILURE_CODE = '503';
 
@@ -129,7 +134,18 @@ export class SimulatedSocket implements ProviderSocket {
       return this.completeScan();
     }
     this.state = 'qr';
+    this.offerQr(LOGIN_REFS, this.config.qrTimeout ?? FIRST_QR_MS);
+  }
+
+  /**
+   * As Baileys' `genPairQR`: each login ref WhatsApp offered becomes a new QR, the first kept 60 s and the
+   * next 20 s (or `qrTimeout`); when none is left the socket ends with `timedOut` (408).
+   */
+  private offerQr(refsLeft: number, ms: number): void {
+    if (this.state !== 'qr') return; // scanned or paired meanwhile
+    if (refsLeft === 0) return this.end(boomError(DisconnectReason.timedOut, 'QR refs attempts ended'));
     this.emit('connection.update', { qr: `SIMULATED-QR,${this.accountId},${pairingCode()}` });
+    this.later(ms, () => this.offerQr(refsLeft - 1, this.config.qrTimeout ?? NEXT_QR_MS));
   }
 
   private logIn(): void {
