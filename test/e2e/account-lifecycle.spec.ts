@@ -131,11 +131,11 @@ describe('linking by QR and pairing code (simulator with a scan required)', () =
     await t.request('POST', '/api/whatsapp/accounts', { body: { accountId: 'qr-expiry' } });
     const qrOf = () => t.request('GET', '/api/whatsapp/accounts/qr-expiry/qr', { headers: { accept: 'application/json' } });
     let shown = (await eventually(qrOf, (r) => r.status === 200)).body.qr;
-    // Four expiries in a row: with a backoff that grew, the fourth new QR would wait 4-8 s.
+    // Four expiries in a row: with a backoff that grew, the fourth new QR would wait 4-8 s (the first step is 0.5-1 s).
     for (let expiry = 1; expiry <= 4; expiry++) {
       expect(t.app.get(WhatsAppSimulator).disconnect('qr-expiry', 'timedOut')).toBe(true);
-      const next = await eventually(qrOf, (r) => r.status === 200 && r.body.qr !== shown, 2_500);
-      expect(next.body.qr, `a new QR within 2.5 s of expiry ${expiry}`).not.toBe(shown);
+      const next = await eventually(qrOf, (r) => r.status === 200 && r.body.qr !== shown, 3_500);
+      expect(next.body.qr, `a new QR within 3.5 s of expiry ${expiry}`).not.toBe(shown);
       expect((await t.request('GET', '/api/whatsapp/accounts/qr-expiry')).body).toMatchObject({ status: 'qr', lastDisconnectReason: 'timedOut' });
       shown = next.body.qr;
     }
