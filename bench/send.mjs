@@ -2,7 +2,7 @@
 // Throughput and latency of POST /api/whatsapp/send-message, the durable accept path, against a bare
 // Nest + Fastify endpoint that validates the same DTO and answers 202 without a store.
 //
-//   npm run bench:send [-- --duration 10 --rounds 3 --warmup 5 --connections 50 --accounts 4 --record --cpu-profile]
+//   npm run bench:send [-- --duration 10 --rounds 3 --warmup 5 --connections 50 --accounts 4 --record --cpu-profile --http-only]
 //
 // Both servers run as their own processes: the app is `node dist/main.js` on a fresh sqlite file with
 // the simulator provider, the baseline bench/support/bare-app.mjs. Only one is ever under load: after a
@@ -13,8 +13,11 @@
 // written through a connection that was synchronous=FULL. Last, the store's ceiling: the same accept write
 // with no HTTP at all, one thread in batches as large as the connections allow (every connection's send in
 // each commit, the best case), as many sends as the app accepted, on a new file beside the app's: the rate
-// the app could reach if everything but the store cost nothing. Exit status 1 on a non-2xx answer, a connection error or a
-// durability mismatch; missing the throughput goal is reported, not failed.
+// the app could reach if everything but the store cost nothing. --http-only measures the other half: the
+// accept and the identity read answered on the HTTP thread without the store (bench/support/
+// stub-store-answers.cjs); such a run writes nothing, so it checks no durability and is never recorded.
+// Exit status 1 on a non-2xx answer, a connection error or a durability mismatch; missing the throughput
+// goal is reported, not failed.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -45,6 +48,7 @@ const { values: options } = parseArgs({
     record: { type: 'boolean', default: false },
     'cpu-profile': { type: 'boolean', default: false },
     'no-probe': { type: 'boolean', default: false },
+    'http-only': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -56,6 +60,11 @@ const settings = {
   accountIds: Array.from({ length: Number(options.accounts) }, (_, i) => `bench-account-${i + 1}`),
 };
 const useProbe = !options['no-probe'];
+const httpOnly = options['http-only'];
+if (httpOnly && options.record) {
+  console.error('--http-only writes nothing, so it is never recorded: drop --record');
+  process.exit(2);
+}
 for (const name of ['duration', 'rounds', 'warmup', 'connections', 'accounts']) {
   if (!(Number(options[name]) > 0)) {
     console.error(`--${name} must be a positive number, not ${JSON.stringify(options[name])}`);
@@ -82,14 +91,17 @@ console.log(
 
 const problems = [];
 const bare = { name: 'bare Nest+Fastify', tag: 'bare', runs: [] };
-const app = { name: 'app (durable accept)', tag: 'app', runs: [], probes: [] };
+const app = { name: httpOnly ? 'app, store answered on the HTTP thread' : 'app (durable accept)', tag: 'app', runs: [], probes: [] };
 try {
   bare.server = await startServer({ name: bare.name, script: path.join(root, 'bench/support/bare-app.mjs'), env: {}, port: await freePort(), cwd: root });
   app.server = await startApp({
     root,
     name: app.name,
     sqlitePath,
-    nodeArgs: useProbe ? ['--require', path.join(root, 'bench/support/group-commit-probe.cjs')] : [],
+    nodeArgs: [
+      ...(useProbe ? ['--require', path.join(root, 'bench/support/group-commit-probe.cjs')] : []),
+      ...(httpOnly ? ['--require', path.join(root, 'bench/support/stub-store-answers.cjs')] : []),
+    ],
     env: {
       // Accounts wait unlinked (in qr), so the outbox holds every send: this measures the accept path
       // alone, not the accept path plus the same process draining the outbox at the same time.
@@ -129,6 +141,15 @@ try {
 
 const loadAfter = machineLoad();
 console.log(`other work (and this bench) at the end: ${describeLoad(loadAfter)}`);
+
+if (httpOnly) {
+  const rows = [summarise(bare), summarise(app)];
+  const ratio = rows[1].requestsPerSecond / rows[0].requestsPerSecond;
+  console.log(`\n${resultTable(rows)}\n\nratio (the HTTP path alone, nothing written): ${ratio.toFixed(2)}`);
+  const probe = probeSummary(app.probes, app.runs.reduce((sum, run) => sum + run.accepted.size, 0));
+  if (probe) console.log(probe.lines.filter((line) => /busy|CPU/.test(line)).map((line) => `  ${line}`).join('\n'));
+  process.exit(problems.length > 0 ? 1 : 0);
+}
 
 // Durability: every 202 the app gave (warm-up and rounds) against the rows in the file it wrote.
 const accepted = new Map([...app.warmup.accepted, ...app.runs.flatMap((run) => [...run.accepted])]);
