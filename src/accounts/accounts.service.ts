@@ -52,6 +52,8 @@ export class AccountsService {
   async pairingCode(accountId: string, phoneNumber: string): Promise<string> {
     const account = await this.get(accountId);
     if (account.status === 'connected') throw new ConflictWithState('accountId', `"${accountId}" is already linked`);
+    // No instance takes a logged-out account until the operator asks: nobody would answer.
+    if (account.status === 'logged_out') throw new ConflictWithState('accountId', `"${accountId}" is logged out; POST reconnect (or reset-session) first`);
     // Only the holder has the socket; any other instance relays the request to it through the store.
     if (!this.connections.get(account.accountId)) return this.pairing.ask(account, phoneNumber);
     const code = await this.connections.requestPairingCode(account.accountId, phoneNumber);

@@ -42,8 +42,9 @@ export class PairingRelay {
       if (!current) throw new AccountNotFound(account.accountId);
       if (current.pairingCodeFor === requestedAt && current.pairingCode !== null) return current.pairingCode;
     }
-    const holder = (await this.accounts.get(account.accountId))?.owner ?? 'no instance';
-    throw new NoAnswerInTime('accountId', `the instance holding "${account.accountId}" (${holder}) gave no pairing code within ${this.waitMs} ms; retry`);
+    const owner = (await this.accounts.get(account.accountId))?.owner;
+    const who = owner ? `the instance holding "${account.accountId}" (${owner})` : `no instance holds "${account.accountId}" (all at ACCOUNT_CAPACITY?), so none`;
+    throw new NoAnswerInTime('accountId', `${who} gave no pairing code within ${this.waitMs} ms; retry`);
   }
 
   /**

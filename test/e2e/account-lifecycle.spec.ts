@@ -85,6 +85,9 @@ describe('account sockets and the operator endpoints (simulator)', () => {
     const before = connects('gone');
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(connects('gone')).toBe(before);
+    // No instance takes it until the operator asks, so a pairing code is refused at once, not waited for.
+    const pairing = await t.request('POST', '/api/whatsapp/accounts/gone/pairing-code', { body: { phoneNumber: '40712345678' } });
+    expect(pairing).toMatchObject({ status: 409, body: { message: 'accountId: "gone" is logged out; POST reconnect (or reset-session) first' } });
   });
 
   it('reset session: logs out, clears the session, fails waiting sends, and links again', async () => {
