@@ -30,6 +30,7 @@ export class MetricsRecorder {
   private readonly socketCloses = this.counter('whatsapp_socket_closes_total', 'Account sockets closed, by DisconnectReason and what the account does next', ['reason', 'reaction']);
   private readonly reconnects = this.counter('whatsapp_account_reconnects_total', 'New sockets opened after a close (trigger: the disconnect reason) or on an operator request', ['trigger']);
   private readonly leasesTaken = this.counter('whatsapp_account_leases_taken_total', 'Accounts this instance took by claim (unowned, released or expired)', []);
+  private readonly outboxPurged = this.counter('whatsapp_outbox_items_purged_total', 'Ended outbox items deleted after their retention (sqlite; Firestore TTL deletes them there)', []);
   private readonly leasesLost = this.counter('whatsapp_account_leases_lost_total', 'Accounts this instance lost without giving them back', ['why']);
 
   constructor() {
@@ -70,6 +71,10 @@ export class MetricsRecorder {
 
   reconnectRequested(): void {
     this.reconnects.inc({ trigger: 'operator' });
+  }
+
+  outboxItemsPurged(count: number): void {
+    this.outboxPurged.inc(count);
   }
 
   leaseTaken(): void {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
+import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { EndedOutboxItems } from './ended-items.repository';
 import { OUTBOX_RETENTION_MS } from './outbox-item';
 
@@ -21,6 +22,7 @@ export class OutboxRetention implements OnApplicationBootstrap {
   constructor(
     private readonly ended: EndedOutboxItems,
     private readonly clock: Clock,
+    private readonly metrics: MetricsRecorder,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,6 +42,7 @@ export class OutboxRetention implements OnApplicationBootstrap {
     try {
       for (;;) {
         const deleted = await this.ended.purge(endedBefore, PURGE_BATCH);
+        this.metrics.outboxItemsPurged(deleted);
         total += deleted;
         if (deleted < PURGE_BATCH) break;
       }

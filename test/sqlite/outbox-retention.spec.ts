@@ -11,6 +11,7 @@ import { OUTBOX_RETENTION_MS } from '../../src/outbox/outbox-item';
 import { OutboxRetention, PURGE_BATCH } from '../../src/outbox/outbox-retention.service';
 import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
+import { MetricsRecorder } from '../../src/metrics/metrics-recorder';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database';
 import { SqliteStoreWorker } from '../../src/store/sqlite/worker/store-worker-client';
 import { FakeClock } from '../support/fake-clock';
@@ -55,8 +56,10 @@ describe('retention of ended outbox items on sqlite', () => {
     await store.outbox.markSent(claims.get(otherAccount.id)!, clock.now() - 7 * DAY - 1);
     await store.outbox.markFailed(claims.get(failedRecently.id)!, 'rejected', clock.now() - 6 * DAY);
 
-    const retention = new OutboxRetention(store.worker.adapter(EndedOutboxItems, SqliteEndedOutboxItems), clock);
+    const metrics = new MetricsRecorder();
+    const retention = new OutboxRetention(store.worker.adapter(EndedOutboxItems, SqliteEndedOutboxItems), clock, metrics);
     expect(await retention.purgeExpired()).toBe(2);
+    expect(await metrics.registry.getSingleMetricAsString('whatsapp_outbox_items_purged_total')).toMatch(/^whatsapp_outbox_items_purged_total 2$/m);
     const left = store.file.prepare('SELECT id, status FROM outbox ORDER BY id').all();
     expect(left).toEqual(
       [
@@ -85,7 +88,7 @@ describe('retention of ended outbox items on sqlite', () => {
     const batches: number[] = [];
     const counting: EndedOutboxItems = { purge: async (before, limit) => batches[batches.push(await ended.purge(before, limit)) - 1] };
 
-    expect(await new OutboxRetention(counting, clock).purgeExpired()).toBe(backlog);
+    expect(await new OutboxRetention(counting, clock, new MetricsRecorder()).purgeExpired()).toBe(backlog);
     expect(batches).toEqual([PURGE_BATCH, PURGE_BATCH, 201]);
     expect(store.file.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
     const plan = (store.file.prepare(`EXPLAIN QUERY PLAN ${PURGE_ENDED_SQL}`).all(0, 1) as Array<{ detail: string }>).map((row) => row.detail);
@@ -103,7 +106,9 @@ describe('retention of ended outbox items on sqlite', () => {
     store.file.prepare("UPDATE outbox SET status = 'sent', ended_at = ?").run(longAgo);
     const kept = (await store.outbox.accept(acceptedSend({ accountId: 'acc2', now: clock.now() }))).item;
     const others = await Promise.all([1, 2].map(() => SqliteStoreWorker.start(store.path)));
-    const instances = [store.worker, ...others].map((worker) => new OutboxRetention(worker.adapter(EndedOutboxItems, SqliteEndedOutboxItems), clock));
+    const instances = [store.worker, ...others].map(
+      (worker) => new OutboxRetention(worker.adapter(EndedOutboxItems, SqliteEndedOutboxItems), clock, new MetricsRecorder()),
+    );
 
     const deleted = await Promise.all(instances.map((retention) => retention.purgeExpired()));
     expect(deleted.reduce((sum, count) => sum + count, 0)).toBe(expired);
