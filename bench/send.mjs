@@ -142,50 +142,25 @@ try {
 const loadAfter = machineLoad();
 console.log(`other work (and this bench) at the end: ${describeLoad(loadAfter)}`);
 
-if (httpOnly) {
-  const rows = [summarise(bare), summarise(app)];
-  const ratio = rows[1].requestsPerSecond / rows[0].requestsPerSecond;
-  console.log(`\n${resultTable(rows)}\n\nratio (the HTTP path alone, nothing written): ${ratio.toFixed(2)}`);
-  const probe = probeSummary(app.probes, app.runs.reduce((sum, run) => sum + run.accepted.size, 0));
-  if (probe) console.log(probe.lines.filter((line) => /busy|CPU/.test(line)).map((line) => `  ${line}`).join('\n'));
-  process.exit(problems.length > 0 ? 1 : 0);
-}
-
-// Durability: every 202 the app gave (warm-up and rounds) against the rows in the file it wrote.
-const accepted = new Map([...app.warmup.accepted, ...app.runs.flatMap((run) => [...run.accepted])]);
-const outbox = checkOutbox(sqlitePath, accepted);
-problems.push(...outbox.problems);
-const synchronousOpened = synchronousOfOpenSqlite(sqlitePath);
-const probe = probeSummary(app.probes, app.runs.reduce((sum, run) => sum + run.accepted.size, 0));
-if (synchronousOpened !== SYNCHRONOUS_FULL) problems.push(`openSqlite (dist) opens with synchronous=${synchronousOpened}, not FULL (2)`);
-if (probe && probe.synchronous !== SYNCHRONOUS_FULL) problems.push(`the app's live connection ran with synchronous=${probe.synchronous}, not FULL (2)`);
-
-const ceiling = storeCeiling(accepted.size);
-
 const rows = [summarise(bare), summarise(app)];
 const ratio = rows[1].requestsPerSecond / rows[0].requestsPerSecond;
 const roundRatios = app.runs.map((run, i) => run.requestsPerSecond / bare.runs[i].requestsPerSecond);
-const outcome = {
-  ratio,
-  roundRatios,
-  goal: GOAL_RATIO,
-  goalMet: ratio >= GOAL_RATIO,
-  ceiling: {
-    ...ceiling,
-    perSecond: 1e6 / ceiling.wallUsPerSend,
-    ofBare: 1e6 / ceiling.wallUsPerSend / rows[0].requestsPerSecond,
-    goalPerSecond: GOAL_RATIO * rows[0].requestsPerSecond,
-  },
-  durability:
-    `outbox rows ${outbox.outboxRows} = 202 answers ${accepted.size} (warm-up ${app.warmup.accepted.size}, rounds ${accepted.size - app.warmup.accepted.size}); ` +
-    `PRAGMA synchronous ${probe ? `${probe.synchronous} on the app's live connection (read by the probe), ` : ''}${synchronousOpened} on a connection from dist openSqlite`,
-};
+const probe = probeSummary(app.probes, app.runs.reduce((sum, run) => sum + run.accepted.size, 0));
+// --http-only wrote nothing: no durability to check, no ceiling to compare, nothing to record.
+const outcome = httpOnly ? null : durableOutcome();
 
 console.log(`\n${resultTable(rows)}`);
-console.log(`\nratio app/bare (medians): ${ratio.toFixed(2)}, per round ${roundRatios.map((r) => r.toFixed(2)).join(' ')} (goal >= ${GOAL_RATIO}: ${outcome.goalMet ? 'met' : 'NOT met'})`);
-console.log(`durability: ${outcome.durability}`);
-console.log(`store ceiling: ${describeCeiling(outcome.ceiling)}`);
-if (probe) console.log(probe.lines.map((line) => `  ${line}`).join('\n'));
+const perRound = `per round ${roundRatios.map((r) => r.toFixed(2)).join(' ')}`;
+if (outcome) {
+  console.log(`\nratio app/bare (medians): ${ratio.toFixed(2)}, ${perRound} (goal >= ${GOAL_RATIO}: ${outcome.goalMet ? 'met' : 'NOT met'})`);
+  console.log(`durability: ${outcome.durability}`);
+  console.log(`store ceiling: ${describeCeiling(outcome.ceiling)}`);
+} else {
+  console.log(`\nratio (the HTTP path alone, nothing written): ${ratio.toFixed(2)}, ${perRound}`);
+}
+// With nothing written, only the threads' busy share and the CPU per send say anything.
+const probeLines = probe?.lines.filter((line) => !httpOnly || /busy|CPU/.test(line)) ?? [];
+if (probeLines.length > 0) console.log(probeLines.map((line) => `  ${line}`).join('\n'));
 const profile = app.probes.at(-1)?.cpuProfile;
 if (profile) console.log(`CPU profile of the app's last round, main thread: ${profile} (summary: node bench/support/cpu-profile-summary.mjs ${profile})`);
 const storeProfile = app.probes.at(-1)?.storeCpuProfile;
@@ -204,6 +179,32 @@ if (problems.length > 0) {
   process.exit(1);
 }
 if (!options.keep && !profile) rmSync(workDir, { recursive: true, force: true });
+
+/** Every 202 the app gave (warm-up and rounds) against the rows in the file it wrote; then the store's ceiling. */
+function durableOutcome() {
+  const accepted = new Map([...app.warmup.accepted, ...app.runs.flatMap((run) => [...run.accepted])]);
+  const outbox = checkOutbox(sqlitePath, accepted);
+  problems.push(...outbox.problems);
+  const synchronousOpened = synchronousOfOpenSqlite(sqlitePath);
+  if (synchronousOpened !== SYNCHRONOUS_FULL) problems.push(`openSqlite (dist) opens with synchronous=${synchronousOpened}, not FULL (2)`);
+  if (probe && probe.synchronous !== SYNCHRONOUS_FULL) problems.push(`the app's live connection ran with synchronous=${probe.synchronous}, not FULL (2)`);
+  const ceiling = storeCeiling(accepted.size);
+  return {
+    ratio,
+    roundRatios,
+    goal: GOAL_RATIO,
+    goalMet: ratio >= GOAL_RATIO,
+    ceiling: {
+      ...ceiling,
+      perSecond: 1e6 / ceiling.wallUsPerSend,
+      ofBare: 1e6 / ceiling.wallUsPerSend / rows[0].requestsPerSecond,
+      goalPerSecond: GOAL_RATIO * rows[0].requestsPerSecond,
+    },
+    durability:
+      `outbox rows ${outbox.outboxRows} = 202 answers ${accepted.size} (warm-up ${app.warmup.accepted.size}, rounds ${accepted.size - app.warmup.accepted.size}); ` +
+      `PRAGMA synchronous ${probe ? `${probe.synchronous} on the app's live connection (read by the probe), ` : ''}${synchronousOpened} on a connection from dist openSqlite`,
+  };
+}
 
 /** bench/support/store-accept-only.mjs as this run's ceiling (see the header). */
 function storeCeiling(sends) {

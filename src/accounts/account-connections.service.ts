@@ -170,9 +170,9 @@ export class AccountConnections {
     // That is no failure: the next socket shows a new QR after the first backoff step, never a longer one.
     const qrExpired = live.showingQr && event.statusCode === 408;
     const reason = qrExpired ? 'timedOut' : event.reason;
-    if (qrExpired) live.closesInRow = 0;
+    live.closesInRow = qrExpired ? 1 : live.closesInRow + 1;
     await this.closeSocket(live);
-    const reaction = reactionTo(reason, ++live.closesInRow);
+    const reaction = reactionTo(reason, live.closesInRow);
     this.logger.warn({ accountId: live.accountId, reason, statusCode: event.statusCode, reaction: reaction.kind }, 'socket closed');
     this.metrics.socketClosed(reason, reaction.kind);
     const closed: ConnectionPatch = { status: 'disconnected', lastDisconnectReason: reason, lastDisconnectAt: now, qr: null, qrAt: null, updatedAt: now };

@@ -11,7 +11,6 @@ import { OUTBOX_RETENTION_MS, OutboxItem, OutboxStatus } from './outbox-item';
 export const OUTBOX = 'outbox';
 export const OPEN_STATUSES: OutboxStatus[] = ['queued', 'processing'];
 
-
 type TimeField = 'leaseUntil' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'endedAt';
 
 /** The item's fields as stored: its `id` is the doc id, `answer` a map, times Timestamps. */
