@@ -79,7 +79,13 @@ describeOnFirestoreEmulator('the outbox across three processes sharing the Fires
       for (const server of servers) console.log(server.output.join('').split('\n').filter((line) => /"level":(40|50)/.test(line) && !line.includes('socket closed')).slice(0, 5).map((line) => line.slice(0, 400)).join('\n'));
     });
     const logPath = join(dir, 'simulator.log');
-    const env = deliveryEnv(KEY, logPath, { STORE: 'firestore', FIREBASE_PROJECT_ID: PROJECT, FIRESTORE_EMULATOR_HOST: host() });
+    // Outbox claims hold 10 s here, not 3. With 3 s, on an emulator loaded by other test files, a worker
+    // once sent five items and sent them again 0.5 s later (same WhatsApp ids: allowed by the contract, not
+    // what this checks); most likely the claim transaction had used up most of the lease before the send.
+    const env = {
+      ...deliveryEnv(KEY, logPath, { STORE: 'firestore', FIREBASE_PROJECT_ID: PROJECT, FIRESTORE_EMULATOR_HOST: host() }),
+      OUTBOX_LEASE_MS: '10000',
+    };
     for (const workerId of ['p1', 'p2', 'p3']) servers.push(await startServer({ ...env, WORKER_ID: workerId }));
     // 8 clients, not the helper's 32: the emulator on two shared cores then keeps the renewals of 3 s leases in time.
     const scenario = { key: KEY, endpoints: servers, accounts: ACCOUNTS, messages: MESSAGES, recipientsPerAccount: 20, concurrency: 8 };
