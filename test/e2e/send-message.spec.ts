@@ -91,6 +91,8 @@ describe('POST /api/whatsapp/send-message', () => {
       ['header and body keys differ', { body: { accountId: 'acc1', to: '40712345678', message: 'x', requestId: 'k1' }, headers: { 'idempotency-key': 'k2' } }, 400, /Idempotency-Key: /],
       ['unknown field', { body: { accountId: 'acc1', to: '40712345678', message: 'x', extra: 1 } }, 400, /extra: /],
       ['JID to a broadcast', { body: { accountId: 'acc1', to: 'status@broadcast', message: 'x' } }, 400, /to: /],
+      // Kept, it would be a second thread beside 40712345678@s.whatsapp.net for one client.
+      ['JID with a leading 0', { body: { accountId: 'acc1', to: '040712345678@s.whatsapp.net', message: 'x' } }, 400, /to: must start with the country code, not 0/],
       ['no key', { body: { accountId: 'acc1', to: '40712345678', message: 'x' }, headers: { 'x-api-key': '' } }, 401, /x-api-key: /],
       ['wrong key', { body: { accountId: 'acc1', to: '40712345678', message: 'x' }, headers: { 'x-api-key': 'wrong-key-0000000000' } }, 401, /x-api-key: /],
     ];
