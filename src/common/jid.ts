@@ -58,12 +58,17 @@ export function threadIdOf(accountId: string, clientJid: string): string {
 }
 
 export function parseThreadId(threadId: unknown, field = 'threadId'): { accountId: string; clientJid: string } {
-  const reason = 'must be {accountId}__{clientJid}, e.g. account1__40712345678@s.whatsapp.net';
-  if (typeof threadId !== 'string' || threadId.length > 160) throw new InvalidInput(field, reason);
+  const parts = splitThreadId(threadId);
+  if (!parts) throw new InvalidInput(field, 'must be {accountId}__{clientJid}, e.g. account1__40712345678@s.whatsapp.net');
+  return parts;
+}
+
+/** The account and client of a thread id, or undefined when it is none. */
+export function splitThreadId(threadId: unknown): { accountId: string; clientJid: string } | undefined {
+  if (typeof threadId !== 'string' || threadId.length > 160) return undefined;
   const split = threadId.lastIndexOf('__');
-  if (split < 0) throw new InvalidInput(field, reason);
+  if (split < 0) return undefined;
   const accountId = threadId.slice(0, split);
   const clientJid = threadId.slice(split + 2);
-  if (!ACCOUNT_ID_PATTERN.test(accountId) || !isClientJid(clientJid)) throw new InvalidInput(field, reason);
-  return { accountId, clientJid };
+  return ACCOUNT_ID_PATTERN.test(accountId) && isClientJid(clientJid) ? { accountId, clientJid } : undefined;
 }
