@@ -7,8 +7,16 @@ import { PageQueryDto, pageRequestOf } from '../common/page.dto';
 import { ListThreadsQueryDto, MessageDto, ThreadDto } from './dto/thread.dto';
 import { ThreadsService } from './threads.service';
 
-/** Threads page by (lastMessageAt, thread id): a cursor naming another account's thread is refused. */
-const threadCursorOf = (accountId: string): CursorShape => ({ key: 'time', isId: (id) => splitThreadId(id)?.accountId === accountId });
+/**
+ * Threads page by (lastMessageAt, thread id): a cursor naming another account's thread is refused. Until
+ * the thread-id migration has run, the list also holds old-layout threads (a bare JID carrying this
+ * `accountId`, docs/migration.md), so a cursor may name one of those: any id without `__` that is a
+ * document id Firestore takes (no `/`, not `.` or `..`).
+ */
+const threadCursorOf = (accountId: string): CursorShape => ({
+  key: 'time',
+  isId: (id) => splitThreadId(id)?.accountId === accountId || (/^[^/]{1,160}$/.test(id) && !id.includes('__') && id !== '.' && id !== '..'),
+});
 /** Messages page by (createdAt, message id). */
 const MESSAGE_CURSOR: CursorShape = { key: 'time', isId: (id) => MESSAGE_ID_PATTERN.test(id) };
 

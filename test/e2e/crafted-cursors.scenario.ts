@@ -66,6 +66,12 @@ export function craftedCursorsScenario(start: () => Promise<TestApp>): void {
     expect([...accounts.body.items, ...more.body.items].map((a: { accountId: string }) => a.accountId)).toEqual([OTHER, ACCOUNT]);
   });
 
+  it('takes a cursor naming an old-layout thread (a bare JID), which the list holds until the migration ran', async () => {
+    const answer = await t.request('GET', `/api/whatsapp/threads?accountId=${ACCOUNT}&cursor=${cursorOf(MAX_CURSOR_TIME_MS, jid(1))}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.items).toHaveLength(2);
+  });
+
   it.each(UNUSABLE)('answers 400 naming cursor for %s, on every list', async (_name, cursor) => {
     await expectCursorRefused(`/api/whatsapp/threads?accountId=${ACCOUNT}&cursor=${cursor}`);
     await expectCursorRefused(`/api/whatsapp/threads/${encodeURIComponent(THREAD)}/messages?cursor=${cursor}`);
@@ -74,7 +80,7 @@ export function craftedCursorsScenario(start: () => Promise<TestApp>): void {
 
   it('answers 400 naming cursor for an id the list could not have returned', async () => {
     // Another account's thread (the prefix one, and the one whose id begins like it), a path, nothing.
-    for (const id of [`${OTHER}__${jid(1)}`, `${ACCOUNT}_x__${jid(1)}`, `${ACCOUNT}__${jid(1)}/messages/x`, '', 'threads/x']) {
+    for (const id of [`${OTHER}__${jid(1)}`, `${ACCOUNT}_x__${jid(1)}`, `${ACCOUNT}__${jid(1)}/messages/x`, '', 'threads/x', '..', 'x'.repeat(161)]) {
       await expectCursorRefused(`/api/whatsapp/threads?accountId=${ACCOUNT}&cursor=${cursorOf(1_000, id)}`);
     }
     for (const id of ['a/b', '', '..', 'm'.repeat(65)]) {
