@@ -18,7 +18,7 @@ export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const WA_MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 export const ACCOUNT_ID_RULE = '1-64 letters, digits, "_" or "-", starting with a letter or digit, without "__"';
-export const REQUEST_ID_RULE = '1-128 letters, digits, ".", "_", ":" or "-", without "/" or ".."';
+export const REQUEST_ID_RULE = '1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit, without "/" or ".."';
 
 export function isAccountId(value: unknown): value is string {
   return typeof value === 'string' && ACCOUNT_ID_PATTERN.test(value);

@@ -87,6 +87,9 @@ describe('POST /api/whatsapp/send-message', () => {
       ['account id with __', { body: { accountId: 'acc1__x', to: '40712345678', message: 'x' } }, 400, /accountId: /],
       ['request id with /', { body: { accountId: 'acc1', to: '40712345678', message: 'x', requestId: 'a/b' } }, 400, /requestId: /],
       ['request id with ..', { body: { accountId: 'acc1', to: '40712345678', message: 'x', requestId: 'a..b' } }, 400, /requestId: /],
+      // `a_` + `b` is outbox item `a___b`; `a` + `_b` would be the same one (src/common/ids.ts).
+      ['request id starting with _', { body: { accountId: 'acc1', to: '40712345678', message: 'x', requestId: '_b' } }, 400, /requestId: .*starting with a letter or digit/],
+      ['header key starting with _', { body: { accountId: 'acc1', to: '40712345678', message: 'x' }, headers: { 'idempotency-key': '_b' } }, 400, /Idempotency-Key: .*starting with a letter or digit/],
       ['header key with /', { body: { accountId: 'acc1', to: '40712345678', message: 'x' }, headers: { 'idempotency-key': 'a/b' } }, 400, /Idempotency-Key: /],
       ['header and body keys differ', { body: { accountId: 'acc1', to: '40712345678', message: 'x', requestId: 'k1' }, headers: { 'idempotency-key': 'k2' } }, 400, /Idempotency-Key: /],
       ['unknown field', { body: { accountId: 'acc1', to: '40712345678', message: 'x', extra: 1 } }, 400, /extra: /],
