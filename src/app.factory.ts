@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { acceptEmptyBodies } from './common/empty-body';
 import { validationFailure } from './common/http-errors';
 import { LOG_REDACTION, PinoNestLogger, bindRequestLogs } from './common/pino-logger';
 import { AppConfig } from './config/app-config';
@@ -28,6 +29,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(new PinoNestLogger(fastify.log));
   bindRequestLogs(fastify);
+  acceptEmptyBodies(fastify);
   if (config.rateLimitPerMinute > 0) await limitEachApiKey(app, config.rateLimitPerMinute);
 
   app.useGlobalPipes(

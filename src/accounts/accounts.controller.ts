@@ -2,10 +2,15 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, R
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
+import { isAccountId } from '../common/ids';
+import { CursorShape } from '../common/page';
 import { PageQueryDto, pageRequestOf } from '../common/page.dto';
 import { AccountsService } from './accounts.service';
 import { AccountDto, CreateAccountDto } from './dto/account.dto';
 import { PairingCodeDto } from './dto/pairing-code.dto';
+
+/** Accounts page by id alone. */
+const ACCOUNT_CURSOR: CursorShape = { key: 'none', isId: isAccountId };
 
 @ApiTags('accounts')
 @ApiSecurity('api-key')
@@ -23,7 +28,7 @@ export class AccountsController {
   @Get()
   @ApiOperation({ summary: 'List accounts by id' })
   async list(@Query() query: PageQueryDto): Promise<{ items: AccountDto[]; nextCursor: string | null }> {
-    const page = await this.accounts.list(pageRequestOf(query));
+    const page = await this.accounts.list(pageRequestOf(query, ACCOUNT_CURSOR));
     return { items: page.items.map(AccountDto.of), nextCursor: page.nextCursor };
   }
 

@@ -3,8 +3,13 @@ import { InvalidInput } from './errors';
 
 /**
  * Every id that becomes part of a store path is checked here, wherever it enters. None can hold `/`
- * (a path separator in Firestore) or `..`; an account id cannot hold `__`, which separates it from the
- * client JID or request id in thread and outbox ids, so `{accountId}__...` always splits one way.
+ * (a path separator in Firestore) or `..`. An account id cannot hold `__`, the separator in
+ * `{accountId}__{clientJid}`, `{accountId}__{requestId}` and `{accountId}__{direction}__{waMessageId}`,
+ * but it may end in `_`: `acme_` + `x` is `acme___x`. Each of those ids still names one pair: a thread
+ * id splits at its last `__` (a client JID holds no `_`, see jid.ts), and a request id (like a direction)
+ * starts with a letter or digit, so `acme___x` is never `acme` + `_x`. Keep that first character rule:
+ * a request id starting with `_` would make `a_` + `b` and `a` + `_b` the same outbox item. Only thread
+ * ids are ever parsed; outbox and lookup ids are only built.
  */
 export const ACCOUNT_ID_PATTERN = /^(?!.*__)[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const REQUEST_ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -13,7 +18,7 @@ export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const WA_MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 export const ACCOUNT_ID_RULE = '1-64 letters, digits, "_" or "-", starting with a letter or digit, without "__"';
-export const REQUEST_ID_RULE = '1-128 letters, digits, ".", "_", ":" or "-", without "/" or ".."';
+export const REQUEST_ID_RULE = '1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit, without "/" or ".."';
 
 export function isAccountId(value: unknown): value is string {
   return typeof value === 'string' && ACCOUNT_ID_PATTERN.test(value);

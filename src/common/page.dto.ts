@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, PageRequest, decodeCursor } from './page';
+import { CursorShape, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, PageRequest, decodeCursor } from './page';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
@@ -19,6 +19,6 @@ export class PageQueryDto {
   cursor?: string;
 }
 
-export function pageRequestOf(query: PageQueryDto): PageRequest {
-  return { limit: query.limit ?? DEFAULT_PAGE_LIMIT, after: decodeCursor(query.cursor) };
+export function pageRequestOf(query: PageQueryDto, cursor: CursorShape): PageRequest {
+  return { limit: query.limit ?? DEFAULT_PAGE_LIMIT, after: decodeCursor(query.cursor, cursor) };
 }

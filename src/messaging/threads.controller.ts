@@ -1,8 +1,24 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { MESSAGE_ID_PATTERN } from '../common/ids';
+import { splitThreadId } from '../common/jid';
+import { CursorShape } from '../common/page';
 import { PageQueryDto, pageRequestOf } from '../common/page.dto';
 import { ListThreadsQueryDto, MessageDto, ThreadDto } from './dto/thread.dto';
 import { ThreadsService } from './threads.service';
+
+/**
+ * Threads page by (lastMessageAt, thread id): a cursor naming another account's thread is refused. Until
+ * the thread-id migration has run, the list also holds old-layout threads (a bare JID carrying this
+ * `accountId`, docs/migration.md), so a cursor may name one of those: any id without `__` that is a
+ * document id Firestore takes (no `/`, not `.` or `..`).
+ */
+const threadCursorOf = (accountId: string): CursorShape => ({
+  key: 'time',
+  isId: (id) => splitThreadId(id)?.accountId === accountId || (/^[^/]{1,160}$/.test(id) && !id.includes('__') && id !== '.' && id !== '..'),
+});
+/** Messages page by (createdAt, message id). */
+const MESSAGE_CURSOR: CursorShape = { key: 'time', isId: (id) => MESSAGE_ID_PATTERN.test(id) };
 
 @ApiTags('threads')
 @ApiSecurity('api-key')
@@ -13,7 +29,7 @@ export class ThreadsController {
   @Get()
   @ApiOperation({ summary: "An account's threads, newest lastMessageAt first" })
   async list(@Query() query: ListThreadsQueryDto): Promise<{ items: ThreadDto[]; nextCursor: string | null }> {
-    const page = await this.threads.listThreads(query.accountId, pageRequestOf(query));
+    const page = await this.threads.listThreads(query.accountId, pageRequestOf(query, threadCursorOf(query.accountId)));
     return { items: page.items.map(ThreadDto.of), nextCursor: page.nextCursor };
   }
 
@@ -21,7 +37,7 @@ export class ThreadsController {
   @ApiOperation({ summary: "A thread's messages, newest first" })
   @ApiParam({ name: 'threadId', example: 'account1__40712345678@s.whatsapp.net', description: 'URL-encoded' })
   async messages(@Param('threadId') threadId: string, @Query() query: PageQueryDto): Promise<{ items: MessageDto[]; nextCursor: string | null }> {
-    const page = await this.threads.listMessages(threadId, pageRequestOf(query));
+    const page = await this.threads.listMessages(threadId, pageRequestOf(query, MESSAGE_CURSOR));
     return { items: page.items.map(MessageDto.of), nextCursor: page.nextCursor };
   }
 

@@ -3,7 +3,7 @@ import { normalizeJid, threadIdOf } from '../common/jid';
 import { MessageRecord } from '../messaging/message';
 import { requestHash } from '../messaging/request-hash';
 import { OutboxItem, OutboxStatus } from '../outbox/outbox-item';
-import { LegacyOutboxItem } from './legacy-records';
+import { LegacyOutboxItem, isOldLayoutId } from './legacy-records';
 import { Placement } from './message-placement';
 
 /** Written as the released item's last error, so an operator reading it knows where it came from. */
@@ -17,9 +17,11 @@ export function movedMessageOf(old: LegacyOutboxItem): Placement<{ threadId: str
   if (!isAccountId(old.accountId)) return { unplaceable: `accountId ${JSON.stringify(old.accountId ?? null)} is not an account id` };
   const ref = OLD_MESSAGE_REF.exec(old.messageRef ?? '');
   if (!ref) return { unplaceable: `messageRef ${JSON.stringify(old.messageRef ?? null)} names no message doc` };
+  // A ref already rewritten (`{accountId}__{jid}`) is no old thread: `12345__4071...` would otherwise
+  // normalise (the part before `_` is read as a JID user) to another client's thread.
+  if (!isOldLayoutId(ref[1])) return { unplaceable: `messageRef's thread ${JSON.stringify(ref[1])} is already a new-layout thread id` };
   const clientJid = normalizeJid(ref[1]);
   if (!clientJid) return { unplaceable: `messageRef's thread ${JSON.stringify(ref[1])} is no person, LID or group JID` };
-  // A ref already rewritten (a thread id with `__`) normalises to nothing above, so only old refs get here.
   return { placed: { threadId: threadIdOf(old.accountId, clientJid), messageId: ref[2] } };
 }
 

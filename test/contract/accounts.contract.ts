@@ -32,9 +32,9 @@ export function accountsContract(make: MakeStoreFixture): void {
       const first = await store.accounts.list({ limit: 2 });
       expect(first.items.map((a) => a.accountId)).toEqual(['a', 'b']);
       const { decodeCursor } = await import('../../src/common/page');
-      const second = await store.accounts.list({ limit: 2, after: decodeCursor(first.nextCursor!) });
+      const second = await store.accounts.list({ limit: 2, after: decodeCursor(first.nextCursor!, { key: 'none', isId: () => true }) });
       expect(second.items.map((a) => a.accountId)).toEqual(['c', 'd']);
-      const third = await store.accounts.list({ limit: 2, after: decodeCursor(second.nextCursor!) });
+      const third = await store.accounts.list({ limit: 2, after: decodeCursor(second.nextCursor!, { key: 'none', isId: () => true }) });
       expect(third.items.map((a) => a.accountId)).toEqual(['e']);
       expect(third.nextCursor).toBeNull();
       await store.close();

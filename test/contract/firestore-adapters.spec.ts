@@ -1,6 +1,6 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
-import { InvalidInput } from '../../src/common/errors';
+import { MAX_CURSOR_TIME_MS, MIN_CURSOR_TIME_MS, decodeCursor, encodeCursor } from '../../src/common/page';
 import { MessageRecord } from '../../src/messaging/message';
 import { claimOf } from '../../src/outbox/claim-rule';
 import { FirestoreFixture, describeOnFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
@@ -190,10 +190,16 @@ describeOnFirestoreEmulator('firestore adapters, documents and bookkeeping', (ho
       await store.close();
     });
 
-    it('refuses a cursor whose time no Timestamp can hold as bad input', async () => {
+    it('pages after any cursor the HTTP edge lets through, its extreme times and longest ids included', async () => {
+      // decodeCursor (src/common/page.ts) refuses every other cursor with a 400 before a store sees it.
       const store = await makeStore();
-      await expect(store.threads.listThreads('acc1', { limit: 5, after: { key: 'not-a-time', id: 'x' } })).rejects.toBeInstanceOf(InvalidInput);
-      await expect(store.threads.listMessages('acc1__1@lid', { limit: 5, after: { key: 1e20, id: 'x' } })).rejects.toBeInstanceOf(InvalidInput);
+      const longestThread = `${'a'.repeat(63)}___${'9'.repeat(20)}@s.whatsapp.net`;
+      for (const key of [MIN_CURSOR_TIME_MS, 0, MAX_CURSOR_TIME_MS]) {
+        expect(decodeCursor(encodeCursor({ key, id: longestThread }), { key: 'time', isId: () => true })).toEqual({ key, id: longestThread });
+        await expect(store.threads.listThreads('a'.repeat(63) + '_', { limit: 5, after: { key, id: longestThread } })).resolves.toEqual({ items: [], nextCursor: null });
+        await expect(store.threads.listMessages(longestThread, { limit: 5, after: { key, id: 'm'.repeat(64) } })).resolves.toEqual({ items: [], nextCursor: null });
+      }
+      await expect(store.accounts.list({ limit: 5, after: { key: 0, id: 'z'.repeat(64) } })).resolves.toEqual({ items: [], nextCursor: null });
       await store.close();
     });
   });

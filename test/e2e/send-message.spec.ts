@@ -87,10 +87,15 @@ describe('POST /api/whatsapp/send-message', () => {
       ['account id with __', { body: { accountId: 'acc1__x', to: '40712345678', message: 'x' } }, 400, /accountId: /],
       ['request id with /', { body: { accountId: 'acc1', to: '40712345678', message: 'x', requestId: 'a/b' } }, 400, /requestId: /],
       ['request id with ..', { body: { accountId: 'acc1', to: '40712345678', message: 'x', requestId: 'a..b' } }, 400, /requestId: /],
+      // `a_` + `b` is outbox item `a___b`; `a` + `_b` would be the same one (src/common/ids.ts).
+      ['request id starting with _', { body: { accountId: 'acc1', to: '40712345678', message: 'x', requestId: '_b' } }, 400, /requestId: .*starting with a letter or digit/],
+      ['header key starting with _', { body: { accountId: 'acc1', to: '40712345678', message: 'x' }, headers: { 'idempotency-key': '_b' } }, 400, /Idempotency-Key: .*starting with a letter or digit/],
       ['header key with /', { body: { accountId: 'acc1', to: '40712345678', message: 'x' }, headers: { 'idempotency-key': 'a/b' } }, 400, /Idempotency-Key: /],
       ['header and body keys differ', { body: { accountId: 'acc1', to: '40712345678', message: 'x', requestId: 'k1' }, headers: { 'idempotency-key': 'k2' } }, 400, /Idempotency-Key: /],
       ['unknown field', { body: { accountId: 'acc1', to: '40712345678', message: 'x', extra: 1 } }, 400, /extra: /],
       ['JID to a broadcast', { body: { accountId: 'acc1', to: 'status@broadcast', message: 'x' } }, 400, /to: /],
+      // Kept, it would be a second thread beside 40712345678@s.whatsapp.net for one client.
+      ['JID with a leading 0', { body: { accountId: 'acc1', to: '040712345678@s.whatsapp.net', message: 'x' } }, 400, /to: must start with the country code, not 0/],
       ['no key', { body: { accountId: 'acc1', to: '40712345678', message: 'x' }, headers: { 'x-api-key': '' } }, 401, /x-api-key: /],
       ['wrong key', { body: { accountId: 'acc1', to: '40712345678', message: 'x' }, headers: { 'x-api-key': 'wrong-key-0000000000' } }, 401, /x-api-key: /],
     ];

@@ -26,6 +26,8 @@ describe('placeMessage: an old message in its own account thread', () => {
     [{ accountId: undefined }, /accountId/],
     [{ accountId: 'a__b' }, /accountId/],
     [{ oldThreadId: 'status@broadcast' }, /no person, LID or group JID/],
+    // E.164 has no leading 0: such a JID names nobody, and kept as it is would be a second thread for one client.
+    [{ oldThreadId: '040712345678@s.whatsapp.net' }, /no person, LID or group JID/],
     [{ messageId: 'a/b' }, /message id/],
     [{ direction: undefined }, /no direction/],
     [{ createdAt: undefined }, /no time/],
@@ -41,6 +43,14 @@ describe('placeOutboxItem: an old outbox item beside its migrated message', () =
 
   it('finds the message`s new path from the old ref and the item`s account', () => {
     expect(movedMessageOf(item)).toEqual({ placed: { threadId: message.threadId, messageId: 'm1' } });
+  });
+
+  it('leaves an item whose ref already names a new-layout thread, also of a numeric account id', () => {
+    // `12345__4071...@s.whatsapp.net` read as an old JID would be client `12345@s.whatsapp.net`.
+    for (const thread of ['12345__40712345678@s.whatsapp.net', 'acme___40712345678@s.whatsapp.net']) {
+      const placement = movedMessageOf({ ...item, messageRef: `threads/${thread}/messages/m1` });
+      expect('unplaceable' in placement && placement.unplaceable).toMatch(/already a new-layout thread id/);
+    }
   });
 
   it('keys it by account, rewrites messageRef, releases a processing claim and recomputes the request hash', () => {

@@ -24,6 +24,11 @@ const CLIENT = '40712345678@s.whatsapp.net';
 const ownThread = `threads/${OWN}__${CLIENT}`;
 const otherThread = `threads/${OTHER}__${CLIENT}`;
 const oldThread = `threads/${CLIENT}`;
+// An account id may end in `_`: `acme_`'s thread is `acme___{jid}`, which begins with `acme__`.
+const UNDERSCORED = 'acme_';
+const PLAIN = 'acme';
+const underscoredThread = `threads/${UNDERSCORED}__${CLIENT}`;
+const plainThread = `threads/${PLAIN}__${CLIENT}`;
 
 /** What the server (Admin SDK, rules bypassed) has written; each path is then read as a client. */
 const SERVER_DOCS: Record<string, Record<string, unknown>> = {
@@ -33,6 +38,10 @@ const SERVER_DOCS: Record<string, Record<string, unknown>> = {
   [`${otherThread}/messages/m2`]: { accountId: OTHER, threadId: `${OTHER}__${CLIENT}`, text: 'yo', createdAt: 3 },
   [oldThread]: { accountId: OWN, lastMessageAt: 1 },
   [`${oldThread}/messages/m0`]: { accountId: OWN, text: 'old layout' },
+  [underscoredThread]: { accountId: UNDERSCORED, clientJid: CLIENT, lastMessageAt: 4, lastMessageText: 'a_', lastMessageDirection: 'inbound' },
+  [`${underscoredThread}/messages/m3`]: { accountId: UNDERSCORED, threadId: `${UNDERSCORED}__${CLIENT}`, text: 'a_', createdAt: 4 },
+  [plainThread]: { accountId: PLAIN, clientJid: CLIENT, lastMessageAt: 5, lastMessageText: 'a', lastMessageDirection: 'inbound' },
+  [`${plainThread}/messages/m4`]: { accountId: PLAIN, threadId: `${PLAIN}__${CLIENT}`, text: 'a', createdAt: 5 },
   [`accounts/${OWN}`]: { status: 'connected', owner: 'worker-1/abc', ownerEpoch: 3 },
   [`accounts/${OWN}/session/creds`]: { value: '{"noiseKey":"secret"}' },
   [`accounts/${OWN}/contactAliases/123@lid`]: { lid: '123@lid', pn: CLIENT },
@@ -48,6 +57,8 @@ describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, wri
   let both: Firestore; // claim: [acc1, acc2]
   let noClaim: Firestore;
   let anonymous: Firestore;
+  let plainUser: Firestore; // claim: [acme]
+  let underscoredUser: Firestore; // claim: [acme_]
 
   beforeAll(async () => {
     // The web SDK logs every refused write stream as a warning: here refusals are the expected outcome.
@@ -61,6 +72,8 @@ describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, wri
     both = clientOf(env.authenticatedContext('user-2', { accounts: [OWN, OTHER] }));
     noClaim = clientOf(env.authenticatedContext('user-3'));
     anonymous = clientOf(env.unauthenticatedContext());
+    plainUser = clientOf(env.authenticatedContext('user-4', { accounts: [PLAIN] }));
+    underscoredUser = clientOf(env.authenticatedContext('user-5', { accounts: [UNDERSCORED] }));
   });
   afterAll(() => env?.cleanup());
 
@@ -113,6 +126,25 @@ describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, wri
       // A list rule cannot see doc ids: the known gap the thread-id migration closes (docs/migration.md).
       const threads = await assertSucceeds(getDocs(query(collection(owner, 'threads'), where('accountId', '==', OWN))));
       expect(threads.docs.map((d) => d.id).sort()).toEqual([CLIENT, `${OWN}__${CLIENT}`]);
+    });
+  });
+
+  describe('an account id ending in `_` (its thread ids split at the last `__`)', () => {
+    it('lets its own users read its threads and messages', async () => {
+      await assertSucceeds(getDoc(doc(underscoredUser, underscoredThread)));
+      await assertSucceeds(getDoc(doc(underscoredUser, `${underscoredThread}/messages/m3`)));
+      const messages = await assertSucceeds(getDocs(collection(underscoredUser, `${underscoredThread}/messages`)));
+      expect(messages.docs.map((d) => d.id)).toEqual(['m3']);
+      expect((await assertSucceeds(getDoc(doc(underscoredUser, `threads/${UNDERSCORED}__40700000000@s.whatsapp.net`)))).exists()).toBe(false);
+    });
+
+    it('refuses them to users of the account its id begins with, and the other way round', async () => {
+      await assertFails(getDoc(doc(plainUser, underscoredThread)));
+      await assertFails(getDoc(doc(plainUser, `${underscoredThread}/messages/m3`)));
+      await assertFails(getDocs(collection(plainUser, `${underscoredThread}/messages`)));
+      await assertFails(getDoc(doc(underscoredUser, plainThread)));
+      await assertFails(getDoc(doc(underscoredUser, `${plainThread}/messages/m4`)));
+      await assertSucceeds(getDoc(doc(plainUser, `${plainThread}/messages/m4`)));
     });
   });
 

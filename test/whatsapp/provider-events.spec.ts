@@ -132,6 +132,8 @@ describe('messages.upsert to messages', () => {
     ['an id with a slash', received({ conversation: 'x' }, { id: '../../etc' }), 'invalid_message_id'],
     ['an id too long', received({ conversation: 'x' }, { id: 'A'.repeat(129) }), 'invalid_message_id'],
     ['a chat JID that is no person, LID or group', received({ conversation: 'x' }, { remoteJid: 'abc@s.whatsapp.net' }), 'invalid_chat_jid'],
+    // E.164 has no leading 0: kept, it would open a second thread for the client of 40712345678@s.whatsapp.net.
+    ['a phone-number chat JID with a leading 0', received({ conversation: 'x' }, { remoteJid: '040712345678:3@s.whatsapp.net' }), 'invalid_chat_jid'],
     ['no timestamp', received({ conversation: 'x' }, {}, 0), 'invalid_timestamp'],
   ])('drops and counts %s', (_name, message, reason) => {
     expect(upsertOne(message)).toEqual({ events: [], dropped: [reason], lidMappings: [] });
