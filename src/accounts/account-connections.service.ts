@@ -3,6 +3,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { ThreadIdentity } from '../messaging/thread-identity';
+import { FailureReason } from '../messaging/failure-reason';
 import { ThreadRepository } from '../messaging/thread.repository';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { ConnectionEvent, ProviderConnection, SessionStore, WhatsAppProvider } from '../whatsapp/whatsapp-provider';
@@ -105,10 +106,10 @@ export class AccountConnections {
   }
 
   /** Operator: log the device out, clear the session, fail what waits, and start linking again (QR). */
-  async reset(accountId: string, reason = 'session reset'): Promise<void> {
+  async reset(accountId: string): Promise<void> {
     const live = this.live.get(accountId);
     if (!live) return;
-    await this.endSession(live, reason);
+    await this.endSession(live, 'accountReset');
     live.stopped = false;
     live.closesInRow = 0;
     this.open(live);
@@ -120,7 +121,7 @@ export class AccountConnections {
     if (!live) return;
     this.live.delete(accountId);
     live.disarmDeadline();
-    await this.endSession(live, 'account deleted');
+    await this.endSession(live, 'accountDeleted');
   }
 
   async requestPairingCode(accountId: string, phoneNumber: string): Promise<string | undefined> {
@@ -180,7 +181,7 @@ export class AccountConnections {
       this.live.delete(live.accountId);
       live.disarmDeadline();
       await this.sessions.clear(live.accountId);
-      await this.outbox.failWaiting(live.accountId, 'account logged out', now);
+      await this.outbox.failWaiting(live.accountId, 'loggedOut', now);
       await this.accounts.release(live.holding, { ...closed, status: 'logged_out' });
       return;
     }
@@ -195,7 +196,7 @@ export class AccountConnections {
     }, reaction.delayMs);
   }
 
-  private async endSession(live: LiveAccount, reason: string): Promise<void> {
+  private async endSession(live: LiveAccount, reason: FailureReason): Promise<void> {
     const connection = live.connection;
     live.connection = null;
     live.connected = false;

@@ -76,7 +76,7 @@ export class AccountsService {
     // A holder elsewhere fails its next renewal once the doc is gone, and closes its socket.
     if (!(await this.accounts.delete(accountId))) throw new AccountNotFound(accountId);
     await this.sessions.clear(accountId);
-    await this.outbox.failWaiting(accountId, 'account deleted', this.clock.now());
+    await this.outbox.failWaiting(accountId, 'accountDeleted', this.clock.now());
   }
 
   private async act(accountId: string, action: AccountAction): Promise<void> {
@@ -91,7 +91,7 @@ export class AccountsService {
     if (account.owner !== null) return;
     if (action === 'reset') {
       await this.sessions.clear(account.accountId);
-      await this.outbox.failWaiting(account.accountId, 'session reset', this.clock.now());
+      await this.outbox.failWaiting(account.accountId, 'accountReset', this.clock.now());
     }
     if (account.status === 'logged_out') await this.accounts.markRelinkable(account.accountId, this.clock.now());
     await this.ownership.tick();

@@ -14,6 +14,7 @@ export interface MessageRow {
   request_id: string | null;
   seq: number | null;
   error: string | null;
+  failure_reason: string | null;
   participant: string | null;
   media_type: string | null;
   status_uncertain: number | null;
@@ -54,6 +55,7 @@ export function toMessage(row: MessageRow): MessageRecord {
     requestId: row.request_id,
     seq: row.seq,
     error: row.error,
+    failureReason: row.failure_reason,
     participant: row.participant,
     mediaType: row.media_type,
     statusUncertain: row.status_uncertain === null ? null : row.status_uncertain === 1,

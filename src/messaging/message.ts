@@ -1,3 +1,4 @@
+import { FailureReason } from './failure-reason';
 import { MessageStatus, StatusTimes } from '../receipts/message-status';
 
 export type Direction = 'inbound' | 'outbound';
@@ -20,6 +21,8 @@ export interface MessageRecord extends StatusTimes {
   seq?: number;
   /** The last failure reported for it (server code, or the outbox's last error). */
   error?: string;
+  /** Set when it ended `failed`: why, in the contract's vocabulary. */
+  failureReason?: FailureReason;
   /** Groups: who wrote it. */
   participant?: string;
   mediaType?: string;

@@ -58,6 +58,8 @@ export function placeOutboxItem(old: LegacyOutboxItem, message: MessageRecord): 
     claimedBy: null,
     claimEpoch: null,
     leaseUntil: null,
+    // The old code kept no reason, only words: an item it failed keeps those words, with no reason.
+    failureReason: null,
     // Kept as they were, the released claim included: that attempt may have reached WhatsApp.
     attempts: old.attempts ?? 0,
     nextAttemptAt: old.nextAttemptAt ?? createdAt,

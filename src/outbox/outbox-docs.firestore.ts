@@ -77,5 +77,7 @@ export function toOutboxItem(id: string, doc: OutboxDoc): OutboxItem {
     createdAt: toMillis(doc.createdAt),
     updatedAt: toMillis(doc.updatedAt),
     endedAt: toMillis(doc.endedAt),
+    // Items that ended before reasons were recorded have none.
+    failureReason: doc.failureReason ?? null,
   };
 }

@@ -22,6 +22,7 @@ export function outboxItemFor(send: AcceptedSend, seq: number): OutboxItem {
     attempts: 0,
     nextAttemptAt: send.now,
     lastError: null,
+    failureReason: null,
     requestHash: send.requestHash,
     answer: { requestId: send.requestId, messageId: send.messageId, threadId: send.threadId, waMessageId: send.waMessageId, status: 'queued' },
     createdAt: send.now,

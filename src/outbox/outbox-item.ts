@@ -1,3 +1,5 @@
+import { FailureReason } from '../messaging/failure-reason';
+
 export const OUTBOX_STATUSES = ['queued', 'processing', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
@@ -39,7 +41,10 @@ export interface OutboxItem {
   leaseUntil: number | null;
   attempts: number;
   nextAttemptAt: number;
+  /** The last failure in words, as the provider or the processor put it. */
   lastError: string | null;
+  /** Set when the item ended `failed`: why, in the contract's vocabulary. */
+  failureReason: FailureReason | null;
   /** Hash of the normalised request (recipient JID and text), for idempotency. */
   requestHash: string;
   answer: SendAnswer;

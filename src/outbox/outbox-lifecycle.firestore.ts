@@ -1,6 +1,7 @@
-import { DocumentData, DocumentSnapshot, Firestore, Transaction, UpdateData } from 'firebase-admin/firestore';
+import { DocumentData, DocumentSnapshot, FieldValue, Firestore, Transaction, UpdateData } from 'firebase-admin/firestore';
 import { accountRef } from '../accounts/account-docs.firestore';
 import { MessageDoc, threadRef } from '../messaging/message-docs.firestore';
+import { Failure } from '../messaging/failure-reason';
 import { statusRank } from '../receipts/message-status';
 import { updateWhile } from '../store/firestore/conditional-update';
 import { isFailedPrecondition } from '../store/firestore/firestore-errors';
@@ -84,18 +85,20 @@ export class FirestoreOutboxLifecycle {
     }));
   }
 
-  markFailed(claim: Claim, reason: string, now: number): Promise<boolean> {
+  markFailed(claim: Claim, failure: Failure, now: number): Promise<boolean> {
     const at = toTimestamp(now);
-    return this.end(claim.id, isStillClaimed(claim), { status: 'failed', lastError: reason, ...endedAtFields(now), leaseUntil: null, updatedAt: at }, (message) =>
-      message.statusRank < statusRank('failed') ? { status: 'failed', statusRank: statusRank('failed'), failedAt: at, error: reason, updatedAt: at } : undefined,
+    return this.end(claim.id, isStillClaimed(claim), { status: 'failed', ...failedFields(failure), ...endedAtFields(now), leaseUntil: null, updatedAt: at }, (message) =>
+      message.statusRank < statusRank('failed')
+        ? { status: 'failed', statusRank: statusRank('failed'), failedAt: at, error: failure.detail ?? FieldValue.delete(), failureReason: failure.reason, updatedAt: at }
+        : undefined,
     );
   }
 
   /** WhatsApp rejected the message: its open item ends, never retried (the receipt moves the message). */
-  async failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean> {
+  async failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {
     const found = await outboxCollection(this.db).where('accountId', '==', accountId).where('waMessageId', '==', waMessageId).limit(1).get();
     if (found.empty) return false;
-    return this.end(found.docs[0].id, isOpen, { status: 'failed', lastError: reason, ...endedAtFields(now), leaseUntil: null, updatedAt: toTimestamp(now) });
+    return this.end(found.docs[0].id, isOpen, { status: 'failed', ...failedFields(failure), ...endedAtFields(now), leaseUntil: null, updatedAt: toTimestamp(now) });
   }
 
   /** One doc, no turn change: a conditioned write, no transaction. */
@@ -140,6 +143,10 @@ export class FirestoreOutboxLifecycle {
       return true;
     });
   }
+}
+
+function failedFields(failure: Failure): Fields {
+  return { lastError: failure.detail, failureReason: failure.reason };
 }
 
 export function writeMessage(tx: Transaction, message: DocumentSnapshot, changes?: (message: MessageDoc) => Fields | undefined): void {

@@ -1,4 +1,5 @@
 import { Statement } from 'better-sqlite3';
+import { Failure } from '../messaging/failure-reason';
 import { statusRank } from '../receipts/message-status';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { Claim, ClaimRequest } from './claim-rule';
@@ -47,11 +48,11 @@ export class SqliteOutboxLifecycle {
          WHERE ${STILL_CLAIMED}`,
       ),
       itemFailed: db.prepare(
-        `UPDATE outbox SET status = 'failed', last_error = @reason, ended_at = @now, lease_until = NULL, updated_at = @now
+        `UPDATE outbox SET status = 'failed', last_error = @detail, failure_reason = @reason, ended_at = @now, lease_until = NULL, updated_at = @now
          WHERE ${STILL_CLAIMED} RETURNING thread_id, message_id`,
       ),
       messageFailed: db.prepare(
-        `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = @reason, updated_at = @now
+        `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = @detail, failure_reason = @reason, updated_at = @now
          WHERE thread_id = @thread_id AND message_id = @message_id AND status_rank < @rank`,
       ),
       // The OPEN term adds nothing logically; it lets the scan run over the partial index of open items
@@ -63,7 +64,7 @@ export class SqliteOutboxLifecycle {
       // No index on the outbox's WhatsApp id (each one cost the accept a page): the lookup names the
       // message, and the open items of its thread are indexed (outbox_open_by_thread).
       failBySending: db.prepare(
-        `UPDATE outbox SET status = 'failed', last_error = @reason, ended_at = @now, lease_until = NULL, updated_at = @now
+        `UPDATE outbox SET status = 'failed', last_error = @detail, failure_reason = @reason, ended_at = @now, lease_until = NULL, updated_at = @now
          WHERE (thread_id, message_id) = (
              SELECT thread_id, message_id FROM message_lookup
              WHERE account_id = @accountId AND direction = 'outbound' AND wa_message_id = @waMessageId)
@@ -99,10 +100,10 @@ export class SqliteOutboxLifecycle {
     return this.store.writes.run(() => this.statements.release.run({ ...claim, error, nextAttemptAt, now }).changes > 0);
   }
 
-  markFailed(claim: Claim, reason: string, now: number): Promise<boolean> {
+  markFailed(claim: Claim, failure: Failure, now: number): Promise<boolean> {
     return this.store.writes.run(() => {
-      const ended = this.statements.itemFailed.get({ ...claim, reason, now }) as { thread_id: string; message_id: string } | undefined;
-      if (ended) this.statements.messageFailed.run({ ...ended, reason, now, rank: statusRank('failed') });
+      const ended = this.statements.itemFailed.get({ ...claim, ...failure, now }) as { thread_id: string; message_id: string } | undefined;
+      if (ended) this.statements.messageFailed.run({ ...ended, ...failure, now, rank: statusRank('failed') });
       return ended !== undefined;
     });
   }
@@ -111,7 +112,7 @@ export class SqliteOutboxLifecycle {
     return this.store.writes.run(() => this.statements.releaseAll.run({ owner, now }).changes);
   }
 
-  failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean> {
-    return this.store.writes.run(() => this.statements.failBySending.run({ accountId, waMessageId, reason, now }).changes > 0);
+  failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {
+    return this.store.writes.run(() => this.statements.failBySending.run({ accountId, waMessageId, ...failure, now }).changes > 0);
   }
 }

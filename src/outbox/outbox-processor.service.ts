@@ -4,6 +4,7 @@ import { AccountEvents } from '../accounts/account-events';
 import { BackoffPolicy, backoffDelay } from '../common/backoff';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { failureOf } from '../messaging/failure-reason';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { SendFailure } from '../whatsapp/whatsapp-provider';
 import { Claim, ClaimRequest, claimOf } from './claim-rule';
@@ -168,7 +169,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     const now = this.clock.now();
     const reason = failure.code ? `${failure.message} (code ${failure.code})` : failure.message;
     if (failure.permanent || item.attempts >= this.config.outboxMaxAttempts) {
-      await this.outbox.markFailed(claim, failure.permanent ? reason : `gave up after ${item.attempts} attempts: ${reason}`, now);
+      await this.outbox.markFailed(claim, failure.permanent ? failureOf('rejected', reason) : failureOf('maxAttempts', `gave up after ${item.attempts} attempts: ${reason}`), now);
       this.metrics.sendFailed(failure.permanent ? 'permanent' : 'gave_up');
       this.logger.warn({ accountId: item.accountId, outboxId: item.id, attempts: item.attempts, permanent: failure.permanent, reason }, 'send failed for good');
       return;

@@ -1,3 +1,4 @@
+import { FailureReason } from '../messaging/failure-reason';
 import { OutboxItem, OutboxStatus, SendAnswer } from './outbox-item';
 
 export interface OutboxRow {
@@ -18,6 +19,7 @@ export interface OutboxRow {
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
+  failure_reason: string | null;
   request_hash: string;
   answer: string;
   created_at: number;
@@ -44,6 +46,7 @@ export function toOutboxItem(row: OutboxRow): OutboxItem {
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
+    failureReason: row.failure_reason as FailureReason | null,
     requestHash: row.request_hash,
     answer: JSON.parse(row.answer) as SendAnswer,
     createdAt: row.created_at,

@@ -1,3 +1,4 @@
+import { Failure, FailureReason } from '../messaging/failure-reason';
 import { Injectable } from '@nestjs/common';
 import { DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
 import { accountRef } from '../accounts/account-docs.firestore';
@@ -55,7 +56,7 @@ export class FirestoreOutboxRepository extends OutboxRepository {
     return snapshot.exists ? toOutboxItem(snapshot.id, snapshot.data() as OutboxDoc) : undefined;
   }
 
-  failWaiting(accountId: string, reason: string, now: number): Promise<number> {
+  failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number> {
     return failWaitingItems(this.store.db, accountId, reason, now);
   }
 
@@ -71,16 +72,16 @@ export class FirestoreOutboxRepository extends OutboxRepository {
     return this.lifecycle.release(claim, error, nextAttemptAt, now);
   }
 
-  markFailed(claim: Claim, reason: string, now: number): Promise<boolean> {
-    return this.lifecycle.markFailed(claim, reason, now);
+  markFailed(claim: Claim, failure: Failure, now: number): Promise<boolean> {
+    return this.lifecycle.markFailed(claim, failure, now);
   }
 
   releaseAll(owner: string, now: number): Promise<number> {
     return this.lifecycle.releaseAll(owner, now);
   }
 
-  failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean> {
-    return this.lifecycle.failBySending(accountId, waMessageId, reason, now);
+  failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {
+    return this.lifecycle.failBySending(accountId, waMessageId, failure, now);
   }
 }
 

@@ -1,3 +1,4 @@
+import { Failure, FailureReason } from '../messaging/failure-reason';
 import { Injectable } from '@nestjs/common';
 import { outboxItemId } from '../common/ids';
 import { statusRank } from '../receipts/message-status';
@@ -29,19 +30,19 @@ export class SqliteOutboxRepository extends OutboxRepository {
     return row && toOutboxItem(row);
   }
 
-  async failWaiting(accountId: string, reason: string, now: number): Promise<number> {
+  async failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number> {
     const params = { accountId, reason, now, rank: statusRank('failed') };
     return this.store.writes.run(() => {
       this.store
         .statement(
-          `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = @reason, updated_at = @now
+          `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = NULL, failure_reason = @reason, updated_at = @now
            WHERE status_rank < @rank AND (thread_id, message_id) IN (
              SELECT thread_id, message_id FROM outbox WHERE account_id = @accountId AND status IN ('queued', 'processing'))`,
         )
         .run(params);
       return this.store
         .statement(
-          `UPDATE outbox SET status = 'failed', last_error = @reason, ended_at = @now, updated_at = @now, lease_until = NULL
+          `UPDATE outbox SET status = 'failed', last_error = NULL, failure_reason = @reason, ended_at = @now, updated_at = @now, lease_until = NULL
            WHERE account_id = @accountId AND status IN ('queued', 'processing')`,
         )
         .run(params).changes;
@@ -60,15 +61,15 @@ export class SqliteOutboxRepository extends OutboxRepository {
     return this.lifecycle.release(claim, error, nextAttemptAt, now);
   }
 
-  markFailed(claim: Claim, reason: string, now: number): Promise<boolean> {
-    return this.lifecycle.markFailed(claim, reason, now);
+  markFailed(claim: Claim, failure: Failure, now: number): Promise<boolean> {
+    return this.lifecycle.markFailed(claim, failure, now);
   }
 
   releaseAll(owner: string, now: number): Promise<number> {
     return this.lifecycle.releaseAll(owner, now);
   }
 
-  failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean> {
-    return this.lifecycle.failBySending(accountId, waMessageId, reason, now);
+  failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {
+    return this.lifecycle.failBySending(accountId, waMessageId, failure, now);
   }
 }

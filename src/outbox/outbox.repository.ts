@@ -1,3 +1,4 @@
+import { Failure, FailureReason } from '../messaging/failure-reason';
 import { Claim, ClaimRequest } from './claim-rule';
 import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
 
@@ -15,7 +16,7 @@ export abstract class OutboxRepository {
    * reason, with its message: used when the account logs out, is reset or deleted, so nothing waiting is
    * ever sent from whichever phone links next. Returns how many ended.
    */
-  abstract failWaiting(accountId: string, reason: string, now: number): Promise<number>;
+  abstract failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number>;
 
   /**
    * Claims due items of the given accounts (see `isClaimable`), at most `perAccount` each, atomically and
@@ -31,10 +32,10 @@ export abstract class OutboxRepository {
   abstract markSent(claim: Claim, now: number): Promise<boolean>;
   /** A transient failure: back to `queued`, due at `nextAttemptAt`, only if the claim is still ours. */
   abstract release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean>;
-  /** A permanent failure or no attempts left: item and message `failed` with the reason, if the claim is still ours. */
-  abstract markFailed(claim: Claim, reason: string, now: number): Promise<boolean>;
+  /** A permanent failure or no attempts left: item and message `failed` with the failure, if the claim is still ours. */
+  abstract markFailed(claim: Claim, failure: Failure, now: number): Promise<boolean>;
   /** Shutdown: this owner's claims not yet sent go back to `queued`, attempt not counted. */
   abstract releaseAll(owner: string, now: number): Promise<number>;
   /** WhatsApp rejected this message (an ERROR receipt): its open item ends `failed`, never retried. */
-  abstract failBySending(accountId: string, waMessageId: string, reason: string, now: number): Promise<boolean>;
+  abstract failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean>;
 }

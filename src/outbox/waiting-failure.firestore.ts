@@ -1,4 +1,5 @@
-import { DocumentSnapshot, Firestore, QueryDocumentSnapshot, Transaction } from 'firebase-admin/firestore';
+import { DocumentSnapshot, FieldValue, Firestore, QueryDocumentSnapshot, Transaction } from 'firebase-admin/firestore';
+import { FailureReason } from '../messaging/failure-reason';
 import { MessageDoc, threadRef } from '../messaging/message-docs.firestore';
 import { statusRank } from '../receipts/message-status';
 import { toTimestamp } from '../store/firestore/firestore-time';
@@ -17,7 +18,7 @@ const BATCH = 100;
  * until none is left (an account's backlog can outgrow one commit). Each batch is atomic; together they
  * are not, which is safe: a retry fails whatever is still open.
  */
-export async function failWaitingItems(db: Firestore, accountId: string, reason: string, now: number): Promise<number> {
+export async function failWaitingItems(db: Firestore, accountId: string, reason: FailureReason, now: number): Promise<number> {
   let ended = 0;
   for (;;) {
     const count = await db.runTransaction((tx) => failBatch(tx, db, accountId, reason, now));
@@ -26,7 +27,7 @@ export async function failWaitingItems(db: Firestore, accountId: string, reason:
   }
 }
 
-async function failBatch(tx: Transaction, db: Firestore, accountId: string, reason: string, now: number): Promise<number> {
+async function failBatch(tx: Transaction, db: Firestore, accountId: string, reason: FailureReason, now: number): Promise<number> {
   const open = await tx.get(outboxCollection(db).where('accountId', '==', accountId).where('status', 'in', OPEN_STATUSES).limit(BATCH));
   if (open.empty) return 0;
   const items = open.docs.map((doc) => ({ doc, item: doc.data() as OutboxDoc }));
@@ -40,10 +41,10 @@ async function failBatch(tx: Transaction, db: Firestore, accountId: string, reas
   for (const thread of threads) turns.push(...(await passTurn(tx, db, thread, endedIn(thread, items))));
   const at = toTimestamp(now);
   const rank = statusRank('failed');
-  const ended = { status: 'failed', lastError: reason, ...endedAtFields(now), leaseUntil: null, updatedAt: at, threadHead: false, claimableAt: null };
+  const ended = { status: 'failed', lastError: null, failureReason: reason, ...endedAtFields(now), leaseUntil: null, updatedAt: at, threadHead: false, claimableAt: null };
   for (const { doc } of items) tx.update(doc.ref, ended);
   for (const message of messages) {
-    writeMessage(tx, message, (m: MessageDoc) => (m.statusRank < rank ? { status: 'failed', statusRank: rank, failedAt: at, error: reason, updatedAt: at } : undefined));
+    writeMessage(tx, message, (m: MessageDoc) => (m.statusRank < rank ? { status: 'failed', statusRank: rank, failedAt: at, error: FieldValue.delete(), failureReason: reason, updatedAt: at } : undefined));
   }
   for (const [target, fields] of turns) tx.update(target, fields);
   return items.length;

@@ -29,7 +29,7 @@ export class FirestoreMessageStatusRepository extends MessageStatusRepository {
       db.doc((lookup.data() as MessageLookupDoc).messageRef),
       (message) => message.statusRank < rank || message[timeField] === undefined,
       (message) => ({
-        ...(message.statusRank < rank ? { status: report.status, statusRank: rank, statusUncertain: FieldValue.delete(), ...(report.error !== undefined ? { error: report.error } : {}) } : {}),
+        ...(message.statusRank < rank ? { status: report.status, statusRank: rank, statusUncertain: FieldValue.delete(), ...(report.failure ? { error: report.failure.detail ?? FieldValue.delete(), failureReason: report.failure.reason } : {}) } : {}),
         [timeField]: message[timeField] ?? at,
         updatedAt: at,
       }),

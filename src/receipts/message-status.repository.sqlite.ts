@@ -27,7 +27,8 @@ export class SqliteMessageStatusRepository extends MessageStatusRepository {
              -- A real receipt that raises a status migrated from the old code replaces the doubt with evidence.
              status_uncertain = CASE WHEN status_rank < @rank THEN NULL ELSE status_uncertain END,
              ${column} = COALESCE(${column}, @at),
-             error = CASE WHEN status_rank < @rank AND @error IS NOT NULL THEN @error ELSE error END,
+             error = CASE WHEN status_rank < @rank AND @reason IS NOT NULL THEN @detail ELSE error END,
+             failure_reason = CASE WHEN status_rank < @rank AND @reason IS NOT NULL THEN @reason ELSE failure_reason END,
              updated_at = @at
            WHERE thread_id = @thread_id AND message_id = @message_id AND (status_rank < @rank OR ${column} IS NULL)
            RETURNING status`,
@@ -45,7 +46,8 @@ export class SqliteMessageStatusRepository extends MessageStatusRepository {
         status: report.status,
         rank: statusRank(report.status),
         at: report.at,
-        error: report.error ?? null,
+        reason: report.failure?.reason ?? null,
+        detail: report.failure?.detail ?? null,
       }) as { status: string } | undefined;
       return updated?.status === report.status ? 'advanced' : 'unchanged';
     });

@@ -1,3 +1,4 @@
+import { Failure } from '../messaging/failure-reason';
 import { Direction } from '../messaging/message';
 import { MessageStatus } from './message-status';
 
@@ -8,8 +9,8 @@ export interface StatusReport {
   status: Exclude<MessageStatus, 'queued'>;
   /** When it happened (the receipt's time if known). */
   at: number;
-  /** For `failed`: the server's reason. */
-  error?: string;
+  /** For `failed`: why, and the server's words. */
+  failure?: Failure;
 }
 
 /** `advanced`: the status moved forward; `unchanged`: it was already there or beyond; `unknown`: no such message. */

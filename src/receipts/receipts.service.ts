@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountEvents } from '../accounts/account-events';
 import { Clock } from '../common/clock';
+import { failureOf } from '../messaging/failure-reason';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { ProviderReceipt } from '../whatsapp/whatsapp-provider';
@@ -32,12 +33,12 @@ export class ReceiptsService {
     // A transient rejection is the outbox's to retry under the same id; only a permanent one fails the message.
     if (status === null || (status === 'failed' && !receipt.permanentError)) return this.count('ignored', status);
     const at = receipt.at ?? this.clock.now();
-    const error = status === 'failed' ? `rejected by WhatsApp${receipt.errorCode ? ` (code ${receipt.errorCode})` : ''}` : undefined;
+    const failure = status === 'failed' ? failureOf('rejected', `rejected by WhatsApp${receipt.errorCode ? ` (code ${receipt.errorCode})` : ''}`) : undefined;
     const direction = receipt.fromMe ? 'outbound' : 'inbound';
-    const outcome = await this.statuses.advance({ accountId, direction, waMessageId: receipt.waMessageId, status, at, error });
+    const outcome = await this.statuses.advance({ accountId, direction, waMessageId: receipt.waMessageId, status, at, failure });
     if (outcome === 'unknown') this.logger.debug({ accountId, waMessageId: receipt.waMessageId, status }, 'receipt for an unknown message ignored');
     if (status === 'failed' && direction === 'outbound' && outcome !== 'unknown') {
-      await this.outbox.failBySending(accountId, receipt.waMessageId, error!, this.clock.now());
+      await this.outbox.failBySending(accountId, receipt.waMessageId, failure!, this.clock.now());
     }
     return this.count(outcome, status);
   }

@@ -4,6 +4,7 @@ import { MAX_CURSOR_TIME_MS, MIN_CURSOR_TIME_MS, decodeCursor, encodeCursor } fr
 import { MessageRecord } from '../../src/messaging/message';
 import { claimOf } from '../../src/outbox/claim-rule';
 import { FirestoreFixture, describeOnFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
+import { failureOf } from '../../src/messaging/failure-reason';
 import { acceptedSend, account } from '../support/sends';
 
 const THREAD_OF = (accountId: string) => `${accountId}__40712345678@s.whatsapp.net`;
@@ -82,7 +83,7 @@ describeOnFirestoreEmulator('firestore adapters, documents and bookkeeping', (ho
       await store.outbox.markSent(claimOf((await claim())[0]), Date.now());
       expect(await head()).toBe(2);
       expect((await store.db.doc(`outbox/${items[1].id}`).get()).get('threadHead')).toBe(true);
-      expect(await store.outbox.failWaiting('acc1', 'logged out', Date.now())).toBe(2);
+      expect(await store.outbox.failWaiting('acc1', 'loggedOut', Date.now())).toBe(2);
       expect(await head()).toBeNull();
       const next = (await store.outbox.accept(acceptedSend({ accountId: 'acc1', now: Date.now() - 1000 }))).item;
       expect([next.seq, await head()]).toEqual([4, 4]);
@@ -105,8 +106,8 @@ describeOnFirestoreEmulator('firestore adapters, documents and bookkeeping', (ho
       const first = (await store.outbox.accept(acceptedSend({ accountId: 'acc1', now: Date.now() - 1000 }))).item;
       const second = (await store.outbox.accept(acceptedSend({ accountId: 'acc1', now: Date.now() - 1000 }))).item;
       await claim(1);
-      expect(await store.outbox.failBySending('acc1', first.waMessageId, '463', Date.now())).toBe(true);
-      expect(await store.outbox.failBySending('acc1', first.waMessageId, '463', Date.now())).toBe(false);
+      expect(await store.outbox.failBySending('acc1', first.waMessageId, failureOf('rejected', '463'), Date.now())).toBe(true);
+      expect(await store.outbox.failBySending('acc1', first.waMessageId, failureOf('rejected', '463'), Date.now())).toBe(false);
       expect((await claim(1)).map((i) => i.id)).toEqual([second.id]);
       await store.close();
     });

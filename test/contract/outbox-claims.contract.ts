@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { claimOf } from '../../src/outbox/claim-rule';
 import { acceptedSend, account } from '../support/sends';
+import { failureOf } from '../../src/messaging/failure-reason';
 import { MakeStoreFixture, StoreFixture } from './store-fixture';
 
 const LEASE = 60_000;
@@ -96,7 +97,7 @@ export function outboxClaimsContract(make: MakeStoreFixture): void {
       const [fresh] = await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0 + LEASE, leaseMs: LEASE, perAccount: 1 });
       expect(await store.outbox.markSent(claimOf(slow), t0 + LEASE + 1)).toBe(true);
       expect(await store.outbox.markSent(claimOf(fresh), t0 + LEASE + 2)).toBe(false);
-      expect(await store.outbox.markFailed(claimOf(fresh), 'too late', t0 + LEASE + 3)).toBe(false);
+      expect(await store.outbox.markFailed(claimOf(fresh), failureOf('rejected', 'too late'), t0 + LEASE + 3)).toBe(false);
       expect(await store.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'sent', sentAt: t0 + LEASE + 1 });
       expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'sent', endedAt: t0 + LEASE + 1 });
       await store.close();
@@ -107,9 +108,9 @@ export function outboxClaimsContract(make: MakeStoreFixture): void {
       const held = await heldAccounts(store, ['acc1']);
       const item = await accept(store, 'acc1');
       const [claimed] = await store.outbox.claim({ owner: 'w1/a', accounts: held, now: Date.now(), leaseMs: LEASE, perAccount: 1 });
-      expect(await store.outbox.markFailed(claimOf(claimed), 'recipient not on WhatsApp', 123)).toBe(true);
-      expect(await store.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed', failedAt: 123, error: 'recipient not on WhatsApp' });
-      expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'failed', lastError: 'recipient not on WhatsApp', endedAt: 123 });
+      expect(await store.outbox.markFailed(claimOf(claimed), failureOf('rejected', 'recipient not on WhatsApp'), 123)).toBe(true);
+      expect(await store.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed', failedAt: 123, error: 'recipient not on WhatsApp', failureReason: 'rejected' });
+      expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'failed', lastError: 'recipient not on WhatsApp', failureReason: 'rejected', endedAt: 123 });
       await store.close();
     });
 
@@ -121,10 +122,10 @@ export function outboxClaimsContract(make: MakeStoreFixture): void {
       await store.outbox.markSent(claimOf(claimed), Date.now());
       const waiting = [await accept(store, 'acc1', '40700000002@s.whatsapp.net'), await accept(store, 'acc1', '40700000003@s.whatsapp.net')];
       const otherAccount = await accept(store, 'acc2');
-      expect(await store.outbox.failWaiting('acc1', 'account logged out', 999)).toBe(2);
+      expect(await store.outbox.failWaiting('acc1', 'loggedOut', 999)).toBe(2);
       for (const item of waiting) {
-        expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'failed', lastError: 'account logged out' });
-        expect(await store.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed' });
+        expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'failed', failureReason: 'loggedOut' });
+        expect(await store.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed', failureReason: 'loggedOut' });
       }
       expect(await store.outbox.get('acc1', sent.requestId)).toMatchObject({ status: 'sent' });
       expect(await store.outbox.get('acc2', otherAccount.requestId)).toMatchObject({ status: 'queued' });

@@ -81,7 +81,7 @@ describe('account sockets and the operator endpoints (simulator)', () => {
     const loggedOut = await until('gone', (a) => a.status === 'logged_out');
     expect(loggedOut).toMatchObject({ status: 'logged_out', lastDisconnectReason: 'loggedOut', ownerWorkerId: null });
     expect(sessionKeys('gone')).toBe(0);
-    for (const url of [waiting, also]) expect((await t.request('GET', url)).body).toMatchObject({ status: 'failed', error: 'account logged out' });
+    for (const url of [waiting, also]) expect((await t.request('GET', url)).body).toMatchObject({ status: 'failed', failureReason: 'loggedOut' });
     const before = connects('gone');
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(connects('gone')).toBe(before);
@@ -94,7 +94,7 @@ describe('account sockets and the operator endpoints (simulator)', () => {
     await createWithPacingEngaged('reset');
     const waiting = await queueSend('reset', 'stale');
     expect((await t.request('POST', '/api/whatsapp/accounts/reset/reset-session')).status).toBe(202);
-    expect((await t.request('GET', waiting)).body).toMatchObject({ status: 'failed', error: 'session reset' });
+    expect((await t.request('GET', waiting)).body).toMatchObject({ status: 'failed', failureReason: 'accountReset' });
     expect((await connected('reset')).status).toBe('connected');
   });
 
@@ -104,7 +104,7 @@ describe('account sockets and the operator endpoints (simulator)', () => {
     expect((await t.request('DELETE', '/api/whatsapp/accounts/doomed')).status).toBe(204);
     expect((await t.request('GET', '/api/whatsapp/accounts/doomed')).status).toBe(404);
     expect(sessionKeys('doomed')).toBe(0);
-    expect((await t.request('GET', waiting)).body).toMatchObject({ status: 'failed', error: 'account deleted' });
+    expect((await t.request('GET', waiting)).body).toMatchObject({ status: 'failed', failureReason: 'accountDeleted' });
     const lines = readSimulatorLog(logPath).filter((l) => l.accountId === 'doomed');
     expect(lines[lines.length - 1].type).toBe('disconnect');
   });

@@ -107,7 +107,7 @@ describe('inbound messages and receipts, through the simulator (Baileys event sh
     simulator.injectReceipt('accB', { waMessageId: sent.body.waMessageId, status: 'error', errorCode: '463', chatJid: '40712121212@s.whatsapp.net' });
     const url = `/api/whatsapp/threads/${encodeURIComponent(sent.body.threadId)}/messages/${sent.body.messageId}`;
     const message = await eventually(() => t.request('GET', url), (r) => r.body.status === 'failed');
-    expect(message.body).toMatchObject({ status: 'failed', error: expect.stringContaining('463') });
+    expect(message.body).toMatchObject({ status: 'failed', failureReason: 'rejected', error: expect.stringContaining('463') });
     const item = rows<{ status: string }>('SELECT status FROM outbox WHERE wa_message_id = ?', sent.body.waMessageId)[0];
     expect(item.status).toBe('failed');
   });

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { claimOf } from '../../src/outbox/claim-rule';
 import { OutboxItem } from '../../src/outbox/outbox-item';
 import { FirestoreFixture, describeOnFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
+import { failureOf } from '../../src/messaging/failure-reason';
 import { acceptedSend, account } from '../support/sends';
 
 const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
@@ -42,8 +43,8 @@ describeOnFirestoreEmulator('outbox retention under the TTL policy', (host) => {
     const [sent, failed, rejected] = [await accept('40700000001'), await accept('40700000002'), await accept('40700000003')];
     const claims = new Map((await claim()).map((item) => [item.id, claimOf(item)]));
     expect(await store.outbox.markSent(claims.get(sent.id)!, Date.now())).toBe(true);
-    expect(await store.outbox.markFailed(claims.get(failed.id)!, 'recipient not on WhatsApp', Date.now())).toBe(true);
-    expect(await store.outbox.failBySending('acc1', rejected.waMessageId, 'rejected by WhatsApp (code 463)', Date.now())).toBe(true);
+    expect(await store.outbox.markFailed(claims.get(failed.id)!, failureOf('rejected', 'recipient not on WhatsApp'), Date.now())).toBe(true);
+    expect(await store.outbox.failBySending('acc1', rejected.waMessageId, failureOf('rejected', 'rejected by WhatsApp (code 463)'), Date.now())).toBe(true);
     for (const item of [sent, failed, rejected]) await expectKeptSevenDays(store, item);
     await store.close();
   });
@@ -52,7 +53,7 @@ describeOnFirestoreEmulator('outbox retention under the TTL policy', (host) => {
     const { store, claim, accept } = await heldStore(make);
     const waiting = [await accept('40700000001'), await accept('40700000001'), await accept('40700000002')];
     await claim(1);
-    expect(await store.outbox.failWaiting('acc1', 'account logged out', Date.now())).toBe(3);
+    expect(await store.outbox.failWaiting('acc1', 'loggedOut', Date.now())).toBe(3);
     for (const item of waiting) await expectKeptSevenDays(store, item);
     await store.close();
   });

@@ -59,8 +59,8 @@ describe('the outbox processor', () => {
       await h.round();
       h.clock.advance(RETRY_BACKOFF.maxMs);
     }
-    expect(await h.item('acc1', item.requestId)).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringContaining('gave up after 3 attempts') });
-    expect(await h.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed', error: expect.stringContaining('gave up') });
+    expect(await h.item('acc1', item.requestId)).toMatchObject({ status: 'failed', failureReason: 'maxAttempts', attempts: 3, lastError: expect.stringContaining('gave up after 3 attempts') });
+    expect(await h.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed', failureReason: 'maxAttempts', error: expect.stringContaining('gave up') });
     await h.round();
     expect((await h.item('acc1', item.requestId))!.attempts).toBe(3);
   });

@@ -7,6 +7,7 @@ import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sq
 import { claimOf } from '../../src/outbox/claim-rule';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { failureOf } from '../../src/messaging/failure-reason';
 import { acceptedSend, account } from '../support/sends';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-rejected-'));
@@ -20,7 +21,7 @@ async function heldStore() {
   const held = (await accounts.claimUnowned('w1/a', Date.now(), 3_600_000, 10)).map((a) => ({ accountId: a.accountId, ownerEpoch: a.ownerEpoch }));
   const outbox = new SqliteOutboxRepository(store);
   const claim = (perAccount = 10) => outbox.claim({ owner: 'w1/a', accounts: held, now: Date.now(), leaseMs: 60_000, perAccount });
-  const statusOf = (id: string) => store.db.prepare('SELECT status, last_error FROM outbox WHERE id = ?').get(id);
+  const statusOf = (id: string) => store.db.prepare('SELECT status, last_error, failure_reason FROM outbox WHERE id = ?').get(id);
   return { store, outbox, claim, statusOf };
 }
 
@@ -33,8 +34,8 @@ describe('failBySending on sqlite', () => {
     // Another account may hold a message under the same WhatsApp id: ids are only unique per account.
     const elsewhere = (await outbox.accept(acceptedSend({ accountId: 'acc2', waMessageId: first.waMessageId, now: Date.now() - 1000 }))).item;
     await claim(1);
-    expect(await outbox.failBySending('acc1', first.waMessageId, 'rejected by WhatsApp (code 463)', Date.now())).toBe(true);
-    expect(statusOf(first.id)).toEqual({ status: 'failed', last_error: 'rejected by WhatsApp (code 463)' });
+    expect(await outbox.failBySending('acc1', first.waMessageId, failureOf('rejected', 'rejected by WhatsApp (code 463)'), Date.now())).toBe(true);
+    expect(statusOf(first.id)).toEqual({ status: 'failed', last_error: 'rejected by WhatsApp (code 463)', failure_reason: 'rejected' });
     expect([statusOf(second.id), statusOf(elsewhere.id)]).toMatchObject([{ status: 'queued' }, { status: 'processing' }]);
     expect((await claim(1)).map((item) => item.id)).toEqual([second.id]);
     store.close();
@@ -52,13 +53,13 @@ describe('failBySending on sqlite', () => {
       threadId: queued.threadId, messageId: 'in-1', accountId: 'acc1', clientJid: queued.toJid, direction: 'inbound', text: 'hi',
       status: 'delivered', waMessageId: 'INBOUND1', createdAt: now, updatedAt: now,
     });
-    expect(await outbox.failBySending('acc1', sent.waMessageId, 'late rejection', now)).toBe(false);
-    expect(await outbox.failBySending('acc1', 'NEVERSENT', 'rejected', now)).toBe(false);
-    expect(await outbox.failBySending('acc1', 'INBOUND1', 'rejected', now)).toBe(false);
-    expect(await outbox.failBySending('acc2', queued.waMessageId, 'rejected', now)).toBe(false);
-    expect([statusOf(sent.id), statusOf(queued.id)]).toMatchObject([{ status: 'sent' }, { status: 'queued', last_error: null }]);
-    expect(await outbox.failBySending('acc1', queued.waMessageId, 'rejected', now)).toBe(true);
-    expect(await outbox.failBySending('acc1', queued.waMessageId, 'rejected', now)).toBe(false);
+    expect(await outbox.failBySending('acc1', sent.waMessageId, failureOf('rejected', 'late rejection'), now)).toBe(false);
+    expect(await outbox.failBySending('acc1', 'NEVERSENT', failureOf('rejected'), now)).toBe(false);
+    expect(await outbox.failBySending('acc1', 'INBOUND1', failureOf('rejected'), now)).toBe(false);
+    expect(await outbox.failBySending('acc2', queued.waMessageId, failureOf('rejected'), now)).toBe(false);
+    expect([statusOf(sent.id), statusOf(queued.id)]).toMatchObject([{ status: 'sent' }, { status: 'queued', last_error: null, failure_reason: null }]);
+    expect(await outbox.failBySending('acc1', queued.waMessageId, failureOf('rejected'), now)).toBe(true);
+    expect(await outbox.failBySending('acc1', queued.waMessageId, failureOf('rejected'), now)).toBe(false);
     store.close();
   });
 });

@@ -15,6 +15,7 @@ import { MetricsRecorder } from '../../src/metrics/metrics-recorder';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database';
 import { SqliteStoreWorker } from '../../src/store/sqlite/worker/store-worker-client';
 import { FakeClock } from '../support/fake-clock';
+import { failureOf } from '../../src/messaging/failure-reason';
 import { acceptedSend, account } from '../support/sends';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -54,7 +55,7 @@ describe('retention of ended outbox items on sqlite', () => {
     const claims = new Map((await store.claimAll(longAgo)).map((item) => [item.id, claimOf(item)]));
     await store.outbox.markSent(claims.get(sentLongAgo.id)!, clock.now() - 8 * DAY);
     await store.outbox.markSent(claims.get(otherAccount.id)!, clock.now() - 7 * DAY - 1);
-    await store.outbox.markFailed(claims.get(failedRecently.id)!, 'rejected', clock.now() - 6 * DAY);
+    await store.outbox.markFailed(claims.get(failedRecently.id)!, failureOf('rejected'), clock.now() - 6 * DAY);
 
     const metrics = new MetricsRecorder();
     const retention = new OutboxRetention(store.worker.adapter(EndedOutboxItems, SqliteEndedOutboxItems), clock, metrics);

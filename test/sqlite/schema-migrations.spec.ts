@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { failureOf } from '../../src/messaging/failure-reason';
 import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
+import { SqliteAcceptWrite } from '../../src/outbox/accept-write.sqlite';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
@@ -27,7 +29,7 @@ describe('sqlite schema migrations', () => {
     v1.prepare("INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES ('acc1', 'disconnected', 1, 1)").run();
     const old = new SqliteStore(v1);
     const sends = [acceptedSend({ accountId: 'acc1' }), acceptedSend({ accountId: 'acc1', clientJid: '40700000002@s.whatsapp.net' })];
-    for (const send of sends) await new SqliteOutboxRepository(old).accept(send);
+    for (const send of sends) new SqliteAcceptWrite(old).apply(send);
     expect(indexNames(old)).toContain('outbox_by_wa_message');
     old.close();
 
@@ -40,7 +42,7 @@ describe('sqlite schema migrations', () => {
     const outbox = new SqliteOutboxRepository(upgraded);
     expect(await outbox.get('acc1', sends[0].requestId)).toMatchObject({ status: 'queued', waMessageId: sends[0].waMessageId });
     // The reader of the dropped index still finds its item on the upgraded file.
-    expect(await outbox.failBySending('acc1', sends[1].waMessageId, 'rejected', Date.now())).toBe(true);
+    expect(await outbox.failBySending('acc1', sends[1].waMessageId, failureOf('rejected'), Date.now())).toBe(true);
     const accounts = new SqliteAccountRepository(upgraded);
     expect(await accounts.get('acc1')).toMatchObject({ status: 'disconnected', pairingPhone: null, pairingCode: null });
     expect(await accounts.requestPairing('acc1', '40712345678', 5)).toBe(true);
@@ -54,5 +56,34 @@ describe('sqlite schema migrations', () => {
     expect(indexNames(again)).toEqual(indexNames(fresh));
     fresh.close();
     again.close();
+  });
+
+  it('gives items and messages failed before reasons were kept the reason their words meant', async () => {
+    const path = join(dir, 'reasons.db');
+    const before = new Database(path);
+    before.pragma('journal_mode = WAL');
+    const reasonsMigration = MIGRATIONS.length - 1;
+    for (const migration of MIGRATIONS.slice(0, reasonsMigration)) before.exec(migration);
+    before.pragma(`user_version = ${reasonsMigration}`);
+    before.prepare("INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES ('acc1', 'disconnected', 1, 1)").run();
+    const old = new SqliteStore(before);
+    const words = ['account logged out', 'session reset', 'account deleted', 'gave up after 5 attempts: timeout', 'rejected by WhatsApp (code 463)', 'something else'];
+    const sends = words.map((_, i) => acceptedSend({ accountId: 'acc1', clientJid: `4070000000${i}@s.whatsapp.net` }));
+    for (const send of sends) new SqliteAcceptWrite(old).apply(send);
+    const fail = before.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE wa_message_id = ?");
+    const failMessage = before.prepare("UPDATE messages SET status = 'failed', error = ? WHERE wa_message_id = ?");
+    words.forEach((word, i) => (fail.run(word, sends[i].waMessageId), failMessage.run(word, sends[i].waMessageId)));
+    const stillQueued = acceptedSend({ accountId: 'acc1', clientJid: '40700000009@s.whatsapp.net' });
+    new SqliteAcceptWrite(old).apply(stillQueued);
+    old.close();
+
+    const upgraded = SqliteStore.open(path);
+    const reasonOf = (table: string, waMessageId: string) =>
+      (upgraded.db.prepare(`SELECT failure_reason FROM ${table} WHERE wa_message_id = ?`).get(waMessageId) as { failure_reason: string | null }).failure_reason;
+    const expected = ['loggedOut', 'accountReset', 'accountDeleted', 'maxAttempts', 'rejected', null];
+    expect(sends.map((send) => reasonOf('outbox', send.waMessageId))).toEqual(expected);
+    expect(sends.map((send) => reasonOf('messages', send.waMessageId))).toEqual(expected);
+    expect(reasonOf('outbox', stillQueued.waMessageId)).toBeNull();
+    upgraded.close();
   });
 });

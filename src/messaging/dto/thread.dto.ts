@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../../common/ids';
 import { PageQueryDto } from '../../common/page.dto';
+import { FAILURE_REASONS } from '../failure-reason';
 import { MessageRecord, ThreadRecord } from '../message';
 
 export class ListThreadsQueryDto extends PageQueryDto {
@@ -50,7 +51,8 @@ export class MessageDto {
   @ApiPropertyOptional() playedAt?: string;
   @ApiPropertyOptional() requestId?: string;
   @ApiPropertyOptional() seq?: number;
-  @ApiPropertyOptional() error?: string;
+  @ApiPropertyOptional({ description: 'The last failure in words' }) error?: string;
+  @ApiPropertyOptional({ enum: FAILURE_REASONS, description: 'Why it failed, when it did' }) failureReason?: string;
   @ApiPropertyOptional() participant?: string;
   @ApiPropertyOptional() mediaType?: string;
   @ApiPropertyOptional() statusUncertain?: boolean;

@@ -136,4 +136,19 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE accounts ADD COLUMN pairing_code TEXT;
   ALTER TABLE accounts ADD COLUMN pairing_code_for INTEGER;
   `,
+  // Failure reasons become one vocabulary (failure-reason.ts); items that ended before are read from their words.
+  `
+  ALTER TABLE outbox ADD COLUMN failure_reason TEXT;
+  ALTER TABLE messages ADD COLUMN failure_reason TEXT;
+  UPDATE outbox SET failure_reason = CASE
+      WHEN last_error = 'account logged out' THEN 'loggedOut'
+      WHEN last_error = 'session reset' THEN 'accountReset'
+      WHEN last_error = 'account deleted' THEN 'accountDeleted'
+      WHEN last_error LIKE 'gave up after %' THEN 'maxAttempts'
+      WHEN last_error LIKE 'rejected by WhatsApp%' OR last_error LIKE 'WhatsApp rejected %' OR last_error LIKE '%is not a%' THEN 'rejected'
+      END
+    WHERE status = 'failed';
+  UPDATE messages SET failure_reason = (SELECT o.failure_reason FROM outbox o WHERE o.thread_id = messages.thread_id AND o.message_id = messages.message_id)
+    WHERE status = 'failed' AND direction = 'outbound';
+  `,
 ];
