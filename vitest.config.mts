@@ -10,7 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['test/support/build.global.ts'],
-    reporters: ['default'],
+    reporters: ['default', './scripts/tier-reporter.mjs'],
   },
   plugins: [swc.vite({ module: { type: 'es6' } })],
 });
