@@ -4,11 +4,13 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { acceptEmptyBodies } from './common/empty-body';
+import { admitWhileStoreHasRoom } from './common/store-admission';
 import { validationFailure } from './common/http-errors';
 import { LOG_REDACTION, PinoNestLogger, bindRequestLogs } from './common/pino-logger';
 import { AppConfig } from './config/app-config';
 import { MAX_TEXT_LENGTH } from './messaging/dto/send-message.dto';
 import { limitEachApiKey } from './rate-limit/api-key-rate-limit';
+import { StoreConnections } from './store/store.module';
 
 /** Room for the longest text in 4-byte UTF-8 plus the other fields; anything larger is refused unread. */
 export const BODY_LIMIT_BYTES = MAX_TEXT_LENGTH * 4 + 16 * 1024;
@@ -31,6 +33,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   bindRequestLogs(fastify);
   acceptEmptyBodies(fastify);
   if (config.rateLimitPerMinute > 0) await limitEachApiKey(app, config.rateLimitPerMinute);
+  // Only the sqlite store queues calls in this process; firebase-admin holds its own requests.
+  const sqlite = app.get(StoreConnections).sqlite;
+  if (sqlite) admitWhileStoreHasRoom(fastify, sqlite);
 
   app.useGlobalPipes(
     new ValidationPipe({

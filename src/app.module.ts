@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReceiptsModule } from './receipts/receipts.module';
+import { SpoolModule } from './spool/spool.module';
 import { StoreModule } from './store/store.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 
@@ -25,10 +26,12 @@ export class AppModule {
       module: AppModule,
       global: true,
       // Shutdown hooks of global modules run in reverse import order: the store stays imported before
-      // the modules that still write at shutdown (outbox releases, account leases), so it closes last.
+      // the modules that still write at shutdown (outbox releases, account leases), so it closes last;
+      // the spool next to it, so it still takes what the closing sockets' last events could not store.
       imports: [
         ConfigModule.forConfig(config),
         StoreModule.forConfig(config),
+        SpoolModule,
         ScheduleModule.forRoot(),
         WhatsAppModule.forConfig(config),
         AccountsModule.forStore(config.store),

@@ -228,6 +228,9 @@ export class AccountConnections {
         this.sessions.write(live.holding, changes).catch(async (error: unknown) => {
           // Another instance holds the account now: our socket must not run a minute longer.
           if (error instanceof SessionFenced) await this.drop(live.accountId, 'session write fenced out');
+          // Counted, then thrown back: Baileys awaits key writes itself; a creds write is logged by the
+          // socket and the next creds.update writes the whole creds again.
+          else this.metrics.providerEventFailed('session_write');
           throw error;
         }),
       clear: () => this.sessions.clear(live.accountId),
@@ -243,7 +246,9 @@ export class AccountConnections {
     return sameChat ? message.text : undefined;
   }
 
+  /** Not retried: the account record shows the older state until the next connection event writes it. */
   private failed(live: LiveAccount, error: unknown): void {
+    this.metrics.providerEventFailed('connection');
     this.logger.error({ accountId: live.accountId, err: error }, 'connection event handling failed');
   }
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
+import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { LidMapping, ProviderMessage, ProviderReceipt } from '../whatsapp/whatsapp-provider';
 
 interface AccountEventMap {
@@ -14,12 +15,15 @@ type Listener<E extends keyof AccountEventMap> = (...args: AccountEventMap[E]) =
 
 /**
  * What the account sockets hear, fanned out to the modules that store it (inbound messages, receipts,
- * aliases) and to the outbox. A listener's failure is logged and never reaches the socket.
+ * aliases) and to the outbox. The storing listeners spool what the store refuses and never fail; should
+ * one fail anyway, it is counted and logged here and never reaches the socket.
  */
 @Injectable()
 export class AccountEvents {
   private readonly logger = new Logger('AccountEvents');
   private readonly emitter = new EventEmitter();
+
+  constructor(private readonly metrics: MetricsRecorder) {}
 
   on<E extends keyof AccountEventMap>(event: E, listener: Listener<E>): void {
     this.emitter.on(event, (...args: AccountEventMap[E]) => {
@@ -37,6 +41,7 @@ export class AccountEvents {
   }
 
   private fail(event: string, accountId: string, error: unknown): void {
+    this.metrics.providerEventFailed(event);
     this.logger.error({ err: error, accountId, event }, 'account event listener failed');
   }
 }

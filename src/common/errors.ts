@@ -66,3 +66,15 @@ export class NoAnswerInTime extends DomainError {
     super(`${field}: ${reason}`);
   }
 }
+
+/**
+ * The sqlite store has `limit` calls waiting already: this call was refused before it was sent, so it
+ * wrote nothing. The queue drains in well under a second once the store answers again.
+ */
+export class StoreQueueFull extends DomainError {
+  readonly httpStatus = 503;
+  readonly retryAfterSeconds = 1;
+  constructor(readonly limit: number) {
+    super(`store: ${limit} store calls are waiting already; nothing was written, retry after the Retry-After seconds`);
+  }
+}

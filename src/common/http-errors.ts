@@ -42,11 +42,19 @@ export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = toErrorBody(exception);
+    const body = replyWithError(host.switchToHttp().getResponse<FastifyReply>(), exception);
     if (body.statusCode >= 500) this.logger.error({ err: exception }, 'request failed');
-    void reply.status(body.statusCode).send(body);
   }
+}
+
+/** Answers with the error's body, and `Retry-After` (seconds) on a 503: each of ours is worth retrying soon. */
+export function replyWithError(reply: FastifyReply, exception: unknown): ErrorBody {
+  const body = toErrorBody(exception);
+  if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) {
+    void reply.header('retry-after', String((exception as { retryAfterSeconds?: number })?.retryAfterSeconds ?? 1));
+  }
+  void reply.status(body.statusCode).send(body);
+  return body;
 }
 
 /** Any error, ours or Fastify's (thrown before Nest sees the request), as the answer body. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvDto } from './env.dto';
@@ -15,6 +16,12 @@ export class AppConfig {
   readonly incarnation: string;
   readonly store: StoreKind;
   readonly sqlitePath: string;
+  /** Store calls that may wait for the sqlite store before API requests are refused (see StoreQueueLimits). */
+  readonly storeQueueLimit: number;
+  /** Directory of the provider-event spool; each process writes its own file there. */
+  readonly spoolPath: string;
+  /** How often spooled events are offered to the store again. */
+  readonly spoolRetryMs: number;
   readonly firebaseProjectId?: string;
   readonly firestoreEmulatorHost?: string;
   readonly provider: ProviderKind;
@@ -56,13 +63,18 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const store = dto.STORE ?? 'sqlite';
+  const sqlitePath = dto.SQLITE_PATH ?? './data/whatsapp.db';
   const config = new AppConfig({
     port: dto.PORT ?? 8080,
     host: dto.HOST ?? '0.0.0.0',
     workerId: dto.WORKER_ID ?? `worker_${randomUUID()}`,
     incarnation: randomUUID().slice(0, 8),
     store,
-    sqlitePath: dto.SQLITE_PATH ?? './data/whatsapp.db',
+    sqlitePath,
+    storeQueueLimit: dto.STORE_QUEUE_LIMIT ?? 1000,
+    // Beside the database file: the data directory the operator already keeps on a local disk.
+    spoolPath: dto.SPOOL_PATH || join(dirname(sqlitePath), 'spool'),
+    spoolRetryMs: dto.SPOOL_RETRY_MS ?? 2000,
     firebaseProjectId: dto.FIREBASE_PROJECT_ID,
     firestoreEmulatorHost: dto.FIRESTORE_EMULATOR_HOST,
     provider: dto.WA_PROVIDER ?? 'baileys',

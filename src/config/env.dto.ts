@@ -29,6 +29,17 @@ export class EnvDto {
   @IsOptional() @IsString()
   SQLITE_PATH?: string;
 
+  /** How many sqlite store calls may wait before an API request is refused with 503 (internal callers: 4x). */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(1_000_000)
+  STORE_QUEUE_LIMIT?: number;
+
+  /** The directory of the provider-event spool (inbound messages and receipts the store did not take); empty: the default. */
+  @IsOptional() @IsString()
+  SPOOL_PATH?: string;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(10) @Max(600_000)
+  SPOOL_RETRY_MS?: number;
+
   @IsOptional() @Matches(/^[a-z][a-z0-9-]{4,29}$/, { message: 'must be a Google Cloud project id' })
   FIREBASE_PROJECT_ID?: string;
 

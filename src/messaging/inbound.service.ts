@@ -4,7 +4,8 @@ import { Clock } from '../common/clock';
 import { newMessageId } from '../common/ids';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { threadIdOf } from '../common/jid';
-import { ProviderMessage } from '../whatsapp/whatsapp-provider';
+import { ProviderEventSpool } from '../spool/provider-event-spool';
+import { LidMapping, ProviderMessage } from '../whatsapp/whatsapp-provider';
 import { MessageRecord } from './message';
 import { ThreadIdentity } from './thread-identity';
 import { ThreadRepository } from './thread.repository';
@@ -13,6 +14,7 @@ import { ThreadRepository } from './thread.repository';
  * Stores what WhatsApp delivers to an account, exactly once however often it is repeated (`notify`, and
  * `append` replays after a reconnect), in that account's thread for the contact. Messages the owner typed
  * on the phone are outbound; Baileys' echo of our own send finds the message the send path made.
+ * What the store refuses waits in the spool and is stored again later: a duplicate then changes nothing.
  */
 @Injectable()
 export class InboundService {
@@ -24,10 +26,22 @@ export class InboundService {
     private readonly identity: ThreadIdentity,
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
+    spool: ProviderEventSpool,
     events: AccountEvents,
   ) {
-    events.on('message', (accountId, message) => this.store(accountId, message));
-    events.on('lidMapping', (accountId, mapping) => this.identity.pair(accountId, mapping.lid, mapping.pn));
+    const storeMessage = spool.intake(
+      'message',
+      (event: { accountId: string; message: ProviderMessage }) => this.store(event.accountId, event.message),
+      (event) => ({ accountId: event.accountId, waMessageId: event.message.waMessageId }),
+    );
+    // Kept like messages: a pair lost would give a contact's next LID-only message a second thread.
+    const pair = spool.intake(
+      'lidMapping',
+      (event: { accountId: string; mapping: LidMapping }) => this.identity.pair(event.accountId, event.mapping.lid, event.mapping.pn),
+      (event) => ({ accountId: event.accountId }),
+    );
+    events.on('message', (accountId, message) => storeMessage({ accountId, message }));
+    events.on('lidMapping', (accountId, mapping) => pair({ accountId, mapping }));
   }
 
   async store(accountId: string, message: ProviderMessage): Promise<'stored' | 'duplicate'> {

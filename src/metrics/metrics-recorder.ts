@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StatusOutcome } from '../receipts/message-status.repository';
 
 export type SendResult = 'sent' | 'transient' | 'permanent' | 'gave_up';
 export type SendRequestOutcome = 'accepted' | 'replayed';
+/** `spooled`: the store refused it, it waits on disk; `replayed`: the store took it later; `lost`: not even spooled. */
+export type SpoolOutcome = 'spooled' | 'replayed' | 'lost';
 
 /** Accept to `sent` runs from milliseconds (connected account) to hours (an account down for a while). */
 const SEND_LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
@@ -32,6 +34,13 @@ export class MetricsRecorder {
   private readonly leasesTaken = this.counter('whatsapp_account_leases_taken_total', 'Accounts this instance took by claim (unowned, released or expired)', []);
   private readonly outboxPurged = this.counter('whatsapp_outbox_items_purged_total', 'Ended outbox items deleted after their retention (sqlite; Firestore TTL deletes them there)', []);
   private readonly leasesLost = this.counter('whatsapp_account_leases_lost_total', 'Accounts this instance lost without giving them back', ['why']);
+  private readonly spoolEvents = this.counter('whatsapp_spool_events_total', 'Provider events the store refused: spooled to disk, replayed into the store later, or lost (not even spooled)', ['outcome']);
+  private readonly spoolPending = new Gauge({
+    name: 'whatsapp_spool_pending_events',
+    help: 'Provider events waiting in this process\'s spool (its own and those adopted from dead processes) for the store',
+    registers: [this.registry],
+  });
+  private readonly eventFailures = this.counter('whatsapp_provider_event_failures_total', 'Provider events whose handling failed and is not retried (logged at error), by event', ['event']);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -83,6 +92,19 @@ export class MetricsRecorder {
 
   leaseLost(why: string): void {
     this.leasesLost.inc({ why });
+  }
+
+  spooled(outcome: SpoolOutcome): void {
+    this.spoolEvents.inc({ outcome });
+  }
+
+  spoolHolds(pending: number): void {
+    this.spoolPending.set(pending);
+  }
+
+  /** `event`: `connection` (the account record not updated), `session_write`, or a listener's event name. */
+  providerEventFailed(event: string): void {
+    this.eventFailures.inc({ event });
   }
 
   private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {

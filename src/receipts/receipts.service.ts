@@ -4,13 +4,15 @@ import { Clock } from '../common/clock';
 import { failureOf } from '../messaging/failure-reason';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { OutboxRepository } from '../outbox/outbox.repository';
+import { ProviderEventSpool } from '../spool/provider-event-spool';
 import { ProviderReceipt } from '../whatsapp/whatsapp-provider';
 import { MessageStatusRepository, StatusOutcome } from './message-status.repository';
 import { statusFromProvider } from './receipt-mapping';
 
 /**
  * Provider receipts to message statuses, forward only, on the account the receipt came from. A server
- * rejection also ends the message's outbox item, so a rejected send is never retried.
+ * rejection also ends the message's outbox item, so a rejected send is never retried. What the store
+ * refuses waits in the spool and is applied again later: forward only, a repeat changes nothing.
  */
 @Injectable()
 export class ReceiptsService {
@@ -23,9 +25,16 @@ export class ReceiptsService {
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
+    spool: ProviderEventSpool,
     events: AccountEvents,
   ) {
-    events.on('receipt', (accountId, receipt) => this.apply(accountId, receipt));
+    const applyReceipt = spool.intake(
+      'receipt',
+      (event: { accountId: string; receipt: ProviderReceipt }) => this.apply(event.accountId, event.receipt),
+      (event) => ({ accountId: event.accountId, waMessageId: event.receipt.waMessageId }),
+    );
+    // Timed when heard, so one replayed later still says when it was delivered or read.
+    events.on('receipt', (accountId, receipt) => applyReceipt({ accountId, receipt: { ...receipt, at: receipt.at ?? this.clock.now() } }));
   }
 
   async apply(accountId: string, receipt: ProviderReceipt): Promise<StatusOutcome | 'ignored'> {

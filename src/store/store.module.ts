@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Injectable, Logger, Module, OnApplicationShutdown, Provider, Type } from '@nestjs/common';
 import { AppConfig, StoreKind } from '../config/app-config';
 import { FirestoreStore } from './firestore/firestore-store';
-import { SqliteStoreWorker } from './sqlite/worker/store-worker-client';
+import { SqliteStoreWorker, storeQueueLimits } from './sqlite/worker/store-worker-client';
 
 /** Holds whichever connection is open, and closes it last at shutdown. */
 @Injectable()
@@ -30,7 +30,7 @@ export class StoreModule {
   static forConfig(config: AppConfig): DynamicModule {
     const connection: Provider =
       config.store === 'sqlite'
-        ? { provide: SqliteStoreWorker, useFactory: () => SqliteStoreWorker.start(config.sqlitePath, exitOnLostStore) }
+        ? { provide: SqliteStoreWorker, useFactory: () => SqliteStoreWorker.start(config.sqlitePath, exitOnLostStore, storeQueueLimits(config.storeQueueLimit)) }
         : { provide: FirestoreStore, useFactory: () => FirestoreStore.open(config.firebaseProjectId!, config.firestoreEmulatorHost) };
     const connections: Provider = {
       provide: StoreConnections,

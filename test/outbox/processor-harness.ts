@@ -71,7 +71,8 @@ export async function processorHarness(options: { connected: string[]; disconnec
       return entry && socket ? { connection: socket.asConnection(), ownerEpoch: entry.holding.ownerEpoch } : undefined;
     },
   } as unknown as AccountConnections;
-  const processor = new OutboxProcessor(outbox, connections, config, clock, new MetricsRecorder(), new OutboxHandoff(), new AccountEvents());
+  const metrics = new MetricsRecorder();
+  const processor = new OutboxProcessor(outbox, connections, config, clock, metrics, new OutboxHandoff(), new AccountEvents(metrics));
 
   return {
     config,

@@ -1,3 +1,4 @@
+import { StoreQueueFull } from '../../common/errors';
 import { SqliteConnection } from './sqlite-database';
 
 interface PendingWrite {
@@ -42,15 +43,19 @@ export function commitTogether(db: SqliteConnection, writes: Array<() => unknown
 
 /**
  * Group commit: writes that arrive together share one transaction and one fsync (`commitTogether`), and
- * each is answered only after that commit.
+ * each is answered only after that commit. At most `limit` writes wait; one more is refused unrun.
  */
 export class GroupCommit {
   private queue: PendingWrite[] = [];
   private scheduled = false;
 
-  constructor(private readonly db: SqliteConnection) {}
+  constructor(
+    private readonly db: SqliteConnection,
+    private readonly limit: number,
+  ) {}
 
   run<T>(write: () => T): Promise<T> {
+    if (this.queue.length >= this.limit) return Promise.reject(new StoreQueueFull(this.limit));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();

@@ -2,17 +2,23 @@ import { Statement } from 'better-sqlite3';
 import { GroupCommit } from './group-commit';
 import { SqliteConnection, openSqlite } from './sqlite-database';
 
+/** Writes that may wait for one group commit when no limit is configured (`STORE_QUEUE_LIMIT`'s default, for any caller). */
+export const DEFAULT_WRITE_QUEUE_LIMIT = 4000;
+
 /** The process's one connection to the embedded store, and its group-commit writer. */
 export class SqliteStore {
   readonly writes: GroupCommit;
   private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly db: SqliteConnection) {
-    this.writes = new GroupCommit(db);
+  constructor(
+    readonly db: SqliteConnection,
+    writeQueueLimit = DEFAULT_WRITE_QUEUE_LIMIT,
+  ) {
+    this.writes = new GroupCommit(db, writeQueueLimit);
   }
 
-  static open(path: string): SqliteStore {
-    return new SqliteStore(openSqlite(path));
+  static open(path: string, writeQueueLimit = DEFAULT_WRITE_QUEUE_LIMIT): SqliteStore {
+    return new SqliteStore(openSqlite(path), writeQueueLimit);
   }
 
   /** A prepared statement, compiled once per SQL text: preparing costs more than running most of ours. */

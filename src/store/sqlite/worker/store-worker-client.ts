@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { StoreQueueFull } from '../../../common/errors';
 import { FromWorker, STORE_PROBE, StoreAnswer, StoreCall } from './protocol';
 import { fromRemoteError } from './remote-error';
 
@@ -10,6 +11,24 @@ const WORKER_SCRIPT = [join(__dirname, 'store-worker.js'), join(__dirname, '../.
 );
 
 const CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * How many calls may wait for the store worker. An API request starts only while fewer than `request`
+ * wait (`admitsRequest`, checked before the route runs, so a refused request has read and written
+ * nothing); any call, of any caller, is refused beyond `any`. HTTP load therefore fills the queue to
+ * about `request` and stops, and the room above it stays for the work that must not starve behind it:
+ * lease renewal (an account whose lease lapses closes its socket), session writes, the outbox, receipts
+ * and inbound. Internal callers are not told apart per call: that needs an AsyncLocalStorage, whose
+ * promise hooks cost the send path ~14 % on Node 20 (docs/BENCHMARKS.md).
+ */
+export interface StoreQueueLimits {
+  request: number;
+  any: number;
+}
+
+export function storeQueueLimits(limit: number): StoreQueueLimits {
+  return { request: limit, any: 4 * limit };
+}
 
 interface Waiting {
   resolve: (value: unknown) => void;
@@ -33,6 +52,7 @@ export class SqliteStoreWorker {
   private constructor(
     private readonly worker: Worker,
     private readonly served: Record<string, string>,
+    readonly limits: StoreQueueLimits,
     onLost: (error: Error) => void,
   ) {
     worker.on('message', (message: FromWorker) => {
@@ -50,9 +70,10 @@ export class SqliteStoreWorker {
    * Starts the worker on `path` and resolves once it has opened the file and run the migrations.
    * `onLost` hears of a worker that ended without being closed (after every waiting call has failed).
    */
-  static async start(path: string, onLost: (error: Error) => void = () => undefined): Promise<SqliteStoreWorker> {
+  static async start(path: string, onLost: (error: Error) => void = () => undefined, limits = storeQueueLimits(1000)): Promise<SqliteStoreWorker> {
     if (!WORKER_SCRIPT) throw new Error('the sqlite store worker script is missing: run `npm run build`');
-    const worker = new Worker(WORKER_SCRIPT, { workerData: { path } });
+    // Its group commit never sees more than `any` writes: no more calls than that are ever in flight.
+    const worker = new Worker(WORKER_SCRIPT, { workerData: { path, writeQueueLimit: limits.any } });
     const served = await new Promise<Record<string, string>>((resolve, reject) => {
       // Removed one by one, not with removeAllListeners: the Worker runs its message port through listeners of its own.
       const stopListening = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
@@ -71,7 +92,7 @@ export class SqliteStoreWorker {
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
-    return new SqliteStoreWorker(worker, served, onLost);
+    return new SqliteStoreWorker(worker, served, limits, onLost);
   }
 
   /**
@@ -89,6 +110,11 @@ export class SqliteStoreWorker {
     return remote as T;
   }
 
+  /** Whether an API request may start now (see StoreQueueLimits). */
+  admitsRequest(): boolean {
+    return this.waiting.size < this.limits.request;
+  }
+
   /** Readiness: the worker answers, and its connection reads. */
   async ping(): Promise<void> {
     await this.call(STORE_PROBE, 'ping', []);
@@ -102,6 +128,7 @@ export class SqliteStoreWorker {
 
   private call(port: string, method: string, args: unknown[]): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.waiting.size >= this.limits.any) return Promise.reject(new StoreQueueFull(this.limits.any));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });

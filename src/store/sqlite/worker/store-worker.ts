@@ -10,7 +10,8 @@ import { SERVED_ADAPTERS } from './served-adapters';
  * process holds. Calls that arrive together join one group commit (the adapters' `store.writes`).
  */
 const port = parentPort!;
-const store = SqliteStore.open((workerData as { path: string }).path);
+const { path, writeQueueLimit } = workerData as { path: string; writeQueueLimit: number };
+const store = SqliteStore.open(path, writeQueueLimit);
 const served = new Map<string, object>(Object.entries(SERVED_ADAPTERS).map(([name, Adapter]) => [name, new Adapter(store)]));
 served.set(STORE_PROBE, { ping: () => store.db.prepare('SELECT 1').get() });
 
