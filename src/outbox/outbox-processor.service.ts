@@ -195,13 +195,13 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     const failure = error instanceof SendFailure ? error : new SendFailure(error instanceof Error ? error.message : String(error), false);
     const now = this.clock.now();
     const reason = failure.code ? `${failure.message} (code ${failure.code})` : failure.message;
+    // Refused when the claim was lost or a receipt proved WhatsApp has the message: nothing failed then.
     if (failure.permanent || item.attempts >= this.config.outboxMaxAttempts) {
-      await this.outbox.markFailed(claim, failure.permanent ? failureOf('rejected', reason) : failureOf('maxAttempts', `gave up after ${item.attempts} attempts: ${reason}`), now);
+      if (!(await this.outbox.markFailed(claim, failure.permanent ? failureOf('rejected', reason) : failureOf('maxAttempts', `gave up after ${item.attempts} attempts: ${reason}`), now))) return;
       this.metrics.sendFailed(failure.permanent ? 'permanent' : 'gave_up');
       this.logger.warn({ accountId: item.accountId, outboxId: item.id, attempts: item.attempts, permanent: failure.permanent, reason }, 'send failed for good');
       return;
     }
-    await this.outbox.release(claim, reason, now + backoffDelay(item.attempts, RETRY_BACKOFF), now);
-    this.metrics.sendFailed('transient');
+    if (await this.outbox.release(claim, reason, now + backoffDelay(item.attempts, RETRY_BACKOFF), now)) this.metrics.sendFailed('transient');
   }
 }
