@@ -51,10 +51,10 @@ export class AccountConnections {
     return this.live.get(accountId);
   }
 
-  /** The open socket of an account this instance holds, with the epoch to fence writes by. */
-  connectionFor(accountId: string): { connection: ProviderConnection; ownerEpoch: number } | undefined {
+  /** The open socket of an account this instance holds, with the epoch to fence writes by and the lease's end. */
+  connectionFor(accountId: string): { connection: ProviderConnection; ownerEpoch: number; leaseUntil: number } | undefined {
     const live = this.live.get(accountId);
-    return live?.connected && live.connection ? { connection: live.connection, ownerEpoch: live.holding.ownerEpoch } : undefined;
+    return live?.connected && live.connection ? { connection: live.connection, ownerEpoch: live.holding.ownerEpoch, leaseUntil: live.leaseUntil } : undefined;
   }
 
   /** A freshly claimed account: open its socket (a stored session reconnects without a new QR). */

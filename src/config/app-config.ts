@@ -33,6 +33,8 @@ export class AppConfig {
   readonly accountLeaseMs: number;
   readonly accountCapacity: number;
   readonly sendMinIntervalMs: number;
+  /** How many sends one account may have in flight in this process (with pacing off); no env setting. */
+  readonly maxInFlightPerAccount: number;
   readonly simulator: {
     readonly sendMs: number;
     readonly failureRate: number;
@@ -86,6 +88,7 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     accountLeaseMs: dto.ACCOUNT_LEASE_MS ?? 30_000,
     accountCapacity: dto.ACCOUNT_CAPACITY ?? 100,
     sendMinIntervalMs: dto.SEND_MIN_INTERVAL_MS ?? 1500,
+    maxInFlightPerAccount: 64,
     simulator: {
       sendMs: dto.WA_SIMULATOR_SEND_MS ?? 0,
       failureRate: dto.WA_SIMULATOR_FAILURE_RATE ?? 0,

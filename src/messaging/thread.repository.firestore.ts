@@ -20,6 +20,7 @@ import {
   toThread,
 } from './message-docs.firestore';
 import { ThreadRepository } from './thread.repository';
+import { movesThreadSummary } from './thread-summary';
 
 /** A message refused this many times in a row (racing writers of one thread) is contended beyond reason: give up loudly. */
 const MAX_ATTEMPTS = 10;
@@ -96,7 +97,7 @@ export class FirestoreThreadRepository extends ThreadRepository {
 }
 
 /**
- * The thread summary moves only to a newer message: a replayed old one keeps its place, not the top.
+ * The thread summary moves as `movesThreadSummary` says: a replayed old one keeps its place, not the top.
  * Written on condition that the thread is as read: `create` where there was none, else its update time.
  */
 function writeSummary(batch: WriteBatch, summary: DocumentSnapshot, message: MessageRecord): void {
@@ -108,8 +109,8 @@ function writeSummary(batch: WriteBatch, summary: DocumentSnapshot, message: Mes
     return;
   }
   const current = summary.data() as ThreadDoc;
-  const isNewer = !current.lastMessageAt || message.createdAt > toMillis(current.lastMessageAt);
-  batch.update(summary.ref, { ...(isNewer ? last : {}), updatedAt }, { lastUpdateTime: summary.updateTime! });
+  const moves = movesThreadSummary(current.lastMessageAt && toMillis(current.lastMessageAt), message.createdAt);
+  batch.update(summary.ref, { ...(moves ? last : {}), updatedAt }, { lastUpdateTime: summary.updateTime! });
 }
 
 /** Keyset page over (time desc, doc id desc), the same order and cursor as the sqlite adapter. */

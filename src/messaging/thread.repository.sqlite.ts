@@ -5,6 +5,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { Direction, MessageRecord, ThreadRecord } from './message';
 import { MessageRow, ThreadRow, toMessage, toThread } from './message-rows.sqlite';
 import { ThreadRepository } from './thread.repository';
+import { summaryMoves } from './thread-summary.sqlite';
 
 @Injectable()
 export class SqliteThreadRepository extends ThreadRepository {
@@ -78,11 +79,11 @@ export class SqliteThreadRepository extends ThreadRepository {
         `INSERT INTO threads (thread_id, account_id, client_jid, last_message_at, last_message_text, last_message_direction, created_at, updated_at)
          VALUES (@threadId, @accountId, @clientJid, @createdAt, @text, @direction, @updatedAt, @updatedAt)
          ON CONFLICT (thread_id) DO UPDATE SET
-           last_message_text = CASE WHEN excluded.last_message_at > last_message_at THEN excluded.last_message_text ELSE last_message_text END,
-           last_message_direction = CASE WHEN excluded.last_message_at > last_message_at THEN excluded.last_message_direction ELSE last_message_direction END,
-           last_message_at = MAX(last_message_at, excluded.last_message_at),
+           last_message_text = CASE WHEN @moves THEN excluded.last_message_text ELSE last_message_text END,
+           last_message_direction = CASE WHEN @moves THEN excluded.last_message_direction ELSE last_message_direction END,
+           last_message_at = CASE WHEN @moves THEN excluded.last_message_at ELSE last_message_at END,
            updated_at = excluded.updated_at`,
-      ).run(message);
+      ).run({ ...message, moves: summaryMoves(this.store, message.threadId, message.createdAt) });
       return 'stored';
     });
   }

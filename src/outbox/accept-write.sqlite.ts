@@ -2,6 +2,7 @@ import { Statement } from 'better-sqlite3';
 import { AccountNotFound } from '../common/errors';
 import { outboxItemId } from '../common/ids';
 import { statusRank } from '../receipts/message-status';
+import { summaryMoves } from '../messaging/thread-summary.sqlite';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { AcceptOutcome, AcceptedSend } from './outbox-item';
 import { outboxItemFor } from './outbox-item.factory';
@@ -15,7 +16,7 @@ import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
 export class SqliteAcceptWrite {
   private readonly statements: Record<'findItem' | 'accountExists' | 'bumpThread' | 'insertMessage' | 'insertLookup' | 'insertItem', Statement>;
 
-  constructor(store: SqliteStore) {
+  constructor(private readonly store: SqliteStore) {
     this.statements = {
       findItem: store.statement('SELECT * FROM outbox WHERE id = ?'),
       accountExists: store.statement('SELECT 1 FROM accounts WHERE account_id = ?'),
@@ -26,9 +27,9 @@ export class SqliteAcceptWrite {
          VALUES (@threadId, @accountId, @clientJid, @now, @text, 'outbound', 2, @now, @now)
          ON CONFLICT (thread_id) DO UPDATE SET
            next_seq = next_seq + 1,
-           last_message_text = CASE WHEN excluded.last_message_at >= last_message_at THEN excluded.last_message_text ELSE last_message_text END,
-           last_message_direction = CASE WHEN excluded.last_message_at >= last_message_at THEN 'outbound' ELSE last_message_direction END,
-           last_message_at = MAX(last_message_at, excluded.last_message_at),
+           last_message_text = CASE WHEN @moves THEN excluded.last_message_text ELSE last_message_text END,
+           last_message_direction = CASE WHEN @moves THEN 'outbound' ELSE last_message_direction END,
+           last_message_at = CASE WHEN @moves THEN excluded.last_message_at ELSE last_message_at END,
            updated_at = excluded.updated_at
          RETURNING next_seq - 1 AS seq`,
       ),
@@ -55,7 +56,7 @@ export class SqliteAcceptWrite {
     const existing = this.statements.findItem.get(outboxItemId(send.accountId, send.requestId)) as OutboxRow | undefined;
     if (existing) return { kind: 'existing', item: toOutboxItem(existing) };
     if (!this.statements.accountExists.get(send.accountId)) throw new AccountNotFound(send.accountId);
-    const { seq } = this.statements.bumpThread.get(send) as { seq: number };
+    const { seq } = this.statements.bumpThread.get({ ...send, moves: summaryMoves(this.store, send.threadId, send.now) }) as { seq: number };
     this.statements.insertMessage.run({ ...send, seq, rank: statusRank('queued') });
     this.statements.insertLookup.run(send);
     const item = outboxItemFor(send, seq);

@@ -3,7 +3,8 @@ import { OutboxItem } from './outbox-item';
 /** What an instance presents when it claims: who it is, and the account epoch it holds the account under. */
 export interface ClaimRequest {
   owner: string;
-  accounts: Array<{ accountId: string; ownerEpoch: number }>;
+  /** `limit`: the account's room under this instance's in-flight cap (see `claimLimit`). */
+  accounts: Array<{ accountId: string; ownerEpoch: number; limit?: number }>;
   now: number;
   leaseMs: number;
   /** At most this many items per account in one claim: fairness across accounts. */
@@ -15,6 +16,11 @@ export interface Claim {
   id: string;
   claimedBy: string;
   attempts: number;
+}
+
+/** How many of the account's items one claim may take: `perAccount`, or fewer when its room is less. */
+export function claimLimit(request: ClaimRequest, account: ClaimRequest['accounts'][number]): number {
+  return Math.min(request.perAccount, account.limit ?? request.perAccount);
 }
 
 export function claimOf(item: OutboxItem): Claim {

@@ -2,12 +2,12 @@ import { DocumentData, DocumentSnapshot, FieldValue, Firestore, Transaction, Upd
 import { accountRef } from '../accounts/account-docs.firestore';
 import { MessageDoc, threadRef } from '../messaging/message-docs.firestore';
 import { Failure } from '../messaging/failure-reason';
-import { statusRank } from '../receipts/message-status';
+import { isAcknowledged, statusRank } from '../receipts/message-status';
 import { updateWhile } from '../store/firestore/conditional-update';
 import { isFailedPrecondition } from '../store/firestore/firestore-errors';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toTimestamp } from '../store/firestore/firestore-time';
-import { Claim, ClaimRequest, isClaimable } from './claim-rule';
+import { Claim, ClaimRequest, claimLimit, isClaimable } from './claim-rule';
 import { OutboxItem } from './outbox-item';
 import { OPEN_STATUSES, OutboxDoc, endedAtFields, outboxCollection, toOutboxItem } from './outbox-docs.firestore';
 import { passTurn } from './thread-turn.firestore';
@@ -18,10 +18,12 @@ const CLAIM_ATTEMPTS = 5;
 const isOpen = (doc: OutboxDoc) => OPEN_STATUSES.includes(doc.status);
 const isStillClaimed = (claim: Claim) => (doc: OutboxDoc) => doc.status === 'processing' && doc.claimedBy === claim.claimedBy && doc.attempts === claim.attempts;
 
+const isUnacknowledged = (message: MessageDoc) => !isAcknowledged(message.status);
+
 /**
- * An item's life after accept. Claims and ends are transactions (the account's holder, or the thread's
- * turn, must be read in the same atomic step as the write); a release touches one doc and is a
- * conditioned write.
+ * An item's life after accept. Claims, ends and releases are transactions (the account's holder, the
+ * thread's turn, or the message's status must be read in the same atomic step as the write); giving
+ * back an unused claim touches one doc and is a conditioned write.
  */
 export class FirestoreOutboxLifecycle {
   private readonly db: Firestore;
@@ -47,8 +49,9 @@ export class FirestoreOutboxLifecycle {
    * ~2 s each time). A claimer that loses an item to another looks again. Needs the index outbox
    * (accountId, threadHead, claimableAt): firestore.indexes.json.
    */
-  private async claimFor(request: ClaimRequest, account: { accountId: string; ownerEpoch: number }): Promise<OutboxItem[]> {
-    const { now, owner, perAccount } = request;
+  private async claimFor(request: ClaimRequest, account: ClaimRequest['accounts'][number]): Promise<OutboxItem[]> {
+    const { now, owner } = request;
+    const perAccount = claimLimit(request, account);
     const turnHolders = outboxCollection(this.db).where('accountId', '==', account.accountId).where('threadHead', '==', true);
     for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
       const found = await turnHolders.where('claimableAt', '<=', toTimestamp(now)).orderBy('claimableAt').limit(perAccount).get();
@@ -77,35 +80,48 @@ export class FirestoreOutboxLifecycle {
 
   /** A late ack still counts: only an item that already ended refuses it. */
   markSent(claim: Claim, now: number): Promise<boolean> {
-    const at = toTimestamp(now);
-    return this.end(claim.id, isOpen, { status: 'sent', ...endedAtFields(now), leaseUntil: null, lastError: null, updatedAt: at }, (message) => ({
-      ...(message.statusRank < statusRank('sent') ? { status: 'sent', statusRank: statusRank('sent') } : {}),
-      sentAt: message.sentAt ?? at,
-      updatedAt: at,
-    }));
+    return this.end(claim.id, isOpen, sentItem(now), sentMessage(now));
   }
 
   markFailed(claim: Claim, failure: Failure, now: number): Promise<boolean> {
     const at = toTimestamp(now);
-    return this.end(claim.id, isStillClaimed(claim), { status: 'failed', ...failedFields(failure), ...endedAtFields(now), leaseUntil: null, updatedAt: at }, (message) =>
+    const failed = { status: 'failed', ...failedFields(failure), ...endedAtFields(now), leaseUntil: null, updatedAt: at };
+    return this.end(claim.id, isStillClaimed(claim), failed, (message) =>
       message.statusRank < statusRank('failed')
         ? { status: 'failed', statusRank: statusRank('failed'), failedAt: at, error: failure.detail ?? FieldValue.delete(), failureReason: failure.reason, updatedAt: at }
         : undefined,
+      isUnacknowledged,
     );
   }
 
   /** WhatsApp rejected the message: its open item ends, never retried (the receipt moves the message). */
   async failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {
-    const found = await outboxCollection(this.db).where('accountId', '==', accountId).where('waMessageId', '==', waMessageId).limit(1).get();
-    if (found.empty) return false;
-    return this.end(found.docs[0].id, isOpen, { status: 'failed', ...failedFields(failure), ...endedAtFields(now), leaseUntil: null, updatedAt: toTimestamp(now) });
+    const id = await this.openItemOf(accountId, waMessageId);
+    return id !== undefined && this.end(id, isOpen, { status: 'failed', ...failedFields(failure), ...endedAtFields(now), leaseUntil: null, updatedAt: toTimestamp(now) });
+  }
+
+  async markSentBySending(accountId: string, waMessageId: string, now: number): Promise<boolean> {
+    const id = await this.openItemOf(accountId, waMessageId);
+    return id !== undefined && this.end(id, isOpen, sentItem(now), sentMessage(now));
+  }
+
+  /** No turn change, but the message's status is read with the item: a send WhatsApp has is never retried. */
+  release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean> {
+    const ref = outboxCollection(this.db).doc(claim.id);
+    const due = toTimestamp(nextAttemptAt);
+    return this.db.runTransaction(async (tx) => {
+      const item = await tx.get(ref);
+      if (!item.exists || !isStillClaimed(claim)(item.data() as OutboxDoc)) return false;
+      const message = await tx.get(this.db.doc((item.data() as OutboxDoc).messageRef));
+      if (message.exists && !isUnacknowledged(message.data() as MessageDoc)) return false;
+      tx.update(ref, { status: 'queued', nextAttemptAt: due, claimableAt: due, lastError: error, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) });
+      return true;
+    });
   }
 
   /** One doc, no turn change: a conditioned write, no transaction. */
-  async release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean> {
-    const due = toTimestamp(nextAttemptAt);
-    const queued = { status: 'queued', nextAttemptAt: due, claimableAt: due, lastError: error, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) };
-    return (await updateWhile<OutboxDoc>(outboxCollection(this.db).doc(claim.id), isStillClaimed(claim), () => queued)) !== undefined;
+  async releaseUnsent(claim: Claim, now: number): Promise<boolean> {
+    return (await updateWhile<OutboxDoc>(outboxCollection(this.db).doc(claim.id), isStillClaimed(claim), (doc) => unclaimed(doc, now))) !== undefined;
   }
 
   /** Index-merged equality query on (claimedBy, status), then one conditioned write per item. */
@@ -116,7 +132,7 @@ export class FirestoreOutboxLifecycle {
         updateWhile<OutboxDoc>(
           seen.ref,
           (doc) => doc.status === 'processing' && doc.claimedBy === owner,
-          (doc) => ({ status: 'queued', attempts: doc.attempts - 1, claimableAt: doc.nextAttemptAt, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) }),
+          (doc) => unclaimed(doc, now),
           seen,
         ),
       ),
@@ -124,18 +140,31 @@ export class FirestoreOutboxLifecycle {
     return released.filter(Boolean).length;
   }
 
+  /** The outbox id of the item that sends this WhatsApp id on this account (the query failBySending's index serves). */
+  private async openItemOf(accountId: string, waMessageId: string): Promise<string | undefined> {
+    const found = await outboxCollection(this.db).where('accountId', '==', accountId).where('waMessageId', '==', waMessageId).limit(1).get();
+    return found.docs[0]?.id;
+  }
+
   /**
-   * Ends one item if `holds` (re-read inside the transaction), moves its message with `messageChanges`
-   * (nothing when it returns undefined), and passes the thread's turn on. Reads: item, then message and
-   * thread, then the thread's next open item when the turn moves; writes: up to four docs.
+   * Ends one item if `holds` (re-read inside the transaction) and its message `allows`, moves its message
+   * with `messageChanges` (nothing when it returns undefined), and passes the thread's turn on. Reads:
+   * item, then message and thread, then the thread's next open item when the turn moves; writes: up to four docs.
    */
-  private end(id: string, holds: (doc: OutboxDoc) => boolean, itemChanges: Fields, messageChanges?: (message: MessageDoc) => Fields | undefined): Promise<boolean> {
+  private end(
+    id: string,
+    holds: (doc: OutboxDoc) => boolean,
+    itemChanges: Fields,
+    messageChanges?: (message: MessageDoc) => Fields | undefined,
+    allows: (message: MessageDoc) => boolean = () => true,
+  ): Promise<boolean> {
     const ref = outboxCollection(this.db).doc(id);
     return this.db.runTransaction(async (tx) => {
       const item = await tx.get(ref);
       if (!item.exists || !holds(item.data() as OutboxDoc)) return false;
       const doc = item.data() as OutboxDoc;
       const [message, thread] = await tx.getAll(this.db.doc(doc.messageRef), threadRef(this.db, doc.threadId));
+      if (message.exists && !allows(message.data() as MessageDoc)) return false;
       const turn = await passTurn(tx, this.db, thread, [{ id, seq: doc.seq }]);
       tx.update(ref, { ...itemChanges, threadHead: false, claimableAt: null });
       writeMessage(tx, message, messageChanges);
@@ -143,6 +172,21 @@ export class FirestoreOutboxLifecycle {
       return true;
     });
   }
+}
+
+function sentItem(now: number): Fields {
+  return { status: 'sent', ...endedAtFields(now), leaseUntil: null, lastError: null, updatedAt: toTimestamp(now) };
+}
+
+/** The message of a sent item: `sent` unless a receipt already raised it, and when it was sent. */
+function sentMessage(now: number): (message: MessageDoc) => Fields {
+  const at = toTimestamp(now);
+  return (message) => ({ ...(message.statusRank < statusRank('sent') ? { status: 'sent', statusRank: statusRank('sent') } : {}), sentAt: message.sentAt ?? at, updatedAt: at });
+}
+
+/** A claim handed back unused: queued again as it was, the attempt not counted. */
+function unclaimed(doc: OutboxDoc, now: number): Fields {
+  return { status: 'queued', attempts: doc.attempts - 1, claimableAt: doc.nextAttemptAt, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) };
 }
 
 function failedFields(failure: Failure): Fields {

@@ -1,20 +1,31 @@
 import { Statement } from 'better-sqlite3';
 import { Failure } from '../messaging/failure-reason';
-import { statusRank } from '../receipts/message-status';
+import { ACKNOWLEDGED_STATUSES, statusRank } from '../receipts/message-status';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
-import { Claim, ClaimRequest } from './claim-rule';
+import { Claim, ClaimRequest, claimLimit } from './claim-rule';
 import { OutboxItem } from './outbox-item';
 import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
 
 const OPEN = `status IN ('queued', 'processing')`;
 const STILL_CLAIMED = `id = @id AND status = 'processing' AND claimed_by = @claimedBy AND attempts = @attempts`;
+/** The item's message is acknowledged (`isAcknowledged`): a send WhatsApp has is never failed nor retried. */
+const UNACKNOWLEDGED = `NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = outbox.thread_id AND m.message_id = outbox.message_id
+  AND m.status IN (${ACKNOWLEDGED_STATUSES.map((status) => `'${status}'`).join(', ')}))`;
+/** The open item of the message WhatsApp knows by this id on this account, reached through the lookup. */
+const BY_SENDING = `(thread_id, message_id) = (
+    SELECT thread_id, message_id FROM message_lookup
+    WHERE account_id = @accountId AND direction = 'outbound' AND wa_message_id = @waMessageId)
+  AND account_id = @accountId AND wa_message_id = @waMessageId AND ${OPEN}`;
 
 /**
  * The sqlite side of an item's life after accept: claim, sent, released, failed. Every write goes through
  * group commit, so completions arriving together share one transaction and one fsync.
  */
 export class SqliteOutboxLifecycle {
-  private readonly statements: Record<'claim' | 'itemSent' | 'messageSent' | 'release' | 'itemFailed' | 'messageFailed' | 'releaseAll' | 'failBySending', Statement>;
+  private readonly statements: Record<
+    'claim' | 'itemSent' | 'messageSent' | 'release' | 'itemFailed' | 'messageFailed' | 'releaseUnsent' | 'releaseAll' | 'failBySending' | 'itemSentBySending',
+    Statement
+  >;
 
   constructor(private readonly store: SqliteStore) {
     const db = store.db;
@@ -45,15 +56,19 @@ export class SqliteOutboxLifecycle {
       release: db.prepare(
         `UPDATE outbox SET status = 'queued', next_attempt_at = @nextAttemptAt, last_error = @error, lease_until = NULL,
            claimed_by = NULL, updated_at = @now
-         WHERE ${STILL_CLAIMED}`,
+         WHERE ${STILL_CLAIMED} AND ${UNACKNOWLEDGED}`,
       ),
       itemFailed: db.prepare(
         `UPDATE outbox SET status = 'failed', last_error = @detail, failure_reason = @reason, ended_at = @now, lease_until = NULL, updated_at = @now
-         WHERE ${STILL_CLAIMED} RETURNING thread_id, message_id`,
+         WHERE ${STILL_CLAIMED} AND ${UNACKNOWLEDGED} RETURNING thread_id, message_id`,
       ),
       messageFailed: db.prepare(
         `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = @detail, failure_reason = @reason, updated_at = @now
          WHERE thread_id = @thread_id AND message_id = @message_id AND status_rank < @rank`,
+      ),
+      releaseUnsent: db.prepare(
+        `UPDATE outbox SET status = 'queued', attempts = attempts - 1, lease_until = NULL, claimed_by = NULL, updated_at = @now
+         WHERE ${STILL_CLAIMED}`,
       ),
       // The OPEN term adds nothing logically; it lets the scan run over the partial index of open items
       // instead of the whole outbox, ended items of the last 7 days included (at shutdown, on the store's thread).
@@ -65,10 +80,11 @@ export class SqliteOutboxLifecycle {
       // message, and the open items of its thread are indexed (outbox_open_by_thread).
       failBySending: db.prepare(
         `UPDATE outbox SET status = 'failed', last_error = @detail, failure_reason = @reason, ended_at = @now, lease_until = NULL, updated_at = @now
-         WHERE (thread_id, message_id) = (
-             SELECT thread_id, message_id FROM message_lookup
-             WHERE account_id = @accountId AND direction = 'outbound' AND wa_message_id = @waMessageId)
-           AND account_id = @accountId AND wa_message_id = @waMessageId AND ${OPEN}`,
+         WHERE ${BY_SENDING}`,
+      ),
+      itemSentBySending: db.prepare(
+        `UPDATE outbox SET status = 'sent', ended_at = @now, lease_until = NULL, last_error = NULL, updated_at = @now
+         WHERE ${BY_SENDING} RETURNING thread_id, message_id`,
       ),
     };
   }
@@ -82,18 +98,18 @@ export class SqliteOutboxLifecycle {
             owner: request.owner,
             now: request.now,
             leaseUntil: request.now + request.leaseMs,
-            limit: request.perAccount,
+            limit: claimLimit(request, account),
           }) as OutboxRow[],
       ),
     ).then((rows) => rows.map(toOutboxItem));
   }
 
   markSent(claim: Claim, now: number): Promise<boolean> {
-    return this.store.writes.run(() => {
-      const ended = this.statements.itemSent.get({ id: claim.id, now }) as { thread_id: string; message_id: string } | undefined;
-      if (ended) this.statements.messageSent.run({ ...ended, now, rank: statusRank('sent') });
-      return ended !== undefined;
-    });
+    return this.store.writes.run(() => this.endSent(this.statements.itemSent.get({ id: claim.id, now }), now));
+  }
+
+  markSentBySending(accountId: string, waMessageId: string, now: number): Promise<boolean> {
+    return this.store.writes.run(() => this.endSent(this.statements.itemSentBySending.get({ accountId, waMessageId, now }), now));
   }
 
   release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean> {
@@ -108,11 +124,22 @@ export class SqliteOutboxLifecycle {
     });
   }
 
+  releaseUnsent(claim: Claim, now: number): Promise<boolean> {
+    return this.store.writes.run(() => this.statements.releaseUnsent.run({ ...claim, now }).changes > 0);
+  }
+
   releaseAll(owner: string, now: number): Promise<number> {
     return this.store.writes.run(() => this.statements.releaseAll.run({ owner, now }).changes);
   }
 
   failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {
     return this.store.writes.run(() => this.statements.failBySending.run({ accountId, waMessageId, ...failure, now }).changes > 0);
+  }
+
+  /** The message of an item just ended `sent` moves with it, in the same write. */
+  private endSent(ended: unknown, now: number): boolean {
+    const message = ended as { thread_id: string; message_id: string } | undefined;
+    if (message) this.statements.messageSent.run({ ...message, now, rank: statusRank('sent') });
+    return message !== undefined;
   }
 }

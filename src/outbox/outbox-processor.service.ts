@@ -12,10 +12,9 @@ import { OutboxHandoff } from './outbox-handoff';
 import { OutboxItem } from './outbox-item';
 import { OutboxRepository } from './outbox.repository';
 import { SendPacing } from './send-pacing';
+import { SendWindow, accountLeaseLeaves, shortLease } from './send-window';
 
 export const RETRY_BACKOFF: BackoffPolicy = { baseMs: 2_000, maxMs: 5 * 60_000 };
-/** With pacing off, how many items one account may have in flight; one per thread at most anyway. */
-const MAX_IN_FLIGHT_PER_ACCOUNT = 64;
 
 /**
  * Sends what the outbox holds for the accounts this instance has connected: claims due items under a
@@ -34,6 +33,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
   /** The next round looks at every account (the poll: retries coming due, leases of dead claimants). */
   private everyAccount = true;
   private readonly sendTimeoutMs: number;
+  private readonly window: SendWindow;
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<void> | null = null;
   private again = false;
@@ -51,6 +51,9 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     this.pacing = new SendPacing(config.sendMinIntervalMs);
     // Well below the lease: an unanswered send gives up long before another worker may reclaim it.
     this.sendTimeoutMs = Math.min(30_000, Math.floor(config.outboxLeaseMs / 3));
+    // A sixth of the claim's lease beyond the timeout is room for clock skew with the next claimant; a
+    // third of the account's lease is what a holder renewing on time always has left.
+    this.window = { claimMs: this.sendTimeoutMs + Math.floor(config.outboxLeaseMs / 6), accountMs: Math.floor(config.accountLeaseMs / 3) };
     handoff.onAccepted((item) => {
       if (this.connections.connectionFor(item.accountId)) this.stir(item.accountId);
     });
@@ -119,12 +122,15 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     const accounts: ClaimRequest['accounts'] = [];
     for (const live of this.connections.held()) {
       if (!everyAccount && !stirred.has(live.accountId)) continue;
-      if (live.connected && this.pacing.mayClaim(live.accountId, now) && this.room(live.accountId) > 0) accounts.push(live.holding);
-      // Paced or at its in-flight cap: looked at again in the next round of any kind.
+      const room = this.room(live.accountId);
+      if (live.connected && this.pacing.mayClaim(live.accountId, now) && room > 0 && accountLeaseLeaves(live.leaseUntil, now, this.window)) {
+        accounts.push({ ...live.holding, limit: room });
+      }
+      // Paced, at its in-flight cap or its lease not yet renewed: looked at again in the next round of any kind.
       else if (stirred.has(live.accountId)) this.stirred.add(live.accountId);
     }
     if (accounts.length === 0) return;
-    const perAccount = this.pacing.enabled ? 1 : MAX_IN_FLIGHT_PER_ACCOUNT;
+    const perAccount = this.pacing.enabled ? 1 : this.config.maxInFlightPerAccount;
     const claimed = await this.outbox.claim({ owner: this.config.owner, accounts, now, leaseMs: this.config.outboxLeaseMs, perAccount });
     for (const item of claimed) {
       this.pacing.claimed(item.accountId, now);
@@ -132,49 +138,70 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  /** How many more items the account may have in flight in this process: what its next claim may take. */
   private room(accountId: string): number {
-    return MAX_IN_FLIGHT_PER_ACCOUNT - (this.inFlight.get(accountId) ?? 0);
+    return this.config.maxInFlightPerAccount - (this.inFlight.get(accountId) ?? 0);
   }
 
   private track(accountId: string, sending: Promise<void>): void {
     this.inFlight.set(accountId, (this.inFlight.get(accountId) ?? 0) + 1);
     this.sending.add(sending);
-    void sending.finally(() => {
-      this.sending.delete(sending);
-      this.inFlight.set(accountId, (this.inFlight.get(accountId) ?? 1) - 1);
-      // The item's thread may have a next item waiting for this one to end.
-      this.stir(accountId);
-    });
+    void sending
+      .catch((error: unknown) => this.logger.error({ err: error, accountId }, 'outbox send failed unexpectedly'))
+      .finally(() => {
+        this.sending.delete(sending);
+        this.inFlight.set(accountId, (this.inFlight.get(accountId) ?? 1) - 1);
+        // The item's thread may have a next item waiting for this one to end.
+        this.stir(accountId);
+      });
   }
 
   private async send(item: OutboxItem): Promise<void> {
     const claim = claimOf(item);
     const socket = this.connections.connectionFor(item.accountId);
+    const held = socket?.ownerEpoch === item.claimEpoch ? socket : undefined;
+    // Nothing is awaited between this check and the provider send, so no stall can come between them.
+    const short = held ? shortLease(item.leaseUntil!, held.leaseUntil, this.clock.now(), this.window) : null;
+    if (short) return this.giveBack(item, claim, short);
     this.metrics.sendAttempted();
     try {
-      if (!socket || socket.ownerEpoch !== item.claimEpoch) throw new SendFailure('account not connected on this instance', false);
-      await socket.connection.send(item.toJid, item.text, item.waMessageId, this.sendTimeoutMs);
-      await this.outbox.markSent(claim, this.clock.now());
-      this.metrics.sent(this.clock.now() - item.createdAt);
+      if (!held) throw new SendFailure('account not connected on this instance', false);
+      await held.connection.send(item.toJid, item.text, item.waMessageId, this.sendTimeoutMs);
     } catch (error) {
       await this.recordFailure(item, claim, error).catch((recordError: unknown) =>
         // The claim's lease runs out and another round retries it with the same WhatsApp id.
         this.logger.error({ err: recordError, accountId: item.accountId, outboxId: item.id }, 'could not record a send failure'),
       );
+      return;
     }
+    // WhatsApp has it: a store error now is no failed send. The claim runs out and a later attempt sends
+    // the same id again, which WhatsApp keeps as one message.
+    await this.outbox
+      .markSent(claim, this.clock.now())
+      .then(() => this.metrics.sent(this.clock.now() - item.createdAt))
+      .catch((error: unknown) => this.logger.error({ err: error, accountId: item.accountId, outboxId: item.id }, 'could not record a sent message'));
+  }
+
+  /** Not sent, so not an attempt: back to the queue as it was; a later round claims it afresh. */
+  private async giveBack(item: OutboxItem, claim: Claim, short: 'claim' | 'account'): Promise<void> {
+    this.logger.warn({ accountId: item.accountId, outboxId: item.id, lease: short }, 'lease too short to send; claim given back');
+    await this.outbox.releaseUnsent(claim, this.clock.now()).catch((error: unknown) =>
+      // Left to its lease: another round reclaims it then.
+      this.logger.error({ err: error, accountId: item.accountId, outboxId: item.id }, 'could not give a claim back'),
+    );
   }
 
   private async recordFailure(item: OutboxItem, claim: Claim, error: unknown): Promise<void> {
     const failure = error instanceof SendFailure ? error : new SendFailure(error instanceof Error ? error.message : String(error), false);
     const now = this.clock.now();
     const reason = failure.code ? `${failure.message} (code ${failure.code})` : failure.message;
+    // Refused when the claim was lost or a receipt proved WhatsApp has the message: nothing failed then.
     if (failure.permanent || item.attempts >= this.config.outboxMaxAttempts) {
-      await this.outbox.markFailed(claim, failure.permanent ? failureOf('rejected', reason) : failureOf('maxAttempts', `gave up after ${item.attempts} attempts: ${reason}`), now);
+      if (!(await this.outbox.markFailed(claim, failure.permanent ? failureOf('rejected', reason) : failureOf('maxAttempts', `gave up after ${item.attempts} attempts: ${reason}`), now))) return;
       this.metrics.sendFailed(failure.permanent ? 'permanent' : 'gave_up');
       this.logger.warn({ accountId: item.accountId, outboxId: item.id, attempts: item.attempts, permanent: failure.permanent, reason }, 'send failed for good');
       return;
     }
-    await this.outbox.release(claim, reason, now + backoffDelay(item.attempts, RETRY_BACKOFF), now);
-    this.metrics.sendFailed('transient');
+    if (await this.outbox.release(claim, reason, now + backoffDelay(item.attempts, RETRY_BACKOFF), now)) this.metrics.sendFailed('transient');
   }
 }

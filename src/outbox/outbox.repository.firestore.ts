@@ -4,6 +4,7 @@ import { DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
 import { accountRef } from '../accounts/account-docs.firestore';
 import { AccountNotFound } from '../common/errors';
 import { MessageRecord } from '../messaging/message';
+import { movesThreadSummary } from '../messaging/thread-summary';
 import { ThreadDoc, messageLookupRef, messageRef, threadRef, toLookupDoc, toMessageDoc } from '../messaging/message-docs.firestore';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
@@ -76,8 +77,16 @@ export class FirestoreOutboxRepository extends OutboxRepository {
     return this.lifecycle.markFailed(claim, failure, now);
   }
 
+  releaseUnsent(claim: Claim, now: number): Promise<boolean> {
+    return this.lifecycle.releaseUnsent(claim, now);
+  }
+
   releaseAll(owner: string, now: number): Promise<number> {
     return this.lifecycle.releaseAll(owner, now);
+  }
+
+  markSentBySending(accountId: string, waMessageId: string, now: number): Promise<boolean> {
+    return this.lifecycle.markSentBySending(accountId, waMessageId, now);
   }
 
   failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {
@@ -86,8 +95,8 @@ export class FirestoreOutboxRepository extends OutboxRepository {
 }
 
 /**
- * Hands out the thread's next sequence number and moves its summary to this send, unless a later
- * message is already the thread's last (the same rule as the sqlite upsert).
+ * Hands out the thread's next sequence number and moves its summary to this send as
+ * `movesThreadSummary` says (the sqlite upsert calls it too).
  */
 function takeSeq(tx: Transaction, summary: DocumentSnapshot, send: AcceptedSend, hasTurn: boolean): number {
   const now = toTimestamp(send.now);
@@ -100,8 +109,8 @@ function takeSeq(tx: Transaction, summary: DocumentSnapshot, send: AcceptedSend,
   const current = summary.data() as Partial<ThreadDoc>;
   // A thread first made by an inbound message may not have a counter yet.
   const seq = current.nextSeq ?? 1;
-  const isLatest = !current.lastMessageAt || send.now >= toMillis(current.lastMessageAt);
-  tx.update(summary.ref, { ...(isLatest ? last : {}), ...(hasTurn ? { outboxHeadSeq: seq } : {}), nextSeq: seq + 1, updatedAt: now });
+  const moves = movesThreadSummary(current.lastMessageAt && toMillis(current.lastMessageAt), send.now);
+  tx.update(summary.ref, { ...(moves ? last : {}), ...(hasTurn ? { outboxHeadSeq: seq } : {}), nextSeq: seq + 1, updatedAt: now });
   return seq;
 }
 

@@ -65,8 +65,16 @@ export class SqliteOutboxRepository extends OutboxRepository {
     return this.lifecycle.markFailed(claim, failure, now);
   }
 
+  releaseUnsent(claim: Claim, now: number): Promise<boolean> {
+    return this.lifecycle.releaseUnsent(claim, now);
+  }
+
   releaseAll(owner: string, now: number): Promise<number> {
     return this.lifecycle.releaseAll(owner, now);
+  }
+
+  markSentBySending(accountId: string, waMessageId: string, now: number): Promise<boolean> {
+    return this.lifecycle.markSentBySending(accountId, waMessageId, now);
   }
 
   failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {

@@ -30,12 +30,25 @@ export abstract class OutboxRepository {
    * claim was lost, unless the item has already ended. Returns false when it had ended.
    */
   abstract markSent(claim: Claim, now: number): Promise<boolean>;
-  /** A transient failure: back to `queued`, due at `nextAttemptAt`, only if the claim is still ours. */
+  /**
+   * A transient failure: back to `queued`, due at `nextAttemptAt`, only if the claim is still ours and
+   * its message is not acknowledged (`isAcknowledged`: a receipt proved WhatsApp has it).
+   */
   abstract release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean>;
-  /** A permanent failure or no attempts left: item and message `failed` with the failure, if the claim is still ours. */
+  /**
+   * A permanent failure or no attempts left: item and message `failed` with the failure, if the claim is
+   * still ours and its message is not acknowledged.
+   */
   abstract markFailed(claim: Claim, failure: Failure, now: number): Promise<boolean>;
+  /** The claim was not used (a lease ran short before the send): back to `queued` as it was, attempt not counted. */
+  abstract releaseUnsent(claim: Claim, now: number): Promise<boolean>;
   /** Shutdown: this owner's claims not yet sent go back to `queued`, attempt not counted. */
   abstract releaseAll(owner: string, now: number): Promise<number>;
+  /**
+   * A receipt proved WhatsApp has this message (`sent` or beyond) before its send was recorded: its open
+   * item ends `sent`, whoever claimed it, with the message as `markSent` moves it.
+   */
+  abstract markSentBySending(accountId: string, waMessageId: string, now: number): Promise<boolean>;
   /** WhatsApp rejected this message (an ERROR receipt): its open item ends `failed`, never retried. */
   abstract failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean>;
 }

@@ -16,6 +16,16 @@ export function movesForward(current: MessageStatus, next: MessageStatus): boole
   return RANK[next] > RANK[current];
 }
 
+/**
+ * The statuses that prove WhatsApp has the message (its server ack or a later receipt): a send in one of
+ * them never ends `failed` and is never retried.
+ */
+export const ACKNOWLEDGED_STATUSES = ['sent', 'delivered', 'read', 'played'] as const satisfies readonly MessageStatus[];
+
+export function isAcknowledged(status: MessageStatus): boolean {
+  return (ACKNOWLEDGED_STATUSES as readonly MessageStatus[]).includes(status);
+}
+
 /** The time field each status reached is recorded in (`queued` is `createdAt`). */
 export const STATUS_TIME_FIELD = {
   sent: 'sentAt',

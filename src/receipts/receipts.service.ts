@@ -10,9 +10,10 @@ import { MessageStatusRepository, StatusOutcome } from './message-status.reposit
 import { statusFromProvider } from './receipt-mapping';
 
 /**
- * Provider receipts to message statuses, forward only, on the account the receipt came from. A server
- * rejection also ends the message's outbox item, so a rejected send is never retried. What the store
- * refuses waits in the spool and is applied again later: forward only, a repeat changes nothing.
+ * Provider receipts to message statuses, forward only, on the account the receipt came from. A receipt
+ * also ends the message's open outbox item: a server rejection as `failed`, so it is never retried; any
+ * other (`sent` or beyond) as `sent`, so a send WhatsApp has never ends `failed` when its own ack is late.
+ * What the store refuses waits in the spool and is applied again later: forward only, a repeat changes nothing.
  */
 @Injectable()
 export class ReceiptsService {
@@ -48,6 +49,10 @@ export class ReceiptsService {
     if (outcome === 'unknown') this.logger.debug({ accountId, waMessageId: receipt.waMessageId, status }, 'receipt for an unknown message ignored');
     if (status === 'failed' && direction === 'outbound' && outcome !== 'unknown') {
       await this.outbox.failBySending(accountId, receipt.waMessageId, failure!, this.clock.now());
+    }
+    // Only a receipt that moved the message can meet an open item: once the item is sent, so is the message.
+    if (status !== 'failed' && direction === 'outbound' && outcome === 'advanced') {
+      await this.outbox.markSentBySending(accountId, receipt.waMessageId, this.clock.now());
     }
     return this.count(outcome, status);
   }

@@ -88,6 +88,56 @@ export function outboxClaimsContract(make: MakeStoreFixture): void {
       await store.close();
     });
 
+    it("takes no more of an account's items than its limit (its room under the in-flight cap)", async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1', 'acc2']);
+      for (let i = 0; i < 4; i++) await accept(store, 'acc1', `4071100${String(i).padStart(4, '0')}@s.whatsapp.net`);
+      for (let i = 0; i < 4; i++) await accept(store, 'acc2', `4071200${String(i).padStart(4, '0')}@s.whatsapp.net`);
+      const accounts = held.map((h) => (h.accountId === 'acc1' ? { ...h, limit: 1 } : h));
+      const claimed = await store.outbox.claim({ owner: 'w1/a', accounts, now: Date.now(), leaseMs: LEASE, perAccount: 3 });
+      expect(claimed.filter((i) => i.accountId === 'acc1')).toHaveLength(1);
+      expect(claimed.filter((i) => i.accountId === 'acc2')).toHaveLength(3);
+      await store.close();
+    });
+
+    it('gives an unused claim back to the queue as it was, the attempt not counted, only while it is still ours', async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1']);
+      const item = await accept(store, 'acc1');
+      const t0 = Date.now();
+      const [stale] = await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0, leaseMs: LEASE, perAccount: 1 });
+      const [current] = await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0 + LEASE, leaseMs: LEASE, perAccount: 1 });
+      expect(await store.outbox.releaseUnsent(claimOf(stale), t0 + LEASE)).toBe(false);
+      expect(await store.outbox.releaseUnsent(claimOf(current), t0 + LEASE)).toBe(true);
+      expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'queued', attempts: 1, claimedBy: null, leaseUntil: null, nextAttemptAt: item.nextAttemptAt });
+      expect(await store.outbox.claim({ owner: 'w1/a', accounts: held, now: t0 + LEASE, leaseMs: LEASE, perAccount: 1 })).toMatchObject([{ id: item.id, attempts: 2 }]);
+      await store.close();
+    });
+
+    it('ends the open item sent when a receipt proves WhatsApp has the message, and then refuses to fail or retry it', async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1', 'acc2']);
+      const items = [await accept(store, 'acc1', '40700000001@s.whatsapp.net'), await accept(store, 'acc1', '40700000002@s.whatsapp.net')];
+      const [claimed] = await store.outbox.claim({ owner: 'w1/a', accounts: held.filter((h) => h.accountId === 'acc1'), now: Date.now(), leaseMs: LEASE, perAccount: 1 });
+      const queued = items.find((item) => item.id !== claimed.id)!;
+      const receipt = (waMessageId: string, status: 'sent' | 'delivered') => store.statuses.advance({ accountId: 'acc1', direction: 'outbound', waMessageId, status, at: 500 });
+      // The receipt's status write lands first; the processor's late ack failure comes before the item is ended.
+      expect(await receipt(claimed.waMessageId, 'delivered')).toBe('advanced');
+      expect(await store.outbox.release(claimOf(claimed), 'no server ack', Date.now() + 1000, Date.now())).toBe(false);
+      expect(await store.outbox.markFailed(claimOf(claimed), failureOf('maxAttempts', 'gave up'), Date.now())).toBe(false);
+      expect(await store.outbox.markSentBySending('acc2', claimed.waMessageId, 600)).toBe(false);
+      expect(await store.outbox.markSentBySending('acc1', claimed.waMessageId, 600)).toBe(true);
+      expect(await store.outbox.markSentBySending('acc1', claimed.waMessageId, 700)).toBe(false);
+      expect(await store.outbox.get('acc1', claimed.requestId)).toMatchObject({ status: 'sent', endedAt: 600, failureReason: null });
+      expect(await store.threads.getMessage(claimed.threadId, claimed.messageId)).toMatchObject({ status: 'delivered', sentAt: 600, deliveredAt: 500 });
+      // A queued item (released earlier, not claimed now) ends too, whoever would claim it next.
+      expect(await receipt(queued.waMessageId, 'sent')).toBe('advanced');
+      expect(await store.outbox.markSentBySending('acc1', queued.waMessageId, 800)).toBe(true);
+      expect(await store.outbox.get('acc1', queued.requestId)).toMatchObject({ status: 'sent' });
+      expect(await store.threads.getMessage(queued.threadId, queued.messageId)).toMatchObject({ status: 'sent', sentAt: 500 });
+      await store.close();
+    });
+
     it('records a late ack as sent even after another claim, and the second completion changes nothing', async () => {
       const store = await make();
       const held = await heldAccounts(store, ['acc1']);

@@ -10,6 +10,8 @@ import { ThreadRepository } from '../../src/messaging/thread.repository';
 import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
 import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
+import { MessageStatusRepository } from '../../src/receipts/message-status.repository';
+import { SqliteMessageStatusRepository } from '../../src/receipts/message-status.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { SqliteStoreWorker } from '../../src/store/sqlite/worker/store-worker-client';
 import { accountLeasesContract } from './account-leases.contract';
@@ -30,6 +32,7 @@ function fixtureOn(path: string): StoreFixture {
     sessions: new SqliteSessionRepository(store),
     threads: new SqliteThreadRepository(store),
     outbox: new SqliteOutboxRepository(store),
+    statuses: new SqliteMessageStatusRepository(store),
     reopen: async () => fixtureOn(path),
     close: async () => store.close(),
   };
@@ -43,6 +46,7 @@ async function workerFixtureOn(path: string): Promise<StoreFixture> {
     sessions: worker.adapter(SessionRepository, SqliteSessionRepository),
     threads: worker.adapter(ThreadRepository, SqliteThreadRepository),
     outbox: worker.adapter(OutboxRepository, SqliteOutboxRepository),
+    statuses: worker.adapter(MessageStatusRepository, SqliteMessageStatusRepository),
     reopen: () => workerFixtureOn(path),
     close: () => worker.close(),
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { threadIdOf } from '../../src/common/jid';
 import { decodeCursor } from '../../src/common/page';
 import { acceptedSend, account } from '../support/sends';
 import { MakeStoreFixture } from './store-fixture';
@@ -38,6 +39,27 @@ export function threadsContract(make: MakeStoreFixture): void {
       } while (cursor);
       expect(seen).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
       expect(await store.threads.getThread(threadId)).toMatchObject({ lastMessageText: 'm4' });
+      await store.close();
+    });
+
+    it('moves the summary to the later-arriving of two messages with the same timestamp, never to an older one', async () => {
+      const store = await make();
+      await store.accounts.create(account('acc1'));
+      const clientJid = '40712345678@s.whatsapp.net';
+      const threadId = threadIdOf('acc1', clientJid);
+      const inbound = (waMessageId: string, text: string, createdAt: number) =>
+        store.threads.storeProviderMessage({ threadId, messageId: waMessageId, accountId: 'acc1', clientJid, direction: 'inbound', text, status: 'delivered', waMessageId, createdAt, updatedAt: createdAt });
+      // WhatsApp's timestamps are whole seconds: both arrive stamped with the same one.
+      const second = 1_767_225_600_000;
+      await inbound('3EB0AAAAAAAAAAAAAAAA01', 'first', second);
+      await inbound('3EB0AAAAAAAAAAAAAAAA02', 'second', second);
+      expect(await store.threads.getThread(threadId)).toMatchObject({ lastMessageText: 'second', lastMessageAt: second });
+      await store.outbox.accept(acceptedSend({ accountId: 'acc1', clientJid, text: 'reply', now: second }));
+      expect(await store.threads.getThread(threadId)).toMatchObject({ lastMessageText: 'reply', lastMessageDirection: 'outbound' });
+      await inbound('3EB0AAAAAAAAAAAAAAAA03', 'same second, after the reply', second);
+      expect(await store.threads.getThread(threadId)).toMatchObject({ lastMessageText: 'same second, after the reply', lastMessageDirection: 'inbound' });
+      await inbound('3EB0AAAAAAAAAAAAAAAA04', 'replayed, older', second - 1_000);
+      expect(await store.threads.getThread(threadId)).toMatchObject({ lastMessageText: 'same second, after the reply', lastMessageAt: second });
       await store.close();
     });
 

@@ -10,6 +10,7 @@ import { FirestoreStoreCounts } from '../../src/metrics/store-counts.firestore';
 import { SqliteStoreCounts } from '../../src/metrics/store-counts.sqlite';
 import { claimOf } from '../../src/outbox/claim-rule';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
+import { SqliteMessageStatusRepository } from '../../src/receipts/message-status.repository.sqlite';
 import { FirestoreStore } from '../../src/store/firestore/firestore-store';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { StoreFixture } from '../contract/store-fixture';
@@ -51,6 +52,7 @@ describe('StoreCounts on sqlite', () => {
       sessions: new SqliteSessionRepository(sqlite),
       threads: new SqliteThreadRepository(sqlite),
       outbox: new SqliteOutboxRepository(sqlite),
+      statuses: new SqliteMessageStatusRepository(sqlite),
       reopen: () => Promise.reject(new Error('not needed here')),
       close: async () => sqlite.close(),
     };

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { AccountEvents } from '../../src/accounts/account-events';
+import { MetricsRecorder } from '../../src/metrics/metrics-recorder';
 import { RETRY_BACKOFF } from '../../src/outbox/outbox-processor.service';
-import { processorHarness } from './processor-harness';
+import { SqliteMessageStatusRepository } from '../../src/receipts/message-status.repository.sqlite';
+import { PROVIDER_STATUS } from '../../src/receipts/receipt-mapping';
+import { ProviderEventSpool } from '../../src/spool/provider-event-spool';
+import { ReceiptsService } from '../../src/receipts/receipts.service';
+import { ProviderReceipt } from '../../src/whatsapp/whatsapp-provider';
+import { Answer, processorHarness } from './processor-harness';
 
 type Harness = Awaited<ReturnType<typeof processorHarness>>;
 let h: Harness;
@@ -72,6 +79,77 @@ describe('the outbox processor', () => {
     await h.round();
     expect(await h.item('acc1', item.requestId)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('404') });
     expect(await h.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed' });
+  });
+
+  it('sends nothing on a claim a stalled event loop left too short: gives it back uncounted and sends on a fresh claim', async () => {
+    h = await processorHarness({ connected: ['acc1'] });
+    const item = await h.accept('acc1', '40712345678', 'after a stall');
+    const claimLeftAtSend: number[] = [];
+    h.sockets.get('acc1')!.script = async (): Promise<Answer> => {
+      claimLeftAtSend.push((await h.item('acc1', item.requestId))!.leaseUntil! - h.clock.now());
+      return 'ok';
+    };
+    // The claim's lease is 60 s; a 31 s stall leaves less than the 20 s send timeout plus its 10 s margin.
+    h.stallAfterNextClaim(31_000);
+    await h.round();
+    expect(claimLeftAtSend).toEqual([h.config.outboxLeaseMs]);
+    expect(h.sockets.get('acc1')!.delivered.map((d) => d.text)).toEqual(['after a stall']);
+    expect(await h.item('acc1', item.requestId)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it("sends nothing while the account's lease is short after a stall, and sends once a renewal moved it", async () => {
+    h = await processorHarness({ connected: ['acc1'] });
+    const item = await h.accept('acc1', '40712345678', 'lease running out');
+    // ACCOUNT_LEASE_MS is 30 s: a holder renewing on time always has a third (10 s) left.
+    h.setAccountLease('acc1', h.clock.now() + 15_000);
+    h.stallAfterNextClaim(6_000);
+    await h.round();
+    expect(h.sockets.get('acc1')!.delivered).toEqual([]);
+    expect(await h.item('acc1', item.requestId)).toMatchObject({ status: 'queued', attempts: 0 });
+    await h.round();
+    expect(h.sockets.get('acc1')!.delivered).toEqual([]);
+    h.setAccountLease('acc1', h.clock.now() + 30_000);
+    await h.round();
+    expect(h.sockets.get('acc1')!.delivered.map((d) => d.text)).toEqual(['lease running out']);
+  });
+
+  it('never has more sends of one account in flight than its cap, over several rounds', async () => {
+    h = await processorHarness({ connected: ['acc1'], maxInFlightPerAccount: 2 });
+    for (let i = 0; i < 6; i++) await h.accept('acc1', `4071000000${i}`, `m${i}`);
+    const answers: Array<() => void> = [];
+    const socket = h.sockets.get('acc1')!;
+    socket.script = () => new Promise((resolve) => answers.push(() => resolve('ok')));
+    for (let round = 0; round < 3; round++) {
+      h.processor.trigger();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(answers).toHaveLength(2);
+    while (socket.delivered.length < 6) {
+      answers.shift()?.();
+      h.processor.trigger();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await h.processor.idle();
+    expect(socket.mostInFlight).toBe(2);
+  });
+
+  it('ends a send as sent when its receipt came before a late ack failure, never failed and never sent again', async () => {
+    h = await processorHarness({ connected: ['acc1'], maxAttempts: 1 });
+    const item = await h.accept('acc1', '40712345678', 'acknowledged');
+    const metrics = new MetricsRecorder();
+    const receipts = new ReceiptsService(new SqliteMessageStatusRepository(h.store), h.outbox, h.clock, metrics, new ProviderEventSpool(h.config, metrics), new AccountEvents(metrics));
+    h.sockets.get('acc1')!.script = async (_text, waMessageId): Promise<Answer> => {
+      // WhatsApp's SERVER_ACK reached us as a receipt, but the send's own ack wait timed out.
+      const receipt: ProviderReceipt = { chatJid: '40712345678@s.whatsapp.net', fromMe: true, waMessageId, providerStatus: PROVIDER_STATUS.SERVER_ACK, errorCode: null, at: h.clock.now() };
+      await receipts.apply('acc1', receipt);
+      return 'transient';
+    };
+    await h.round();
+    expect(await h.item('acc1', item.requestId)).toMatchObject({ status: 'sent', failureReason: null });
+    expect(await h.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'sent' });
+    h.clock.advance(RETRY_BACKOFF.maxMs);
+    await h.round();
+    expect(await h.item('acc1', item.requestId)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
   it('at shutdown stops claiming, lets the in-flight send finish, and returns unsent claims to the queue', async () => {

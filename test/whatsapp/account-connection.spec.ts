@@ -100,6 +100,28 @@ describe('AccountConnection over a socket stand-in', () => {
     expect(socket.written).toHaveLength(1);
   });
 
+  it("an earlier attempt's late failure leaves the next attempt of the same id alone, and the two never write at once", async () => {
+    const { socket, connection } = await connected();
+    const hung = socket.holdNextSend();
+    // Attempt 1: Baileys never returns from sendMessage, so no ack comes and the attempt times out.
+    await expect(connection.send(TO, 'hello', ID, 30)).rejects.toMatchObject({ code: 'ack_timeout' });
+    const second = connection.send(TO, 'hello', ID, 5_000);
+    let secondSettled = false;
+    void second.then(
+      () => (secondSettled = true),
+      () => (secondSettled = true),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Attempt 1's sendMessage still runs: attempt 2 waits for it rather than writing beside it.
+    expect(socket.written).toEqual([]);
+    hung.fail(boomError(428, 'Connection Closed'));
+    await waitUntil(() => expect(socket.written).toEqual([{ jid: TO, text: 'hello', messageId: ID }]));
+    expect(secondSettled).toBe(false);
+    socket.ws.emit(MESSAGE_ACK_FRAME, ack(ID));
+    await expect(second).resolves.toBeUndefined();
+    expect(socket.mostSendsAtOnce).toBe(1);
+  });
+
   it('close() removes every ev and ws listener, clears its timers, fails waiting sends and delivers nothing after', async () => {
     const { socket, connection, messages } = await connected();
     const timers = new TimerTracker();

@@ -3,7 +3,7 @@ import { isClientJid } from '../../common/jid';
 import type { ProviderEventDrops } from '../provider-event-drops';
 import { SendFailure, type OpenOptions, type ProviderConnection, type ProviderEvents } from '../whatsapp-provider';
 import { ExpiringCache } from './expiring-cache';
-import { PendingAcks } from './pending-acks';
+import { PendingAcks, type AckWait } from './pending-acks';
 import { statusCodeOf } from './provider-events/connection-update';
 import { isWaMessageId, normalizeProviderJid } from './provider-events/provider-fields';
 import { ProviderListeners } from './provider-listeners';
@@ -37,6 +37,8 @@ const GROUP_METADATA_TTL_MS = 5 * 60_000;
 export class AccountConnection implements ProviderConnection {
   private readonly listeners: ProviderListeners;
   private readonly acks = new PendingAcks();
+  /** Ids whose frame is being handed to Baileys, each with the write under way (it never rejects). */
+  private readonly writing = new Map<string, Promise<void>>();
   private readonly groups = new ExpiringCache(GROUP_METADATA_TTL_MS, 1_000);
   private readonly started: Promise<ProviderSocket | undefined>;
   private subscriptions: SocketSubscriptions | undefined;
@@ -66,18 +68,36 @@ export class AccountConnection implements ProviderConnection {
     if (!isClientJid(toJid)) throw new SendFailure(`"${toJid}" is not a user, LID or group JID`, true, 'invalid_recipient');
     // A second send of an id still in flight joins the first: one WhatsApp message per id.
     const inFlight = this.acks.waiting(waMessageId);
-    if (inFlight) return inFlight;
+    if (inFlight) return inFlight.promise;
     const socket = this.socket;
     if (this.finished || !socket || !this.isOpen) throw new SendFailure('the account is not connected', false, 'not_connected');
     // Waiting starts before the frame is written: the ack can arrive before `sendMessage` resolves.
-    const acked = this.acks.expect(waMessageId, timeoutMs);
-    Promise.resolve()
-      .then(() => socket.sendMessage(toJid, { text, linkPreview: null }, { messageId: waMessageId }))
-      .catch((error: unknown) => {
-        const code = statusCodeOf(error);
-        this.acks.fail(waMessageId, new SendFailure(`sending ${waMessageId} failed: ${messageOf(error)}`, false, code === null ? null : String(code)));
+    const attempt = this.acks.expect(waMessageId, timeoutMs);
+    this.write(attempt, () => socket.sendMessage(toJid, { text, linkPreview: null }, { messageId: waMessageId }));
+    return attempt.promise;
+  }
+
+  /**
+   * Hands the attempt's frame to Baileys once no earlier attempt of its id is still inside `sendMessage`
+   * (one that timed out waiting for its ack may be, fetching devices or keys): never two provider sends
+   * of one id at once. An attempt that ended while it waited (acked, closed) writes nothing; a write that
+   * fails fails only its own attempt.
+   */
+  private write(attempt: AckWait, sendMessage: () => Promise<unknown>): void {
+    const id = attempt.waMessageId;
+    const written: Promise<void> = (this.writing.get(id) ?? Promise.resolve())
+      .then(() => (this.acks.isWaiting(attempt) ? sendMessage() : undefined))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          const code = statusCodeOf(error);
+          this.acks.fail(attempt, new SendFailure(`sending ${id} failed: ${messageOf(error)}`, false, code === null ? null : String(code)));
+        },
+      )
+      .finally(() => {
+        if (this.writing.get(id) === written) this.writing.delete(id);
       });
-    return acked;
+    this.writing.set(id, written);
   }
 
   /**

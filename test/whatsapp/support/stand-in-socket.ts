@@ -14,6 +14,10 @@ export class StandInSocket implements ProviderSocket {
   user: Contact | undefined = { id: '40700000001:7@s.whatsapp.net', name: 'Stand-in' };
   ended = false;
   failNextSend: Error | undefined;
+  /** The most `sendMessage` calls that were under way at one time. */
+  mostSendsAtOnce = 0;
+  private sendsUnderWay = 0;
+  private nextSendHeld: Promise<void> | undefined;
 
   constructor(readonly config: UserFacingSocketConfig) {}
 
@@ -26,10 +30,25 @@ export class StandInSocket implements ProviderSocket {
     return { ev: total(this.ev), ws: total(this.ws) };
   }
 
+  /** The next `sendMessage` hangs (as Baileys does fetching devices) until the test lets it fail. */
+  holdNextSend(): { fail(error: Error): void } {
+    let fail!: (error: Error) => void;
+    this.nextSendHeld = new Promise<void>((_, reject) => (fail = reject));
+    return { fail };
+  }
+
   async sendMessage(jid: string, content: TextContent, options: { messageId: string }): Promise<WAMessage | undefined> {
-    if (this.failNextSend) throw this.failNextSend;
-    this.written.push({ jid, text: content.text, messageId: options.messageId });
-    return undefined;
+    this.mostSendsAtOnce = Math.max(this.mostSendsAtOnce, ++this.sendsUnderWay);
+    try {
+      const held = this.nextSendHeld;
+      this.nextSendHeld = undefined;
+      await held;
+      if (this.failNextSend) throw this.failNextSend;
+      this.written.push({ jid, text: content.text, messageId: options.messageId });
+      return undefined;
+    } finally {
+      this.sendsUnderWay -= 1;
+    }
   }
 
   async requestPairingCode(): Promise<string> {
