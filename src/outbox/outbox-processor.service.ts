@@ -153,6 +153,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     this.metrics.sendAttempted();
     try {
       if (!socket || socket.ownerEpoch !== item.claimEpoch) throw new SendFailure('account not connected on this instance', false);
+      if (item.boundPhone !== null && item.boundPhone !== socket.phone) return await this.failRelinked(item, claim, socket.phone);
       await socket.connection.send(item.toJid, item.text, item.waMessageId, this.sendTimeoutMs);
       await this.outbox.markSent(claim, this.clock.now());
       this.metrics.sent(this.clock.now() - item.createdAt);
@@ -162,6 +163,13 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
         this.logger.error({ err: recordError, accountId: item.accountId, outboxId: item.id }, 'could not record a send failure'),
       );
     }
+  }
+
+  /** Accepted while the account was linked to another phone: it never leaves from this one. */
+  private async failRelinked(item: OutboxItem, claim: Claim, phone: string | null): Promise<void> {
+    await this.outbox.markFailed(claim, failureOf('accountRelinked', `accepted while linked to ${item.boundPhone}; now linked to ${phone ?? 'an unknown phone'}`), this.clock.now());
+    this.metrics.sendFailed('permanent');
+    this.logger.warn({ accountId: item.accountId, outboxId: item.id }, 'send bound to the phone linked before: failed, not sent');
   }
 
   private async recordFailure(item: OutboxItem, claim: Claim, error: unknown): Promise<void> {
