@@ -3,13 +3,11 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { ThreadIdentity } from '../messaging/thread-identity';
-import { FailureReason } from '../messaging/failure-reason';
 import { ThreadRepository } from '../messaging/thread.repository';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import { ConnectionEvent, ProviderConnection, SessionStore, WhatsAppProvider } from '../whatsapp/whatsapp-provider';
-import { AccountRecord, ConnectionPatch } from './account';
+import { AccountRecord, ConnectionPatch, pendingReset } from './account';
 import { AccountEvents } from './account-events';
-import { AccountRepository } from './account.repository';
+import { AccountEnding, AccountRepository } from './account.repository';
 import { reactionTo } from './connection-policy';
 import { LiveAccount } from './live-account';
 import { SessionFenced, SessionRepository } from './session.repository';
@@ -29,7 +27,6 @@ export class AccountConnections {
     private readonly provider: WhatsAppProvider,
     private readonly accounts: AccountRepository,
     private readonly sessions: SessionRepository,
-    private readonly outbox: OutboxRepository,
     private readonly threads: ThreadRepository,
     private readonly identity: ThreadIdentity,
     private readonly events: AccountEvents,
@@ -51,20 +48,25 @@ export class AccountConnections {
     return this.live.get(accountId);
   }
 
-  /** The open socket of an account this instance holds, with the epoch to fence writes by and the lease's end. */
-  connectionFor(accountId: string): { connection: ProviderConnection; ownerEpoch: number; leaseUntil: number } | undefined {
+  /** The open socket of an account this instance holds: the epoch to fence writes by, the lease's end, the phone it is linked to. */
+  connectionFor(accountId: string): { connection: ProviderConnection; ownerEpoch: number; leaseUntil: number; phone: string | null } | undefined {
     const live = this.live.get(accountId);
-    return live?.connected && live.connection ? { connection: live.connection, ownerEpoch: live.holding.ownerEpoch, leaseUntil: live.leaseUntil } : undefined;
+    return live?.connected && live.connection ? { connection: live.connection, ownerEpoch: live.holding.ownerEpoch, leaseUntil: live.leaseUntil, phone: live.phone } : undefined;
   }
 
-  /** A freshly claimed account: open its socket (a stored session reconnects without a new QR). */
-  adopt(account: AccountRecord): void {
-    const live = new LiveAccount({ accountId: account.accountId, owner: account.owner!, ownerEpoch: account.ownerEpoch }, account.leaseUntil!, account);
+  /**
+   * A freshly claimed account: open its socket (a stored session reconnects without a new QR). With a
+   * reset pending, the socket waits: the reset is the new holder's to perform first (OperatorRequests),
+   * and it opens the socket once the session is cleared.
+   */
+  adopt(account: AccountRecord): LiveAccount {
+    const live = new LiveAccount({ accountId: account.accountId, owner: account.owner!, ownerEpoch: account.ownerEpoch }, account.leaseUntil!);
     this.live.set(account.accountId, live);
     this.extendLease(live, account.leaseUntil!);
     this.logger.log({ accountId: account.accountId, ownerEpoch: account.ownerEpoch }, 'account taken');
     this.metrics.leaseTaken();
-    this.open(live);
+    if (pendingReset(account) === null) this.open(live);
+    return live;
   }
 
   /** The lease now runs to `leaseUntil`: move the local deadline with it. */
@@ -76,8 +78,7 @@ export class AccountConnections {
   async drop(accountId: string, why: string): Promise<void> {
     const live = this.live.get(accountId);
     if (!live) return;
-    this.live.delete(accountId);
-    live.disarmDeadline();
+    this.forget(live);
     this.logger.warn({ accountId, why }, 'account lost; socket closed');
     this.metrics.leaseLost(why);
     await this.closeSocket(live);
@@ -87,41 +88,53 @@ export class AccountConnections {
   async release(accountId: string): Promise<void> {
     const live = this.live.get(accountId);
     if (!live) return;
-    this.live.delete(accountId);
-    live.disarmDeadline();
+    this.forget(live);
     await this.closeSocket(live);
     const now = this.clock.now();
     await this.accounts.release(live.holding, { status: 'disconnected', lastDisconnectReason: 'released', lastDisconnectAt: now, updatedAt: now });
   }
 
-  /** Operator: close and reopen, also after a stop such as a replaced connection. */
-  async reconnect(accountId: string): Promise<void> {
-    const live = this.live.get(accountId);
-    if (!live) return;
+  /**
+   * Operator: close and reopen, also after a stop such as a replaced connection; then the request made
+   * at `requestedAt` is recorded done. After each wait the account must still be this same holding's.
+   */
+  async reconnect(live: LiveAccount, requestedAt: number): Promise<void> {
+    if (!this.holds(live)) return;
     live.stopped = false;
     live.closesInRow = 0;
     this.metrics.reconnectRequested();
     await this.closeSocket(live);
+    if (!this.holds(live)) return;
     this.open(live);
+    if (!(await this.accounts.completeRequest(live.holding, 'reconnect', requestedAt))) await this.drop(live.accountId, 'holding no longer current');
   }
 
-  /** Operator: log the device out, clear the session, fail what waits, and start linking again (QR). */
-  async reset(accountId: string): Promise<void> {
-    const live = this.live.get(accountId);
-    if (!live) return;
-    await this.endSession(live, 'accountReset');
-    live.stopped = false;
-    live.closesInRow = 0;
-    this.open(live);
+  /**
+   * Operator: log the device out, then one fenced ending (session cleared, waiting sends failed, the
+   * account never linked, the request done), then start linking again (QR). Should the ending fail, the
+   * socket still opens and the request stays pending: the next renewal performs it.
+   */
+  async reset(live: LiveAccount, requestedAt: number): Promise<void> {
+    if (!this.holds(live)) return;
+    try {
+      await this.endSession(live, { reason: 'accountReset', patch: { ...this.endedPatch('accountReset'), phone: null }, release: false, resetRequestedAt: requestedAt });
+    } finally {
+      // A failed ending leaves no socket: open one anyway (the request stays pending); a fenced one dropped the account.
+      if (this.holds(live)) {
+        live.stopped = false;
+        live.closesInRow = 0;
+        this.open(live);
+      }
+    }
   }
 
   /** The account is being deleted: log out, clear the session, fail what waits, let go. */
   async remove(accountId: string): Promise<void> {
     const live = this.live.get(accountId);
     if (!live) return;
-    this.live.delete(accountId);
-    live.disarmDeadline();
-    await this.endSession(live, 'accountDeleted');
+    live.stopped = true;
+    await this.endSession(live, { reason: 'accountDeleted', patch: this.endedPatch('accountDeleted'), release: true, resetRequestedAt: null });
+    this.forget(live);
   }
 
   async requestPairingCode(accountId: string, phoneNumber: string): Promise<string | undefined> {
@@ -156,6 +169,7 @@ export class AccountConnections {
         return this.record(live, { status: 'qr', qr: event.qr, qrAt: now, updatedAt: now });
       case 'open':
         live.connected = true;
+        live.phone = event.phone;
         live.closesInRow = 0;
         // Linked: the login QR and any pairing code have served their purpose.
         await this.record(live, { status: 'connected', phone: event.phone, connectedAt: now, qr: null, qrAt: null, pairingCode: null, updatedAt: now });
@@ -178,11 +192,9 @@ export class AccountConnections {
     this.metrics.socketClosed(reason, reaction.kind);
     const closed: ConnectionPatch = { status: 'disconnected', lastDisconnectReason: reason, lastDisconnectAt: now, qr: null, qrAt: null, updatedAt: now };
     if (reaction.kind === 'logged-out') {
-      this.live.delete(live.accountId);
-      live.disarmDeadline();
-      await this.sessions.clear(live.accountId);
-      await this.outbox.failWaiting(live.accountId, 'loggedOut', now);
-      await this.accounts.release(live.holding, { ...closed, status: 'logged_out' });
+      this.forget(live);
+      // The phone stays: sends accepted once an operator asks to link again are for that phone.
+      await this.accounts.end(live.holding, { reason: 'loggedOut', patch: { ...closed, status: 'logged_out' }, release: true, resetRequestedAt: null });
       return;
     }
     await this.record(live, closed);
@@ -196,17 +208,36 @@ export class AccountConnections {
     }, reaction.delayMs);
   }
 
-  private async endSession(live: LiveAccount, reason: FailureReason): Promise<void> {
+  /** Logs the device out and closes the socket, then the fenced ending; false (and the account dropped) when no longer held. */
+  private async endSession(live: LiveAccount, ending: AccountEnding): Promise<boolean> {
     const connection = live.connection;
     live.connection = null;
     live.connected = false;
     live.cancelReconnect();
     if (connection) await connection.logout().catch((error: unknown) => this.logger.warn({ accountId: live.accountId, err: error }, 'logout failed; closing'));
     await connection?.close();
+    // Lost while logging out: the ending is the next holder's (a pending reset stays pending).
+    if (!this.holds(live)) return false;
+    if (!(await this.accounts.end(live.holding, { ...ending, patch: { ...ending.patch, updatedAt: this.clock.now() } }))) {
+      await this.drop(live.accountId, 'holding no longer current');
+      return false;
+    }
+    return true;
+  }
+
+  private endedPatch(reason: AccountEnding['reason']): ConnectionPatch {
     const now = this.clock.now();
-    await this.sessions.clear(live.accountId);
-    await this.outbox.failWaiting(live.accountId, reason, now);
-    await this.record(live, { status: 'disconnected', lastDisconnectReason: reason, lastDisconnectAt: now, qr: null, qrAt: null, updatedAt: now });
+    return { status: 'disconnected', lastDisconnectReason: reason, lastDisconnectAt: now, qr: null, qrAt: null, updatedAt: now };
+  }
+
+  /** Still this instance's, under the same holding (and so the same epoch), not dropped, released or removed. */
+  private holds(live: LiveAccount): boolean {
+    return this.live.get(live.accountId) === live;
+  }
+
+  private forget(live: LiveAccount): void {
+    this.live.delete(live.accountId);
+    live.disarmDeadline();
   }
 
   private async closeSocket(live: LiveAccount): Promise<void> {

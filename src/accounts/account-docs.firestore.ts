@@ -12,6 +12,8 @@ const TIME_FIELDS = [
   'qrAt',
   'reconnectRequestedAt',
   'resetRequestedAt',
+  'reconnectDoneFor',
+  'resetDoneFor',
   'pairingRequestedAt',
   'pairingCodeFor',
   'createdAt',
@@ -34,9 +36,15 @@ export function toAccountDoc(account: AccountRecord): AccountDoc {
   return withTimes(account, toTimestamp) as AccountDoc;
 }
 
-/** Fields a doc written before they existed lacks read as the defaults of a new account. */
+/**
+ * Fields a doc written before they existed lacks read as the defaults of a new account, except that an
+ * operator request made before requests were recorded done counts as done: it was acted on back then.
+ */
 export function toAccount(accountId: string, doc: AccountDoc): AccountRecord {
-  return { ...newAccount(accountId, null, 0), ...(withTimes(doc, toMillis) as Partial<AccountRecord>), accountId };
+  const account: AccountRecord = { ...newAccount(accountId, null, 0), ...(withTimes(doc, toMillis) as Partial<AccountRecord>), accountId };
+  if (!('reconnectDoneFor' in doc)) account.reconnectDoneFor = account.reconnectRequestedAt;
+  if (!('resetDoneFor' in doc)) account.resetDoneFor = account.resetRequestedAt;
+  return account;
 }
 
 /** A connection patch as doc fields. A field present but undefined is cleared, as the sqlite adapter does. */

@@ -5,7 +5,8 @@ import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toTimestamp } from '../store/firestore/firestore-time';
 import { ACCOUNT_STATUSES, AccountRecord, ConnectionPatch } from './account';
 import { AccountDoc, accountRef, accountsCollection, toAccount, toPatchDoc } from './account-docs.firestore';
-import { AccountAction, Holding } from './account.repository';
+import { endSessionAndSends } from './account-ending.firestore';
+import { AccountAction, AccountEnding, Holding } from './account.repository';
 
 /** Logged-out accounts wait for an operator: no instance takes them. */
 const TAKEABLE = ACCOUNT_STATUSES.filter((status) => status !== 'logged_out');
@@ -48,7 +49,15 @@ export class FirestoreAccountLeases {
         const takeover = updateWhile<AccountDoc>(
           seen.ref,
           isFree,
-          (doc) => ({ owner, ownerEpoch: doc.ownerEpoch + 1, leaseUntil: toTimestamp(now + leaseMs), updatedAt: toTimestamp(now), ...TAKEN_OVER }),
+          (doc) => ({
+            owner,
+            ownerEpoch: doc.ownerEpoch + 1,
+            leaseUntil: toTimestamp(now + leaseMs),
+            updatedAt: toTimestamp(now),
+            ...TAKEN_OVER,
+            // The new holder opens a new socket: that performs a pending reconnect.
+            reconnectDoneFor: doc.reconnectRequestedAt ?? null,
+          }),
           seen,
         );
         return withinMs(takeover, leaseMs / 6).then((doc) => doc && toAccount(seen.id, doc));
@@ -89,6 +98,22 @@ export class FirestoreAccountLeases {
     return this.inOrder(holding, () => toPatchDoc(patch));
   }
 
+  /** The last write of an ending lands after its fenced commits (see endSessionAndSends), in order with the holder's others. */
+  async end(holding: Holding, ending: AccountEnding): Promise<boolean> {
+    if (!(await endSessionAndSends(this.db, holding, ending))) return false;
+    const changes = {
+      ...toPatchDoc(ending.patch),
+      ...(ending.release ? { owner: null, leaseUntil: null } : {}),
+      ...(ending.resetRequestedAt !== null ? { resetDoneFor: toTimestamp(ending.resetRequestedAt) } : {}),
+    };
+    return this.inOrder(holding, () => changes);
+  }
+
+  completeRequest(holding: Holding, action: AccountAction, requestedAt: number): Promise<boolean> {
+    const field = action === 'reconnect' ? 'reconnectDoneFor' : 'resetDoneFor';
+    return this.inOrder(holding, () => ({ [field]: toTimestamp(requestedAt) }));
+  }
+
   async markRelinkable(accountId: string, now: number): Promise<void> {
     const changes = { status: 'disconnected', updatedAt: toTimestamp(now) };
     await updateWhile<AccountDoc>(accountRef(this.db, accountId), (doc) => doc.status === 'logged_out', () => changes);
@@ -106,9 +131,18 @@ export class FirestoreAccountLeases {
     return this.store.inTurn(`${ref.path}#holder`, async () => (await updateWhile<AccountDoc>(ref, isHeldBy(holding), changes)) !== undefined);
   }
 
+  /**
+   * A doc written before requests were recorded done gets its old request marked done in the same write
+   * (it was acted on back then), or the new one would read as done already (see toAccount).
+   */
   async requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean> {
-    const field = action === 'reconnect' ? 'reconnectRequestedAt' : 'resetRequestedAt';
-    return this.updateIfExists(accountId, { [field]: toTimestamp(at), updatedAt: toTimestamp(at) });
+    const [field, doneField] = action === 'reconnect' ? (['reconnectRequestedAt', 'reconnectDoneFor'] as const) : (['resetRequestedAt', 'resetDoneFor'] as const);
+    const written = await updateWhile<AccountDoc>(
+      accountRef(this.db, accountId),
+      () => true,
+      (doc) => ({ [field]: toTimestamp(at), updatedAt: toTimestamp(at), ...(doneField in doc ? {} : { [doneField]: doc[field] ?? null }) }),
+    );
+    return written !== undefined;
   }
 
   async requestPairing(accountId: string, phoneNumber: string, at: number): Promise<boolean> {

@@ -3,12 +3,12 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { AccountConnections } from './account-connections.service';
 import { AccountRepository } from './account.repository';
-import { LiveAccount } from './live-account';
+import { OperatorRequests } from './operator-requests';
 import { PairingRelay } from './pairing-relay';
 
 /**
  * Which instance holds which account. Every third of the lease this instance renews what it holds,
- * closes what it lost, acts on operator requests, and takes unowned or expired accounts up to its
+ * closes what it lost, takes up operator requests (run beside the renewals), and takes unowned or expired accounts up to its
  * capacity. A holder that cannot renew closes its sockets by itself before its lease can run out, so a
  * blocked event loop or a partition never leaves two sockets open for one account.
  */
@@ -25,6 +25,7 @@ export class AccountOwnership implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly pairing: PairingRelay,
+    private readonly requests: OperatorRequests,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,7 +74,8 @@ export class AccountOwnership implements OnApplicationBootstrap, OnApplicationSh
         continue;
       }
       this.connections.extendLease(live, leaseUntil);
-      await this.actOnRequests(live, account.reconnectRequestedAt, account.resetRequestedAt);
+      // Not awaited: a reset waiting on a slow logout must not hold up the other accounts' renewals.
+      void this.requests.performPending(live, account);
       this.pairing.answer(live, account);
     }
   }
@@ -82,17 +84,6 @@ export class AccountOwnership implements OnApplicationBootstrap, OnApplicationSh
     const room = this.config.accountCapacity - this.connections.held().length;
     if (room <= 0 || this.stopping) return;
     const taken = await this.accounts.claimUnowned(this.config.owner, this.clock.now(), this.config.accountLeaseMs, room);
-    for (const account of taken) this.connections.adopt(account);
-  }
-
-  /** Requests written by another instance (the HTTP call landed there) reach the holder here. */
-  private async actOnRequests(live: LiveAccount, reconnectAt: number | null, resetAt: number | null): Promise<void> {
-    if (resetAt !== null && resetAt !== live.handledResetAt) {
-      live.handledResetAt = resetAt;
-      await this.connections.reset(live.accountId);
-    } else if (reconnectAt !== null && reconnectAt !== live.handledReconnectAt) {
-      live.handledReconnectAt = reconnectAt;
-      await this.connections.reconnect(live.accountId);
-    }
+    for (const account of taken) void this.requests.performPending(this.connections.adopt(account), account);
   }
 }

@@ -15,6 +15,8 @@ export interface AccountRow {
   qr_at: number | null;
   reconnect_requested_at: number | null;
   reset_requested_at: number | null;
+  reconnect_done_for: number | null;
+  reset_done_for: number | null;
   pairing_phone: string | null;
   pairing_requested_at: number | null;
   pairing_code: string | null;
@@ -39,6 +41,8 @@ export function toAccount(row: AccountRow): AccountRecord {
     qrAt: row.qr_at,
     reconnectRequestedAt: row.reconnect_requested_at,
     resetRequestedAt: row.reset_requested_at,
+    reconnectDoneFor: row.reconnect_done_for,
+    resetDoneFor: row.reset_done_for,
     pairingPhone: row.pairing_phone,
     pairingRequestedAt: row.pairing_requested_at,
     pairingCode: row.pairing_code,

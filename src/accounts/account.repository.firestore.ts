@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { FieldPath } from 'firebase-admin/firestore';
-import { AccountAlreadyExists } from '../common/errors';
+import { AccountAlreadyExists, AccountBeingPurged } from '../common/errors';
 import { Page, PageRequest, pageOf } from '../common/page';
-import { isAlreadyExists, isNotFound } from '../store/firestore/firestore-errors';
+import { isAlreadyExists } from '../store/firestore/firestore-errors';
+import { toTimestamp } from '../store/firestore/firestore-time';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { AccountRecord, ConnectionPatch } from './account';
 import { AccountDoc, accountRef, accountsCollection, toAccount, toAccountDoc } from './account-docs.firestore';
 import { FirestoreAccountLeases } from './account-leases.firestore';
-import { AccountAction, AccountRepository, Holding } from './account.repository';
+import { AccountAction, AccountEnding, AccountRepository, Holding } from './account.repository';
+import { purgeRef } from './account-purges.firestore';
+import { SESSION } from './session.repository.firestore';
 
 @Injectable()
 export class FirestoreAccountRepository extends AccountRepository {
@@ -18,10 +21,16 @@ export class FirestoreAccountRepository extends AccountRepository {
     this.leases = new FirestoreAccountLeases(store);
   }
 
-  /** One write: `create()` fails on an existing doc, so two instances creating the same id cannot both win. */
+  /** A transaction: the purge record of a deleted account of this id is read with the create. */
   async create(account: AccountRecord): Promise<void> {
+    const db = this.store.db;
     try {
-      await accountRef(this.store.db, account.accountId).create(toAccountDoc(account));
+      await db.runTransaction(async (tx) => {
+        const [existing, purge] = await tx.getAll(accountRef(db, account.accountId), purgeRef(db, account.accountId));
+        if (purge.exists) throw new AccountBeingPurged(account.accountId);
+        if (existing.exists) throw new AccountAlreadyExists(account.accountId);
+        tx.create(accountRef(db, account.accountId), toAccountDoc(account));
+      });
     } catch (error) {
       if (isAlreadyExists(error)) throw new AccountAlreadyExists(account.accountId);
       throw error;
@@ -43,20 +52,20 @@ export class FirestoreAccountRepository extends AccountRepository {
   }
 
   /**
-   * The session (and anything else under the account) goes first: a subcollection outlives its parent
-   * doc in Firestore, and an account made again with this id must never pick up the old linked device.
-   * Then one write whose `exists` precondition tells whether there was an account to delete.
+   * The session goes first: a subcollection outlives its parent doc in Firestore, and the linked device
+   * must go with the account. Then one transaction deletes the doc and records its purge (the rest under
+   * it, the aliases, go with the purge).
    */
-  async delete(accountId: string): Promise<boolean> {
-    const ref = accountRef(this.store.db, accountId);
-    for (const subcollection of await ref.listCollections()) await this.store.db.recursiveDelete(subcollection);
-    try {
-      await ref.delete({ exists: true });
+  async delete(accountId: string, now: number): Promise<boolean> {
+    const db = this.store.db;
+    const ref = accountRef(db, accountId);
+    await db.recursiveDelete(ref.collection(SESSION));
+    return db.runTransaction(async (tx) => {
+      if (!(await tx.get(ref)).exists) return false;
+      tx.delete(ref);
+      tx.set(purgeRef(db, accountId), { deletedAt: toTimestamp(now) });
       return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
+    });
   }
 
   claimUnowned(owner: string, now: number, leaseMs: number, limit: number): Promise<AccountRecord[]> {
@@ -73,6 +82,14 @@ export class FirestoreAccountRepository extends AccountRepository {
 
   recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean> {
     return this.leases.recordConnection(holding, patch);
+  }
+
+  end(holding: Holding, ending: AccountEnding): Promise<boolean> {
+    return this.leases.end(holding, ending);
+  }
+
+  completeRequest(holding: Holding, action: AccountAction, requestedAt: number): Promise<boolean> {
+    return this.leases.completeRequest(holding, action, requestedAt);
   }
 
   markRelinkable(accountId: string, now: number): Promise<void> {

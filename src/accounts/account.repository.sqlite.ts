@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AccountAlreadyExists } from '../common/errors';
+import { AccountAlreadyExists, AccountBeingPurged } from '../common/errors';
 import { Page, PageRequest, pageOf } from '../common/page';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { AccountRecord, ConnectionPatch } from './account';
 import { AccountRow, patchAssignments, toAccount } from './account-rows.sqlite';
-import { AccountAction, AccountRepository, Holding } from './account.repository';
+import { failWaitingRows } from '../outbox/waiting-failure.sqlite';
+import { AccountAction, AccountEnding, AccountRepository, Holding } from './account.repository';
 
 const HELD = 'account_id = @accountId AND owner = @owner AND owner_epoch = @ownerEpoch';
 
@@ -15,17 +16,20 @@ export class SqliteAccountRepository extends AccountRepository {
   }
 
   async create(account: AccountRecord): Promise<void> {
-    const inserted = this.store
-      .statement(
-        `INSERT INTO accounts (account_id, name, status, phone, owner, owner_epoch, lease_until, last_disconnect_reason,
-           last_disconnect_at, connected_at, qr, qr_at, reconnect_requested_at, reset_requested_at,
-           pairing_phone, pairing_requested_at, pairing_code, pairing_code_for, created_at, updated_at)
-         VALUES (@accountId, @name, @status, @phone, @owner, @ownerEpoch, @leaseUntil, @lastDisconnectReason,
-           @lastDisconnectAt, @connectedAt, @qr, @qrAt, @reconnectRequestedAt, @resetRequestedAt,
-           @pairingPhone, @pairingRequestedAt, @pairingCode, @pairingCodeFor, @createdAt, @updatedAt)
-         ON CONFLICT (account_id) DO NOTHING`,
-      )
-      .run(account);
+    const inserted = this.store.transaction(() => {
+      if (this.store.statement('SELECT 1 FROM account_purges WHERE account_id = ?').get(account.accountId)) throw new AccountBeingPurged(account.accountId);
+      return this.store
+        .statement(
+          `INSERT INTO accounts (account_id, name, status, phone, owner, owner_epoch, lease_until, last_disconnect_reason,
+             last_disconnect_at, connected_at, qr, qr_at, reconnect_requested_at, reset_requested_at,
+             reconnect_done_for, reset_done_for, pairing_phone, pairing_requested_at, pairing_code, pairing_code_for, created_at, updated_at)
+           VALUES (@accountId, @name, @status, @phone, @owner, @ownerEpoch, @leaseUntil, @lastDisconnectReason,
+             @lastDisconnectAt, @connectedAt, @qr, @qrAt, @reconnectRequestedAt, @resetRequestedAt,
+             @reconnectDoneFor, @resetDoneFor, @pairingPhone, @pairingRequestedAt, @pairingCode, @pairingCodeFor, @createdAt, @updatedAt)
+           ON CONFLICT (account_id) DO NOTHING`,
+        )
+        .run(account);
+    });
     if (inserted.changes === 0) throw new AccountAlreadyExists(account.accountId);
   }
 
@@ -41,10 +45,12 @@ export class SqliteAccountRepository extends AccountRepository {
     return pageOf(rows.map(toAccount), page.limit, (a) => ({ key: 0, id: a.accountId }));
   }
 
-  async delete(accountId: string): Promise<boolean> {
+  async delete(accountId: string, now: number): Promise<boolean> {
     return this.store.transaction(() => {
       this.store.statement('DELETE FROM account_sessions WHERE account_id = ?').run(accountId);
-      return this.store.statement('DELETE FROM accounts WHERE account_id = ?').run(accountId).changes > 0;
+      if (this.store.statement('DELETE FROM accounts WHERE account_id = ?').run(accountId).changes === 0) return false;
+      this.store.statement('INSERT INTO account_purges (account_id, deleted_at) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING').run(accountId, now);
+      return true;
     });
   }
 
@@ -56,7 +62,7 @@ export class SqliteAccountRepository extends AccountRepository {
           .statement(
             // The new holder is only opening its socket: the old holder's status and QR are no longer true.
             `UPDATE accounts SET owner = @owner, owner_epoch = owner_epoch + 1, lease_until = @leaseUntil, updated_at = @now,
-               status = 'connecting', qr = NULL, qr_at = NULL
+               status = 'connecting', qr = NULL, qr_at = NULL, reconnect_done_for = reconnect_requested_at
              WHERE account_id IN (
                SELECT account_id FROM accounts
                WHERE (owner IS NULL OR lease_until IS NULL OR lease_until <= @now) AND status != 'logged_out'
@@ -83,6 +89,27 @@ export class SqliteAccountRepository extends AccountRepository {
   async recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean> {
     const set = patchAssignments(patch);
     return this.store.statement(`UPDATE accounts SET ${set.sql} WHERE ${HELD}`).run({ ...holding, ...set.params }).changes > 0;
+  }
+
+  async end(holding: Holding, ending: AccountEnding): Promise<boolean> {
+    const set = patchAssignments(ending.patch);
+    const assignments = [
+      set.sql,
+      ...(ending.release ? ['owner = NULL', 'lease_until = NULL'] : []),
+      ...(ending.resetRequestedAt !== null ? ['reset_done_for = @resetDoneFor'] : []),
+    ].join(', ');
+    const params = { ...holding, ...set.params, ...(ending.resetRequestedAt !== null ? { resetDoneFor: ending.resetRequestedAt } : {}) };
+    return this.store.writes.run(() => {
+      if (this.store.statement(`UPDATE accounts SET ${assignments} WHERE ${HELD}`).run(params).changes === 0) return false;
+      this.store.statement('DELETE FROM account_sessions WHERE account_id = ?').run(holding.accountId);
+      failWaitingRows(this.store, holding.accountId, ending.reason, ending.patch.updatedAt);
+      return true;
+    });
+  }
+
+  async completeRequest(holding: Holding, action: AccountAction, requestedAt: number): Promise<boolean> {
+    const column = action === 'reconnect' ? 'reconnect_done_for' : 'reset_done_for';
+    return this.store.statement(`UPDATE accounts SET ${column} = @requestedAt WHERE ${HELD}`).run({ ...holding, requestedAt }).changes > 0;
   }
 
   async requestAction(accountId: string, action: AccountAction, at: number): Promise<boolean> {

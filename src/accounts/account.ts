@@ -6,6 +6,11 @@ export interface AccountRecord {
   accountId: string;
   name: string | null;
   status: AccountStatus;
+  /**
+   * The phone the account is linked to (its session's), set when a socket opens. Kept across a logout
+   * (sends accepted while it waits to be linked again are for that phone) and cleared by a reset, after
+   * which the account counts as never linked. Each outbox item is bound to it as read at accept.
+   */
   phone: string | null;
   /** `{WORKER_ID}/{incarnation}` of the instance holding the socket, or null. */
   owner: string | null;
@@ -18,9 +23,15 @@ export interface AccountRecord {
   /** The pending login QR (any instance can serve it) and when it arrived; null once linked. */
   qr: string | null;
   qrAt: number | null;
-  /** Operator requests for the holder (set by whichever instance got the HTTP call). */
+  /**
+   * Operator requests for the holder, by the time they were asked (set by whichever instance got the
+   * HTTP call), and the request each was last performed for: one is pending while the two differ. The
+   * holder (now or next) performs a pending one and records it done in a write fenced by its epoch.
+   */
   reconnectRequestedAt: number | null;
   resetRequestedAt: number | null;
+  reconnectDoneFor: number | null;
+  resetDoneFor: number | null;
   /** A pairing code asked on an instance that does not hold the account: for which number, and when. */
   pairingPhone: string | null;
   pairingRequestedAt: number | null;
@@ -47,6 +58,8 @@ export function newAccount(accountId: string, name: string | null, now: number):
     qrAt: null,
     reconnectRequestedAt: null,
     resetRequestedAt: null,
+    reconnectDoneFor: null,
+    resetDoneFor: null,
     pairingPhone: null,
     pairingRequestedAt: null,
     pairingCode: null,
@@ -73,3 +86,13 @@ export type ConnectionPatch = Partial<
     | 'pairingCodeFor'
   >
 > & { updatedAt: number };
+
+/** The operator's reset waiting to be performed, by its time; null when none is. */
+export function pendingReset(account: Pick<AccountRecord, 'resetRequestedAt' | 'resetDoneFor'>): number | null {
+  return account.resetRequestedAt !== account.resetDoneFor ? account.resetRequestedAt : null;
+}
+
+/** The operator's reconnect waiting to be performed, by its time; null when none is. */
+export function pendingReconnect(account: Pick<AccountRecord, 'reconnectRequestedAt' | 'reconnectDoneFor'>): number | null {
+  return account.reconnectRequestedAt !== account.reconnectDoneFor ? account.reconnectRequestedAt : null;
+}

@@ -8,20 +8,22 @@ import { AccountRecord, newAccount } from './account';
 import { AccountConnections } from './account-connections.service';
 import { AccountOwnership } from './account-ownership.service';
 import { AccountAction, AccountRepository } from './account.repository';
+import { AccountPurger } from './account-purger.service';
+import { OperatorRequests } from './operator-requests';
 import { PairingRelay } from './pairing-relay';
-import { SessionRepository } from './session.repository';
 
 /** Account operations from the API. Socket work runs on the instance holding the account. */
 @Injectable()
 export class AccountsService {
   constructor(
     private readonly accounts: AccountRepository,
-    private readonly sessions: SessionRepository,
     private readonly outbox: OutboxRepository,
     private readonly connections: AccountConnections,
     private readonly ownership: AccountOwnership,
     private readonly clock: Clock,
     private readonly pairing: PairingRelay,
+    private readonly requests: OperatorRequests,
+    private readonly purger: AccountPurger,
   ) {}
 
   /** Creates the account and starts linking it: an instance with room takes it and opens a socket (QR). */
@@ -69,31 +71,30 @@ export class AccountsService {
     await this.act(accountId, 'reset');
   }
 
-  /** Closes and logs out, clears the session, fails what waits; the account's threads stay. */
+  /**
+   * Closes and logs out, clears the session, fails what waits; its threads, messages and records go in
+   * the background (AccountPurger), and the id can be created again once they are gone.
+   */
   async delete(accountId: string): Promise<void> {
     await this.get(accountId);
     if (this.connections.get(accountId)) await this.connections.remove(accountId);
     // A holder elsewhere fails its next renewal once the doc is gone, and closes its socket.
-    if (!(await this.accounts.delete(accountId))) throw new AccountNotFound(accountId);
-    await this.sessions.clear(accountId);
+    if (!(await this.accounts.delete(accountId, this.clock.now()))) throw new AccountNotFound(accountId);
     await this.outbox.failWaiting(accountId, 'accountDeleted', this.clock.now());
+    this.purger.purgeNow();
   }
 
+  /**
+   * The request is recorded first, whoever holds the account: performed here at once when this instance
+   * holds it, else by the holder at its next renewal, or by whichever instance takes the account next.
+   */
   private async act(accountId: string, action: AccountAction): Promise<void> {
     const account = await this.get(accountId);
-    if (this.connections.get(account.accountId)) {
-      if (action === 'reconnect') await this.connections.reconnect(account.accountId);
-      else await this.connections.reset(account.accountId);
-      return;
-    }
-    // Held elsewhere: the holder acts at its next renewal. Held by no one: do the store's part here.
-    await this.accounts.requestAction(account.accountId, action, this.clock.now());
-    if (account.owner !== null) return;
-    if (action === 'reset') {
-      await this.sessions.clear(account.accountId);
-      await this.outbox.failWaiting(account.accountId, 'accountReset', this.clock.now());
-    }
-    if (account.status === 'logged_out') await this.accounts.markRelinkable(account.accountId, this.clock.now());
-    await this.ownership.tick();
+    const requestedAt = this.clock.now();
+    if (!(await this.accounts.requestAction(account.accountId, action, requestedAt))) throw new AccountNotFound(accountId);
+    const live = this.connections.get(account.accountId);
+    if (live) return this.requests.perform(live, action, requestedAt);
+    if (account.status === 'logged_out') await this.accounts.markRelinkable(account.accountId, requestedAt);
+    if (account.owner === null) await this.ownership.tick();
   }
 }

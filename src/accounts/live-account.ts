@@ -5,6 +5,8 @@ import { Holding } from './account.repository';
 export class LiveAccount {
   connection: ProviderConnection | null = null;
   connected = false;
+  /** The phone the open socket is linked to (from its `open` event): an item bound to another never goes out from it. */
+  phone: string | null = null;
   /** The current socket has shown a login QR (so a 408 close is the QR's refs running out). */
   showingQr = false;
   /** Closes in a row since the last open: drives the reconnect backoff. */
@@ -14,20 +16,21 @@ export class LiveAccount {
   private deadlineTimer: NodeJS.Timeout | null = null;
   /** Replaced by another device or logged out: no socket until an operator asks. */
   stopped = false;
-  /** The operator requests already acted on, so a renewal does not repeat them. */
-  handledReconnectAt: number | null;
-  handledResetAt: number | null;
+  /**
+   * The operator requests (by their time) this holder has taken up, so a renewal that still reads one as
+   * pending while it runs does not start it again. A new holder starts with none: it performs what is pending.
+   */
+  handledReconnectAt: number | null = null;
+  handledResetAt: number | null = null;
+  /** The operator job under way (see OperatorRequests); the next one waits for it. */
+  operatorJob: Promise<void> = Promise.resolve();
   /** The pairing request (by its time) this instance has asked WhatsApp a code for. */
   handledPairingAt: number | null = null;
 
   constructor(
     readonly holding: Holding,
     public leaseUntil: number,
-    requests: { reconnectRequestedAt: number | null; resetRequestedAt: number | null },
-  ) {
-    this.handledReconnectAt = requests.reconnectRequestedAt;
-    this.handledResetAt = requests.resetRequestedAt;
-  }
+  ) {}
 
   get accountId(): string {
     return this.holding.accountId;

@@ -24,6 +24,22 @@ export class AccountAlreadyExists extends DomainError {
   }
 }
 
+/** A logged-out account sends nothing until an operator links it again (reconnect or reset-session). */
+export class AccountLoggedOut extends DomainError {
+  readonly httpStatus = 409;
+  constructor(readonly accountId: string) {
+    super(`accountId: "${accountId}" is logged_out; POST reconnect (or reset-session) and link it first`);
+  }
+}
+
+/** The id of a deleted account whose threads, messages and records are still being removed. */
+export class AccountBeingPurged extends DomainError {
+  readonly httpStatus = 409;
+  constructor(readonly accountId: string) {
+    super(`accountId: "${accountId}" was deleted and its data is still being removed; retry shortly`);
+  }
+}
+
 export class ThreadNotFound extends DomainError {
   readonly httpStatus = 404;
   constructor(readonly threadId: string) {

@@ -53,6 +53,8 @@ export function placeOutboxItem(old: LegacyOutboxItem, message: MessageRecord): 
     waMessageId,
     toJid: clientJid,
     text,
+    // The old code bound no phone: the item goes from the phone linked when it is sent, as it did.
+    boundPhone: null,
     seq: message.seq,
     status,
     claimedBy: null,

@@ -1,5 +1,5 @@
 import { Statement } from 'better-sqlite3';
-import { AccountNotFound } from '../common/errors';
+import { AccountLoggedOut, AccountNotFound } from '../common/errors';
 import { outboxItemId } from '../common/ids';
 import { statusRank } from '../receipts/message-status';
 import { summaryMoves } from '../messaging/thread-summary.sqlite';
@@ -14,12 +14,12 @@ import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
  * holds the connection: a throw anywhere undoes this send's rows only.
  */
 export class SqliteAcceptWrite {
-  private readonly statements: Record<'findItem' | 'accountExists' | 'bumpThread' | 'insertMessage' | 'insertLookup' | 'insertItem', Statement>;
+  private readonly statements: Record<'findItem' | 'account' | 'bumpThread' | 'insertMessage' | 'insertLookup' | 'insertItem', Statement>;
 
   constructor(private readonly store: SqliteStore) {
     this.statements = {
       findItem: store.statement('SELECT * FROM outbox WHERE id = ?'),
-      accountExists: store.statement('SELECT 1 FROM accounts WHERE account_id = ?'),
+      account: store.statement('SELECT status, phone FROM accounts WHERE account_id = ?'),
       // The thread's next sequence number is taken in the same write, so send order survives any clock.
       bumpThread: store.statement(
         `INSERT INTO threads (thread_id, account_id, client_jid, last_message_at, last_message_text, last_message_direction,
@@ -44,9 +44,9 @@ export class SqliteAcceptWrite {
          VALUES (@accountId, 'outbound', @waMessageId, @threadId, @messageId)`,
       ),
       insertItem: store.statement(
-        `INSERT INTO outbox (id, account_id, request_id, thread_id, message_id, message_ref, wa_message_id, to_jid, text, seq,
+        `INSERT INTO outbox (id, account_id, request_id, thread_id, message_id, message_ref, wa_message_id, to_jid, text, bound_phone, seq,
            status, attempts, next_attempt_at, request_hash, answer, created_at, updated_at)
-         VALUES (@id, @accountId, @requestId, @threadId, @messageId, @messageRef, @waMessageId, @toJid, @text, @seq,
+         VALUES (@id, @accountId, @requestId, @threadId, @messageId, @messageRef, @waMessageId, @toJid, @text, @boundPhone, @seq,
            @status, @attempts, @nextAttemptAt, @requestHash, @answer, @createdAt, @updatedAt)`,
       ),
     };
@@ -55,11 +55,14 @@ export class SqliteAcceptWrite {
   apply(send: AcceptedSend): AcceptOutcome {
     const existing = this.statements.findItem.get(outboxItemId(send.accountId, send.requestId)) as OutboxRow | undefined;
     if (existing) return { kind: 'existing', item: toOutboxItem(existing) };
-    if (!this.statements.accountExists.get(send.accountId)) throw new AccountNotFound(send.accountId);
+    const account = this.statements.account.get(send.accountId) as { status: string; phone: string | null } | undefined;
+    if (!account) throw new AccountNotFound(send.accountId);
+    // In the same write: a logout landing just before cannot let the send slip through.
+    if (account.status === 'logged_out') throw new AccountLoggedOut(send.accountId);
     const { seq } = this.statements.bumpThread.get({ ...send, moves: summaryMoves(this.store, send.threadId, send.now) }) as { seq: number };
     this.statements.insertMessage.run({ ...send, seq, rank: statusRank('queued') });
     this.statements.insertLookup.run(send);
-    const item = outboxItemFor(send, seq);
+    const item = outboxItemFor(send, seq, account.phone);
     this.statements.insertItem.run({ ...item, answer: JSON.stringify(item.answer) });
     return { kind: 'accepted', item };
   }

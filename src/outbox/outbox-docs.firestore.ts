@@ -79,5 +79,7 @@ export function toOutboxItem(id: string, doc: OutboxDoc): OutboxItem {
     endedAt: toMillis(doc.endedAt),
     // Items that ended before reasons were recorded have none.
     failureReason: doc.failureReason ?? null,
+    // Items accepted before phones were bound have none: they go out from the phone linked now.
+    boundPhone: doc.boundPhone ?? null,
   };
 }

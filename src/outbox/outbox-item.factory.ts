@@ -2,7 +2,7 @@ import { outboxItemId } from '../common/ids';
 import { AcceptedSend, OutboxItem } from './outbox-item';
 
 /** The outbox item an accepted send becomes; both adapters write exactly this. */
-export function outboxItemFor(send: AcceptedSend, seq: number): OutboxItem {
+export function outboxItemFor(send: AcceptedSend, seq: number, boundPhone: string | null): OutboxItem {
   const messageRef = `threads/${send.threadId}/messages/${send.messageId}`;
   return {
     id: outboxItemId(send.accountId, send.requestId),
@@ -14,6 +14,7 @@ export function outboxItemFor(send: AcceptedSend, seq: number): OutboxItem {
     waMessageId: send.waMessageId,
     toJid: send.clientJid,
     text: send.text,
+    boundPhone,
     seq,
     status: 'queued',
     claimedBy: null,

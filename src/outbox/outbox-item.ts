@@ -31,6 +31,11 @@ export interface OutboxItem {
   waMessageId: string;
   toJid: string;
   text: string;
+  /**
+   * The phone the account was linked to when the send was accepted, null if it never was: the item
+   * never leaves from another phone (it ends `failed`, `accountRelinked`); a null one goes from the first.
+   */
+  boundPhone: string | null;
   /** Per-thread send order, given at accept (clocks of several machines disagree). */
   seq: number;
   status: OutboxStatus;

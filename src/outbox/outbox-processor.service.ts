@@ -163,6 +163,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     // Nothing is awaited between this check and the provider send, so no stall can come between them.
     const short = held ? shortLease(item.leaseUntil!, held.leaseUntil, this.clock.now(), this.window) : null;
     if (short) return this.giveBack(item, claim, short);
+    if (held && item.boundPhone !== null && item.boundPhone !== held.phone) return this.failRelinked(item, claim, held.phone);
     this.metrics.sendAttempted();
     try {
       if (!held) throw new SendFailure('account not connected on this instance', false);
@@ -189,6 +190,19 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
       // Left to its lease: another round reclaims it then.
       this.logger.error({ err: error, accountId: item.accountId, outboxId: item.id }, 'could not give a claim back'),
     );
+  }
+
+  /** Accepted while the account was linked to another phone: it never leaves from this one. */
+  private async failRelinked(item: OutboxItem, claim: Claim, phone: string | null): Promise<void> {
+    const failure = failureOf('accountRelinked', `accepted while linked to ${item.boundPhone}; now linked to ${phone ?? 'an unknown phone'}`);
+    const ended = await this.outbox.markFailed(claim, failure, this.clock.now()).catch((error: unknown) => {
+      // Left to its lease: the next round finds it bound to another phone again.
+      this.logger.error({ err: error, accountId: item.accountId, outboxId: item.id }, 'could not fail a relinked send');
+      return false;
+    });
+    if (!ended) return;
+    this.metrics.sendFailed('permanent');
+    this.logger.warn({ accountId: item.accountId, outboxId: item.id }, 'send bound to the phone linked before: failed, not sent');
   }
 
   private async recordFailure(item: OutboxItem, claim: Claim, error: unknown): Promise<void> {

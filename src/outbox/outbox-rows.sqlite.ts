@@ -11,6 +11,7 @@ export interface OutboxRow {
   wa_message_id: string;
   to_jid: string;
   text: string;
+  bound_phone: string | null;
   seq: number;
   status: string;
   claimed_by: string | null;
@@ -38,6 +39,7 @@ export function toOutboxItem(row: OutboxRow): OutboxItem {
     waMessageId: row.wa_message_id,
     toJid: row.to_jid,
     text: row.text,
+    boundPhone: row.bound_phone,
     seq: row.seq,
     status: row.status as OutboxStatus,
     claimedBy: row.claimed_by,

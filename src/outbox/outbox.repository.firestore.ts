@@ -2,7 +2,7 @@ import { Failure, FailureReason } from '../messaging/failure-reason';
 import { Injectable } from '@nestjs/common';
 import { DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
 import { accountRef } from '../accounts/account-docs.firestore';
-import { AccountNotFound } from '../common/errors';
+import { AccountLoggedOut, AccountNotFound } from '../common/errors';
 import { MessageRecord } from '../messaging/message';
 import { movesThreadSummary } from '../messaging/thread-summary';
 import { ThreadDoc, messageLookupRef, messageRef, threadRef, toLookupDoc, toMessageDoc } from '../messaging/message-docs.firestore';
@@ -41,9 +41,11 @@ export class FirestoreOutboxRepository extends OutboxRepository {
         const [existing, account, summary] = await tx.getAll(itemRef, accountRef(db, send.accountId), thread);
         if (existing.exists) return { kind: 'existing', item: toOutboxItem(existing.id, existing.data() as OutboxDoc) };
         if (!account.exists) throw new AccountNotFound(send.accountId);
+        // In the same transaction: a logout landing just before cannot let the send slip through.
+        if (account.get('status') === 'logged_out') throw new AccountLoggedOut(send.accountId);
         const hasTurn = turnIsFree(summary);
         const seq = takeSeq(tx, summary, send, hasTurn);
-        const item = outboxItemFor(send, seq);
+        const item = outboxItemFor(send, seq, (account.get('phone') as string | null | undefined) ?? null);
         tx.create(messageRef(db, send.threadId, send.messageId), toMessageDoc(queuedMessage(send, seq)));
         tx.create(messageLookupRef(db, send.accountId, 'outbound', send.waMessageId), toLookupDoc({ ...send, direction: 'outbound' }));
         tx.create(itemRef, toOutboxDoc(item, hasTurn));
@@ -57,8 +59,8 @@ export class FirestoreOutboxRepository extends OutboxRepository {
     return snapshot.exists ? toOutboxItem(snapshot.id, snapshot.data() as OutboxDoc) : undefined;
   }
 
-  failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number> {
-    return failWaitingItems(this.store.db, accountId, reason, now);
+  async failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number> {
+    return (await failWaitingItems(this.store.db, accountId, reason, now)) ?? 0;
   }
 
   claim(request: ClaimRequest): Promise<OutboxItem[]> {

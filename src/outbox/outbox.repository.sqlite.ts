@@ -1,11 +1,11 @@
 import { Failure, FailureReason } from '../messaging/failure-reason';
 import { Injectable } from '@nestjs/common';
 import { outboxItemId } from '../common/ids';
-import { statusRank } from '../receipts/message-status';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
 import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
 import { SqliteAcceptWrite } from './accept-write.sqlite';
+import { failWaitingRows } from './waiting-failure.sqlite';
 import { OutboxRepository } from './outbox.repository';
 import { SqliteOutboxLifecycle } from './outbox-lifecycle.sqlite';
 import { Claim, ClaimRequest } from './claim-rule';
@@ -30,23 +30,8 @@ export class SqliteOutboxRepository extends OutboxRepository {
     return row && toOutboxItem(row);
   }
 
-  async failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number> {
-    const params = { accountId, reason, now, rank: statusRank('failed') };
-    return this.store.writes.run(() => {
-      this.store
-        .statement(
-          `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = NULL, failure_reason = @reason, updated_at = @now
-           WHERE status_rank < @rank AND (thread_id, message_id) IN (
-             SELECT thread_id, message_id FROM outbox WHERE account_id = @accountId AND status IN ('queued', 'processing'))`,
-        )
-        .run(params);
-      return this.store
-        .statement(
-          `UPDATE outbox SET status = 'failed', last_error = NULL, failure_reason = @reason, ended_at = @now, updated_at = @now, lease_until = NULL
-           WHERE account_id = @accountId AND status IN ('queued', 'processing')`,
-        )
-        .run(params).changes;
-    });
+  failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number> {
+    return this.store.writes.run(() => failWaitingRows(this.store, accountId, reason, now));
   }
 
   claim(request: ClaimRequest): Promise<OutboxItem[]> {

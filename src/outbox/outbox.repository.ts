@@ -7,7 +7,8 @@ export abstract class OutboxRepository {
   /**
    * In one atomic write: the message doc (`queued`, with the thread's next sequence number), its lookup
    * entry, the thread summary and the outbox item. When the key exists on the account, writes nothing.
-   * Throws `AccountNotFound` when the account does not exist, checked inside the same write.
+   * Throws `AccountNotFound` when the account does not exist and `AccountLoggedOut` when it is logged out,
+   * both checked inside the same write; the item is bound to the account's `phone` as read there.
    */
   abstract accept(send: AcceptedSend): Promise<AcceptOutcome>;
   abstract get(accountId: string, requestId: string): Promise<OutboxItem | undefined>;

@@ -1,4 +1,6 @@
 import { DocumentSnapshot, FieldValue, Firestore, QueryDocumentSnapshot, Transaction } from 'firebase-admin/firestore';
+import { accountRef } from '../accounts/account-docs.firestore';
+import { Holding } from '../accounts/account.repository';
 import { FailureReason } from '../messaging/failure-reason';
 import { MessageDoc, threadRef } from '../messaging/message-docs.firestore';
 import { statusRank } from '../receipts/message-status';
@@ -16,18 +18,24 @@ const BATCH = 100;
 /**
  * Ends every open item of the account as `failed`, with its message, in transactions of BATCH items
  * until none is left (an account's backlog can outgrow one commit). Each batch is atomic; together they
- * are not, which is safe: a retry fails whatever is still open.
+ * are not, which is safe: a retry fails whatever is still open. With a `fence`, each batch reads the
+ * account doc too and ends nothing once that holding is no longer current: null then.
  */
-export async function failWaitingItems(db: Firestore, accountId: string, reason: FailureReason, now: number): Promise<number> {
+export async function failWaitingItems(db: Firestore, accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<number | null> {
   let ended = 0;
   for (;;) {
-    const count = await db.runTransaction((tx) => failBatch(tx, db, accountId, reason, now));
+    const count = await db.runTransaction((tx) => failBatch(tx, db, accountId, reason, now, fence));
+    if (count === null) return null;
     ended += count;
     if (count < BATCH) return ended;
   }
 }
 
-async function failBatch(tx: Transaction, db: Firestore, accountId: string, reason: FailureReason, now: number): Promise<number> {
+async function failBatch(tx: Transaction, db: Firestore, accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<number | null> {
+  if (fence) {
+    const account = await tx.get(accountRef(db, accountId));
+    if (account.get('owner') !== fence.owner || account.get('ownerEpoch') !== fence.ownerEpoch) return null;
+  }
   const open = await tx.get(outboxCollection(db).where('accountId', '==', accountId).where('status', 'in', OPEN_STATUSES).limit(BATCH));
   if (open.empty) return 0;
   const items = open.docs.map((doc) => ({ doc, item: doc.data() as OutboxDoc }));

@@ -41,7 +41,7 @@ async function twoInstances() {
   const socket = holderSocket();
   const asker = new PairingRelay(accounts, { requestPairingCode: async () => undefined } as unknown as AccountConnections, clock, config);
   const holder = new PairingRelay(accounts, socket.connections, clock, config);
-  const live = new LiveAccount(holding, clock.now() + LEASE_MS, held);
+  const live = new LiveAccount(holding, clock.now() + LEASE_MS);
   /** What the holder's next renewal does: read the account back with the lease, then answer. */
   const renewal = async () => {
     const [renewed] = await accounts.renew([holding], clock.now() + LEASE_MS);

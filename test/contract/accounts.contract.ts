@@ -9,9 +9,9 @@ export function accountsContract(make: MakeStoreFixture): void {
       const store = await make();
       await store.accounts.create(account('acc1', 'Front desk'));
       expect(await store.accounts.get('acc1')).toMatchObject({ accountId: 'acc1', name: 'Front desk', status: 'disconnected', ownerEpoch: 0 });
-      expect(await store.accounts.delete('acc1')).toBe(true);
+      expect(await store.accounts.delete('acc1', Date.now())).toBe(true);
       expect(await store.accounts.get('acc1')).toBeUndefined();
-      expect(await store.accounts.delete('acc1')).toBe(false);
+      expect(await store.accounts.delete('acc1', Date.now())).toBe(false);
       await store.close();
     });
 

@@ -165,7 +165,7 @@ describeOnFirestoreEmulator('firestore adapters, documents and bookkeeping', (ho
       const stored = await store.sessions.read('acc1', [...odd, ...many]);
       expect(stored.size).toBe(1_005);
       for (const key of odd) expect(stored.get(key)).toBe(JSON.stringify(key));
-      expect(await store.accounts.delete('acc1')).toBe(true);
+      expect(await store.accounts.delete('acc1', Date.now())).toBe(true);
       expect((await store.db.collection('accounts/acc1/session').count().get()).data().count).toBe(0);
       await store.close();
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeOnFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
 import { accountLeasesContract } from './account-leases.contract';
+import { accountLifecycleContract } from './account-lifecycle.contract';
 import { accountsContract } from './accounts.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
@@ -12,6 +13,7 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   const makeFirestore = firestoreFixtures(host);
   accountsContract(makeFirestore);
   accountLeasesContract(makeFirestore);
+  accountLifecycleContract(makeFirestore);
   sessionsContract(makeFirestore);
   outboxAcceptContract(makeFirestore);
   outboxClaimsContract(makeFirestore);

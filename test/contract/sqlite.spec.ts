@@ -2,10 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe } from 'vitest';
+import { AccountPurges } from '../../src/accounts/account-purges';
+import { SqliteAccountPurges } from '../../src/accounts/account-purges.sqlite';
 import { AccountRepository } from '../../src/accounts/account.repository';
 import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
 import { SessionRepository } from '../../src/accounts/session.repository';
 import { SqliteSessionRepository } from '../../src/accounts/session.repository.sqlite';
+import { ContactAliasRepository } from '../../src/messaging/contact-alias.repository';
+import { SqliteContactAliasRepository } from '../../src/messaging/contact-alias.repository.sqlite';
 import { ThreadRepository } from '../../src/messaging/thread.repository';
 import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
 import { OutboxRepository } from '../../src/outbox/outbox.repository';
@@ -15,6 +19,7 @@ import { SqliteMessageStatusRepository } from '../../src/receipts/message-status
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { SqliteStoreWorker } from '../../src/store/sqlite/worker/store-worker-client';
 import { accountLeasesContract } from './account-leases.contract';
+import { accountLifecycleContract } from './account-lifecycle.contract';
 import { accountsContract } from './accounts.contract';
 import { sessionsContract } from './sessions.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
@@ -29,6 +34,8 @@ function fixtureOn(path: string): StoreFixture {
   const store = SqliteStore.open(path);
   return {
     accounts: new SqliteAccountRepository(store),
+    purges: new SqliteAccountPurges(store),
+    aliases: new SqliteContactAliasRepository(store),
     sessions: new SqliteSessionRepository(store),
     threads: new SqliteThreadRepository(store),
     outbox: new SqliteOutboxRepository(store),
@@ -43,6 +50,8 @@ async function workerFixtureOn(path: string): Promise<StoreFixture> {
   const worker = await SqliteStoreWorker.start(path);
   return {
     accounts: worker.adapter(AccountRepository, SqliteAccountRepository),
+    purges: worker.adapter(AccountPurges, SqliteAccountPurges),
+    aliases: worker.adapter(ContactAliasRepository, SqliteContactAliasRepository),
     sessions: worker.adapter(SessionRepository, SqliteSessionRepository),
     threads: worker.adapter(ThreadRepository, SqliteThreadRepository),
     outbox: worker.adapter(OutboxRepository, SqliteOutboxRepository),
@@ -59,6 +68,7 @@ const makeSqliteWorker = () => workerFixtureOn(join(dir, `store-${++n}.db`));
 describe('sqlite adapters', () => {
   accountsContract(makeSqlite);
   accountLeasesContract(makeSqlite);
+  accountLifecycleContract(makeSqlite);
   sessionsContract(makeSqlite);
   outboxAcceptContract(makeSqlite);
   outboxClaimsContract(makeSqlite);
@@ -68,6 +78,7 @@ describe('sqlite adapters', () => {
 describe('sqlite adapters in the store worker', () => {
   accountsContract(makeSqliteWorker);
   accountLeasesContract(makeSqliteWorker);
+  accountLifecycleContract(makeSqliteWorker);
   sessionsContract(makeSqliteWorker);
   outboxAcceptContract(makeSqliteWorker);
   outboxClaimsContract(makeSqliteWorker);

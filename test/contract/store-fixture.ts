@@ -1,4 +1,6 @@
+import { AccountPurges } from '../../src/accounts/account-purges';
 import { AccountRepository } from '../../src/accounts/account.repository';
+import { ContactAliasRepository } from '../../src/messaging/contact-alias.repository';
 import { SessionRepository } from '../../src/accounts/session.repository';
 import { ThreadRepository } from '../../src/messaging/thread.repository';
 import { OutboxRepository } from '../../src/outbox/outbox.repository';
@@ -7,6 +9,8 @@ import { MessageStatusRepository } from '../../src/receipts/message-status.repos
 /** One store, seen through every repository port; `reopen` is a second connection (another process or machine). */
 export interface StoreFixture {
   accounts: AccountRepository;
+  purges: AccountPurges;
+  aliases: ContactAliasRepository;
   sessions: SessionRepository;
   threads: ThreadRepository;
   outbox: OutboxRepository;

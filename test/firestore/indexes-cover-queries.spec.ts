@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FirestoreStoreCounts } from '../../src/metrics/store-counts.firestore';
 import { StoreConnections } from '../../src/store/store.module';
 import { accountLeasesContract } from '../contract/account-leases.contract';
+import { accountLifecycleContract } from '../contract/account-lifecycle.contract';
 import { accountsContract } from '../contract/accounts.contract';
 import { outboxAcceptContract } from '../contract/outbox-accept.contract';
 import { outboxClaimsContract } from '../contract/outbox-claims.contract';
@@ -20,7 +21,7 @@ import '../contract/firestore-adapters.spec';
  * query the adapters issue while the contract suite runs is recorded, and each must be served by what
  * firestore.indexes.json declares (the rules: support/index-need.ts).
  */
-const CONTRACTS = { accountsContract, accountLeasesContract, sessionsContract, outboxAcceptContract, outboxClaimsContract, threadsContract };
+const CONTRACTS = { accountsContract, accountLeasesContract, accountLifecycleContract, sessionsContract, outboxAcceptContract, outboxClaimsContract, threadsContract };
 const recording = recordQueries();
 afterAll(() => recording.stop());
 

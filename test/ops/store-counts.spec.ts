@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteContactAliasRepository } from '../../src/messaging/contact-alias.repository.sqlite';
+import { SqliteAccountPurges } from '../../src/accounts/account-purges.sqlite';
 import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
 import { SqliteSessionRepository } from '../../src/accounts/session.repository.sqlite';
 import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
@@ -49,6 +51,8 @@ describe('StoreCounts on sqlite', () => {
     const sqlite = SqliteStore.open(join(dir, `counts-${++n}.db`));
     const store: StoreFixture = {
       accounts: new SqliteAccountRepository(sqlite),
+      purges: new SqliteAccountPurges(sqlite),
+      aliases: new SqliteContactAliasRepository(sqlite),
       sessions: new SqliteSessionRepository(sqlite),
       threads: new SqliteThreadRepository(sqlite),
       outbox: new SqliteOutboxRepository(sqlite),

@@ -9,10 +9,27 @@ import { SqliteAcceptWrite } from '../../src/outbox/accept-write.sqlite';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { AcceptedSend } from '../../src/outbox/outbox-item';
 import { acceptedSend } from '../support/sends';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-schema-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Sends as an older release wrote them: today's accept on a store with every migration, then each row
+ * copied into `old` with the columns its schema has (a column added since did not exist then).
+ */
+function writeOldSends(old: Database.Database, sends: AcceptedSend[]): void {
+  const today = SqliteStore.open(':memory:');
+  today.db.prepare("INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES ('acc1', 'disconnected', 1, 1)").run();
+  for (const send of sends) new SqliteAcceptWrite(today).apply(send);
+  for (const table of ['threads', 'messages', 'message_lookup', 'outbox']) {
+    const columns = (old.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((column) => column.name).join(', ');
+    const insert = old.prepare(`INSERT OR REPLACE INTO ${table} (${columns}) VALUES (${columns.split(', ').map(() => '?').join(', ')})`);
+    for (const row of today.db.prepare(`SELECT ${columns} FROM ${table}`).raw().all() as unknown[][]) insert.run(...row);
+  }
+  today.close();
+}
 
 const indexNames = (store: SqliteStore) =>
   (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name);
@@ -21,7 +38,7 @@ describe('sqlite schema migrations', () => {
   it('upgrades a database made by the first migration alone at open: rows kept, outbox_by_wa_message gone, pairing columns added', async () => {
     const path = join(dir, 'v1.db');
     // The store as the first release left it: only migration 1 applied, its account row as that release
-    // wrote it, its sends written by today's accept (which touches no column added since).
+    // wrote it, its sends with the columns it had.
     const v1 = new Database(path);
     v1.pragma('journal_mode = WAL');
     v1.exec(MIGRATIONS[0]);
@@ -29,7 +46,7 @@ describe('sqlite schema migrations', () => {
     v1.prepare("INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES ('acc1', 'disconnected', 1, 1)").run();
     const old = new SqliteStore(v1);
     const sends = [acceptedSend({ accountId: 'acc1' }), acceptedSend({ accountId: 'acc1', clientJid: '40700000002@s.whatsapp.net' })];
-    for (const send of sends) new SqliteAcceptWrite(old).apply(send);
+    writeOldSends(v1, sends);
     expect(indexNames(old)).toContain('outbox_by_wa_message');
     old.close();
 
@@ -62,20 +79,19 @@ describe('sqlite schema migrations', () => {
     const path = join(dir, 'reasons.db');
     const before = new Database(path);
     before.pragma('journal_mode = WAL');
-    const reasonsMigration = MIGRATIONS.length - 1;
+    // The fourth migration gave failures their reasons.
+    const reasonsMigration = 3;
     for (const migration of MIGRATIONS.slice(0, reasonsMigration)) before.exec(migration);
     before.pragma(`user_version = ${reasonsMigration}`);
     before.prepare("INSERT INTO accounts (account_id, status, created_at, updated_at) VALUES ('acc1', 'disconnected', 1, 1)").run();
-    const old = new SqliteStore(before);
     const words = ['account logged out', 'session reset', 'account deleted', 'gave up after 5 attempts: timeout', 'rejected by WhatsApp (code 463)', 'something else'];
     const sends = words.map((_, i) => acceptedSend({ accountId: 'acc1', clientJid: `4070000000${i}@s.whatsapp.net` }));
-    for (const send of sends) new SqliteAcceptWrite(old).apply(send);
+    const stillQueued = acceptedSend({ accountId: 'acc1', clientJid: '40700000009@s.whatsapp.net' });
+    writeOldSends(before, [...sends, stillQueued]);
     const fail = before.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE wa_message_id = ?");
     const failMessage = before.prepare("UPDATE messages SET status = 'failed', error = ? WHERE wa_message_id = ?");
     words.forEach((word, i) => (fail.run(word, sends[i].waMessageId), failMessage.run(word, sends[i].waMessageId)));
-    const stillQueued = acceptedSend({ accountId: 'acc1', clientJid: '40700000009@s.whatsapp.net' });
-    new SqliteAcceptWrite(old).apply(stillQueued);
-    old.close();
+    before.close();
 
     const upgraded = SqliteStore.open(path);
     const reasonOf = (table: string, waMessageId: string) =>
@@ -84,6 +100,29 @@ describe('sqlite schema migrations', () => {
     expect(sends.map((send) => reasonOf('outbox', send.waMessageId))).toEqual(expected);
     expect(sends.map((send) => reasonOf('messages', send.waMessageId))).toEqual(expected);
     expect(reasonOf('outbox', stillQueued.waMessageId)).toBeNull();
+    upgraded.close();
+  });
+
+  it('counts operator requests made before as done, and binds the items still waiting to the phone linked now', async () => {
+    const path = join(dir, 'requests.db');
+    const before = new Database(path);
+    before.pragma('journal_mode = WAL');
+    const requestsMigration = MIGRATIONS.length - 1;
+    for (const migration of MIGRATIONS.slice(0, requestsMigration)) before.exec(migration);
+    before.pragma(`user_version = ${requestsMigration}`);
+    before
+      .prepare("INSERT INTO accounts (account_id, status, phone, reset_requested_at, reconnect_requested_at, created_at, updated_at) VALUES ('acc1', 'connected', '40711111111', 5, 6, 1, 1)")
+      .run();
+    const [waiting, sent] = [acceptedSend({ accountId: 'acc1' }), acceptedSend({ accountId: 'acc1', clientJid: '40700000002@s.whatsapp.net' })];
+    writeOldSends(before, [waiting, sent]);
+    before.prepare("UPDATE outbox SET status = 'sent' WHERE wa_message_id = ?").run(sent.waMessageId);
+    before.close();
+
+    const upgraded = SqliteStore.open(path);
+    expect(await new SqliteAccountRepository(upgraded).get('acc1')).toMatchObject({ resetRequestedAt: 5, resetDoneFor: 5, reconnectRequestedAt: 6, reconnectDoneFor: 6 });
+    const outbox = new SqliteOutboxRepository(upgraded);
+    expect((await outbox.get('acc1', waiting.requestId))!.boundPhone).toBe('40711111111');
+    expect((await outbox.get('acc1', sent.requestId))!.boundPhone).toBeNull();
     upgraded.close();
   });
 });

@@ -5,6 +5,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { Firestore } from 'firebase-admin/firestore';
+import { FirestoreAccountPurges } from '../../src/accounts/account-purges.firestore';
 import { FirestoreAccountRepository } from '../../src/accounts/account.repository.firestore';
 import { FirestoreSessionRepository } from '../../src/accounts/session.repository.firestore';
 import { FirestoreContactAliasRepository } from '../../src/messaging/contact-alias.repository.firestore';
@@ -134,6 +135,7 @@ export function firestoreFixtures(host: () => string): () => Promise<FirestoreFi
     return {
       db: store.db,
       accounts: new FirestoreAccountRepository(store),
+      purges: new FirestoreAccountPurges(store),
       sessions: new FirestoreSessionRepository(store),
       aliases: new FirestoreContactAliasRepository(store),
       statuses: new FirestoreMessageStatusRepository(store),

@@ -151,4 +151,19 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE messages SET failure_reason = (SELECT o.failure_reason FROM outbox o WHERE o.thread_id = messages.thread_id AND o.message_id = messages.message_id)
     WHERE status = 'failed' AND direction = 'outbound';
   `,
+  // An item is bound to the phone its account was linked to at accept (open ones: the phone linked now);
+  // operator requests are pending until their holder records them done (those made before were acted on
+  // when they were made); a deleted account's data is removed in the background, its id taken until then.
+  `
+  ALTER TABLE outbox ADD COLUMN bound_phone TEXT;
+  UPDATE outbox SET bound_phone = (SELECT a.phone FROM accounts a WHERE a.account_id = outbox.account_id)
+    WHERE status IN ('queued', 'processing');
+  ALTER TABLE accounts ADD COLUMN reconnect_done_for INTEGER;
+  ALTER TABLE accounts ADD COLUMN reset_done_for INTEGER;
+  UPDATE accounts SET reconnect_done_for = reconnect_requested_at, reset_done_for = reset_requested_at;
+  CREATE TABLE account_purges (
+    account_id TEXT PRIMARY KEY,
+    deleted_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

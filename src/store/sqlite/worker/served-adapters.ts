@@ -1,4 +1,5 @@
 import { SessionFenced } from '../../../accounts/session.repository';
+import { SqliteAccountPurges } from '../../../accounts/account-purges.sqlite';
 import { SqliteAccountRepository } from '../../../accounts/account.repository.sqlite';
 import { SqliteSessionRepository } from '../../../accounts/session.repository.sqlite';
 import * as domainErrors from '../../../common/errors';
@@ -17,6 +18,7 @@ import { SqliteStore } from '../sqlite-store';
  */
 export const SERVED_ADAPTERS: Record<string, new (store: SqliteStore) => object> = {
   AccountRepository: SqliteAccountRepository,
+  AccountPurges: SqliteAccountPurges,
   SessionRepository: SqliteSessionRepository,
   ThreadRepository: SqliteThreadRepository,
   ContactAliasRepository: SqliteContactAliasRepository,

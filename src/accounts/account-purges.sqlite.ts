@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { SqliteStore } from '../store/sqlite/sqlite-store';
+import { AccountPurges } from './account-purges';
+
+/**
+ * One bounded DELETE per kind of record, in this order: messages are found through their threads, so
+ * threads go last. (Media and events, once they exist, are steps here too.)
+ */
+const STEPS = [
+  // The outbox by its primary key (`{accountId}__{requestId}`); account_id keeps out an account whose id extends this one.
+  `DELETE FROM outbox WHERE id IN (
+     SELECT id FROM outbox WHERE id >= @idFrom AND id < @idTo AND account_id = @accountId LIMIT @limit)`,
+  `DELETE FROM message_lookup WHERE (account_id, direction, wa_message_id) IN (
+     SELECT account_id, direction, wa_message_id FROM message_lookup WHERE account_id = @accountId LIMIT @limit)`,
+  `DELETE FROM contact_aliases WHERE (account_id, lid) IN (SELECT account_id, lid FROM contact_aliases WHERE account_id = @accountId LIMIT @limit)`,
+  `DELETE FROM messages WHERE rowid IN (
+     SELECT m.rowid FROM threads t JOIN messages m ON m.thread_id = t.thread_id WHERE t.account_id = @accountId LIMIT @limit)`,
+  `DELETE FROM threads WHERE thread_id IN (SELECT thread_id FROM threads WHERE account_id = @accountId LIMIT @limit)`,
+];
+
+@Injectable()
+export class SqliteAccountPurges extends AccountPurges {
+  constructor(private readonly store: SqliteStore) {
+    super();
+  }
+
+  async pending(limit: number): Promise<string[]> {
+    const rows = this.store.statement('SELECT account_id FROM account_purges ORDER BY deleted_at LIMIT ?').all(limit) as Array<{ account_id: string }>;
+    return rows.map((row) => row.account_id);
+  }
+
+  purgeSome(accountId: string, limit: number): Promise<number> {
+    // '`' follows '_': the range holds exactly the ids that start with `{accountId}__`.
+    const params = { accountId, limit, idFrom: `${accountId}__`, idTo: `${accountId}_\`` };
+    return this.store.writes.run(() => {
+      for (const step of STEPS) {
+        const removed = this.store.statement(step).run(params).changes;
+        if (removed > 0) return removed;
+      }
+      this.store.statement('DELETE FROM account_purges WHERE account_id = ?').run(accountId);
+      return 0;
+    });
+  }
+}
