@@ -3,7 +3,7 @@ import { accountRef } from '../accounts/account-docs.firestore';
 import { Holding } from '../accounts/account.repository';
 import { FailureReason } from '../messaging/failure-reason';
 import { MessageDoc, threadRef } from '../messaging/message-docs.firestore';
-import { statusRank } from '../receipts/message-status';
+import { isAcknowledged, statusRank } from '../receipts/message-status';
 import { toTimestamp } from '../store/firestore/firestore-time';
 import { writeMessage } from './outbox-lifecycle.firestore';
 import { OPEN_STATUSES, OutboxDoc, endedAtFields, outboxCollection } from './outbox-docs.firestore';
@@ -16,28 +16,29 @@ import { PlannedWrite, passTurn } from './thread-turn.firestore';
 const BATCH = 100;
 
 /**
- * Ends every open item of the account as `failed`, with its message, in transactions of BATCH items
+ * Ends every open item of the account as `failed`, with its message (one whose message a receipt already
+ * acknowledged ends `sent`), in transactions of BATCH items
  * until none is left (an account's backlog can outgrow one commit). Each batch is atomic; together they
  * are not, which is safe: a retry fails whatever is still open. With a `fence`, each batch reads the
  * account doc too and ends nothing once that holding is no longer current: null then.
  */
 export async function failWaitingItems(db: Firestore, accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<number | null> {
-  let ended = 0;
+  let failed = 0;
   for (;;) {
-    const count = await db.runTransaction((tx) => failBatch(tx, db, accountId, reason, now, fence));
-    if (count === null) return null;
-    ended += count;
-    if (count < BATCH) return ended;
+    const batch = await db.runTransaction((tx) => failBatch(tx, db, accountId, reason, now, fence));
+    if (batch === null) return null;
+    failed += batch.failed;
+    if (batch.ended < BATCH) return failed;
   }
 }
 
-async function failBatch(tx: Transaction, db: Firestore, accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<number | null> {
+async function failBatch(tx: Transaction, db: Firestore, accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<{ ended: number; failed: number } | null> {
   if (fence) {
     const account = await tx.get(accountRef(db, accountId));
     if (account.get('owner') !== fence.owner || account.get('ownerEpoch') !== fence.ownerEpoch) return null;
   }
   const open = await tx.get(outboxCollection(db).where('accountId', '==', accountId).where('status', 'in', OPEN_STATUSES).limit(BATCH));
-  if (open.empty) return 0;
+  if (open.empty) return { ended: 0, failed: 0 };
   const items = open.docs.map((doc) => ({ doc, item: doc.data() as OutboxDoc }));
   const threadIds = [...new Set(items.map(({ item }) => item.threadId))];
   const [threads, messages] = await Promise.all([
@@ -49,13 +50,19 @@ async function failBatch(tx: Transaction, db: Firestore, accountId: string, reas
   for (const thread of threads) turns.push(...(await passTurn(tx, db, thread, endedIn(thread, items))));
   const at = toTimestamp(now);
   const rank = statusRank('failed');
-  const ended = { status: 'failed', lastError: null, failureReason: reason, ...endedAtFields(now), leaseUntil: null, updatedAt: at, threadHead: false, claimableAt: null };
-  for (const { doc } of items) tx.update(doc.ref, ended);
-  for (const message of messages) {
+  const closed = { ...endedAtFields(now), leaseUntil: null, updatedAt: at, threadHead: false, claimableAt: null };
+  let failed = 0;
+  // getAll answers in the order asked: messages[i] is items[i]'s.
+  items.forEach(({ doc }, i) => {
+    const message = messages[i];
+    // A receipt proved WhatsApp has it before the item's own end landed: it ends sent, its status kept.
+    if (message.exists && isAcknowledged((message.data() as MessageDoc).status)) return tx.update(doc.ref, { ...closed, status: 'sent', lastError: null });
+    failed += 1;
+    tx.update(doc.ref, { ...closed, status: 'failed', lastError: null, failureReason: reason });
     writeMessage(tx, message, (m: MessageDoc) => (m.statusRank < rank ? { status: 'failed', statusRank: rank, failedAt: at, error: FieldValue.delete(), failureReason: reason, updatedAt: at } : undefined));
-  }
+  });
   for (const [target, fields] of turns) tx.update(target, fields);
-  return items.length;
+  return { ended: items.length, failed };
 }
 
 function endedIn(thread: DocumentSnapshot, items: Array<{ doc: QueryDocumentSnapshot; item: OutboxDoc }>) {

@@ -182,6 +182,23 @@ export function outboxClaimsContract(make: MakeStoreFixture): void {
       await store.close();
     });
 
+    it('ends a waiting item whose message a receipt already acknowledged as sent, never failed, when the account ends', async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1']);
+      const acknowledged = await accept(store, 'acc1', '40700000001@s.whatsapp.net');
+      const waiting = await accept(store, 'acc1', '40700000002@s.whatsapp.net');
+      await store.outbox.claim({ owner: 'w1/a', accounts: held, now: Date.now(), leaseMs: LEASE, perAccount: 2 });
+      // The receipt moved the message; the logout lands before the item's own end does.
+      const waMessageId = (await store.outbox.get('acc1', acknowledged.requestId))!.waMessageId;
+      expect(await store.statuses.advance({ accountId: 'acc1', direction: 'outbound', waMessageId, status: 'delivered', at: 500 })).toBe('advanced');
+      expect(await store.outbox.failWaiting('acc1', 'loggedOut', 999)).toBe(1);
+      expect(await store.outbox.get('acc1', acknowledged.requestId)).toMatchObject({ status: 'sent', failureReason: null, endedAt: 999 });
+      expect(await store.threads.getMessage(acknowledged.threadId, acknowledged.messageId)).toMatchObject({ status: 'delivered' });
+      expect(await store.outbox.get('acc1', waiting.requestId)).toMatchObject({ status: 'failed', failureReason: 'loggedOut' });
+      expect(await store.threads.getMessage(waiting.threadId, waiting.messageId)).toMatchObject({ status: 'failed', failureReason: 'loggedOut' });
+      await store.close();
+    });
+
     it("returns a shutting-down owner's claims to the queue without counting the attempt", async () => {
       const store = await make();
       const held = await heldAccounts(store, ['acc1']);
