@@ -1,5 +1,5 @@
 import { DocumentReference, Firestore, Timestamp } from 'firebase-admin/firestore';
-import { STATUS_TIME_FIELD, statusRank } from '../receipts/message-status';
+import { STATUS_TIME_FIELD, statusRank } from './message-status';
 import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
 import { Direction, MessageRecord, ThreadRecord } from './message';
 

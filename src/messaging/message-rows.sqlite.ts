@@ -1,4 +1,4 @@
-import { MessageStatus } from '../receipts/message-status';
+import { MessageStatus } from './message-status';
 import { Direction, MessageRecord, ThreadRecord } from './message';
 
 /** Row shapes of the sqlite tables that mirror `threads` and `threads/{id}/messages`. */

@@ -1,5 +1,5 @@
 import { FailureReason } from './failure-reason';
-import { MessageStatus, StatusTimes } from '../receipts/message-status';
+import { MessageStatus, StatusTimes } from './message-status';
 
 export type Direction = 'inbound' | 'outbound';
 

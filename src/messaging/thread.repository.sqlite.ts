@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { statusRank } from '../receipts/message-status';
+import { statusRank } from './message-status';
 import { Page, PageRequest, pageOf } from '../common/page';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { Direction, MessageRecord, ThreadRecord } from './message';

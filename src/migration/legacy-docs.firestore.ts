@@ -1,5 +1,5 @@
 import { DocumentData } from 'firebase-admin/firestore';
-import { StatusTimes } from '../receipts/message-status';
+import { StatusTimes } from '../messaging/message-status';
 import { dropUndefined, legacyCount, legacyDirection, legacyString, legacyTime } from './legacy-fields';
 import { LegacyAccount, LegacyMessage, LegacyOutboxItem } from './legacy-records';
 

@@ -1,5 +1,5 @@
 import { Direction } from '../messaging/message';
-import { StatusTimes } from '../receipts/message-status';
+import { StatusTimes } from '../messaging/message-status';
 
 /**
  * The old layout as the migration reads it, whatever the store: times in epoch milliseconds, and every

@@ -1,6 +1,6 @@
 import { MessageRow } from '../messaging/message-rows.sqlite';
 import { MessageRecord } from '../messaging/message';
-import { statusRank } from '../receipts/message-status';
+import { statusRank } from '../messaging/message-status';
 import { OutboxItem } from '../outbox/outbox-item';
 import { dropUndefined, legacyCount, legacyDirection, legacyString, legacyTime } from './legacy-fields';
 import { LegacyAccount, LegacyMessage, LegacyOutboxItem } from './legacy-records';

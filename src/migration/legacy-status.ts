@@ -1,5 +1,5 @@
 import { Direction } from '../messaging/message';
-import { MessageStatus, StatusTimes } from '../receipts/message-status';
+import { MessageStatus, StatusTimes } from '../messaging/message-status';
 
 export interface MigratedStatus {
   status: MessageStatus;

@@ -1,7 +1,7 @@
 import { Statement } from 'better-sqlite3';
 import { AccountLoggedOut, AccountNotFound } from '../common/errors';
 import { outboxItemId } from '../common/ids';
-import { statusRank } from '../receipts/message-status';
+import { statusRank } from '../messaging/message-status';
 import { summaryMoves } from '../messaging/thread-summary.sqlite';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { AcceptOutcome, AcceptedSend } from './outbox-item';

@@ -2,7 +2,7 @@ import { DocumentData, DocumentSnapshot, FieldValue, Firestore, Transaction, Upd
 import { accountRef } from '../accounts/account-docs.firestore';
 import { MessageDoc, threadRef } from '../messaging/message-docs.firestore';
 import { Failure } from '../messaging/failure-reason';
-import { isAcknowledged, statusRank } from '../receipts/message-status';
+import { isAcknowledged, statusRank } from '../messaging/message-status';
 import { updateWhile } from '../store/firestore/conditional-update';
 import { isFailedPrecondition } from '../store/firestore/firestore-errors';
 import { FirestoreStore } from '../store/firestore/firestore-store';

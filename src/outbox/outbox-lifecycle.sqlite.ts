@@ -1,6 +1,6 @@
 import { Statement } from 'better-sqlite3';
 import { Failure } from '../messaging/failure-reason';
-import { ACKNOWLEDGED_STATUSES, statusRank } from '../receipts/message-status';
+import { ACKNOWLEDGED_STATUSES, statusRank } from '../messaging/message-status';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { Claim, ClaimRequest, claimLimit } from './claim-rule';
 import { OutboxItem } from './outbox-item';

@@ -3,7 +3,7 @@ import { accountRef } from '../accounts/account-docs.firestore';
 import { Holding } from '../accounts/account.repository';
 import { FailureReason } from '../messaging/failure-reason';
 import { MessageDoc, threadRef } from '../messaging/message-docs.firestore';
-import { isAcknowledged, statusRank } from '../receipts/message-status';
+import { isAcknowledged, statusRank } from '../messaging/message-status';
 import { toTimestamp } from '../store/firestore/firestore-time';
 import { writeMessage } from './outbox-lifecycle.firestore';
 import { OPEN_STATUSES, OutboxDoc, endedAtFields, outboxCollection } from './outbox-docs.firestore';

@@ -1,5 +1,5 @@
 import { FailureReason } from '../messaging/failure-reason';
-import { ACKNOWLEDGED_STATUSES, statusRank } from '../receipts/message-status';
+import { ACKNOWLEDGED_STATUSES, statusRank } from '../messaging/message-status';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 
 /**

@@ -4,7 +4,7 @@ import { MessageDoc, MessageLookupDoc, messageLookupRef } from '../messaging/mes
 import { updateWhile } from '../store/firestore/conditional-update';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toTimestamp } from '../store/firestore/firestore-time';
-import { STATUS_TIME_FIELD, statusRank } from './message-status';
+import { STATUS_TIME_FIELD, statusRank } from '../messaging/message-status';
 import { MessageStatusRepository, StatusOutcome, StatusReport } from './message-status.repository';
 
 @Injectable()

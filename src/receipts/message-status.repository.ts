@@ -1,6 +1,6 @@
 import { Failure } from '../messaging/failure-reason';
 import { Direction } from '../messaging/message';
-import { MessageStatus } from './message-status';
+import { MessageStatus } from '../messaging/message-status';
 
 export interface StatusReport {
   accountId: string;

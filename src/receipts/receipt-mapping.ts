@@ -1,4 +1,4 @@
-import { MessageStatus } from './message-status';
+import { MessageStatus } from '../messaging/message-status';
 
 /**
  * `proto.WebMessageInfo.Status` as numbers, so this module needs no Baileys import (a test checks them

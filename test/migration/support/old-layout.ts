@@ -1,5 +1,5 @@
 import { Direction } from '../../../src/messaging/message';
-import { StatusTimes } from '../../../src/receipts/message-status';
+import { StatusTimes } from '../../../src/messaging/message-status';
 
 /**
  * The fixture, whatever the store: what the old code left behind, described once. Each adapter's seeder
