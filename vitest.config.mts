@@ -1,10 +1,15 @@
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that start several server processes (or the emulator with three) and load both cores: they run
+ * after the rest, one at a time, so two of them never starve each other's leases.
+ */
+const ALONE = ['test/multiprocess/**/*.spec.ts', 'test/firestore/outbox-three-processes.spec.ts', 'test/ops/shutdown.spec.ts', 'test/e2e/four-processors.spec.ts'];
+
 // Nest's Vitest recipe: SWC keeps decorator metadata, which esbuild drops and Nest DI needs.
 export default defineConfig({
   test: {
-    include: ['test/**/*.spec.ts', 'src/**/*.spec.ts'],
     root: './',
     testTimeout: 30_000,
     hookTimeout: 120_000,
@@ -14,6 +19,10 @@ export default defineConfig({
     maxWorkers: 2,
     globalSetup: ['test/support/build.global.ts'],
     reporters: ['default', './scripts/tier-reporter.mjs'],
+    projects: [
+      { extends: true, test: { name: 'shared', include: ['test/**/*.spec.ts', 'src/**/*.spec.ts'], exclude: ALONE, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'alone', include: ALONE, fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
   },
   plugins: [swc.vite({ module: { type: 'es6' } })],
 });
