@@ -4,9 +4,15 @@ export type LogLine =
   | { type: 'send'; accountId: string; to: string; waMessageId: string; text: string; workerId: string; at: number }
   | { type: 'connect' | 'disconnect'; accountId: string; workerId: string; at: number };
 
+/**
+ * The lines whose newline is written. Another process can be mid-append while this reads (a reader does
+ * not wait for a writer's one write to finish), so what follows the last newline is left for the next read.
+ */
 export function readSimulatorLog(path: string): LogLine[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
+  const text = readFileSync(path, 'utf8');
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as LogLine);
