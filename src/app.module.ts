@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AccountSends } from './accounts/account-sends';
 import { AccountsModule } from './accounts/accounts.module';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { ApiKeys } from './common/api-keys';
@@ -10,12 +11,16 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { SendAcceptance } from './messaging/send-acceptance';
 import { MetricsModule } from './metrics/metrics.module';
+import { FirestoreAccountSends } from './outbox/account-sends.firestore';
+import { SqliteAccountSends } from './outbox/account-sends.sqlite';
+import { OutboxAcceptance } from './outbox/outbox-acceptance';
 import { OutboxModule } from './outbox/outbox.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { SpoolModule } from './spool/spool.module';
-import { StoreModule } from './store/store.module';
+import { StoreModule, repositoryFor } from './store/store.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 
 /** Wires the feature modules; the configuration picks the store and the provider. */
@@ -42,8 +47,16 @@ export class AppModule {
         MetricsModule.forStore(config.store),
         RateLimitModule.perMinute(config.rateLimitPerMinute),
       ],
-      providers: [Clock, ApiKeys, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_FILTER, useClass: HttpErrorFilter }],
-      exports: [Clock],
+      providers: [
+        Clock,
+        ApiKeys,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        // Ports a module below defines and a module above implements.
+        { provide: SendAcceptance, useExisting: OutboxAcceptance },
+        repositoryFor(AccountSends, config.store, { sqlite: SqliteAccountSends, firestore: FirestoreAccountSends }),
+      ],
+      exports: [Clock, SendAcceptance, AccountSends],
     };
   }
 }

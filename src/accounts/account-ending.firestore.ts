@@ -1,6 +1,6 @@
 import { DocumentSnapshot, Firestore } from 'firebase-admin/firestore';
-import { failWaitingItems } from '../outbox/waiting-failure.firestore';
 import { accountRef } from './account-docs.firestore';
+import { AccountSends } from './account-sends';
 import { AccountEnding, Holding } from './account.repository';
 import { SESSION } from './session.repository.firestore';
 
@@ -16,8 +16,8 @@ export function isHeldIn(account: DocumentSnapshot, holding: Holding): boolean {
  * then the session goes, in commits that each read the account doc and write only while the holding is
  * current. False once fenced out; what was done before stays done, and the reset stays pending.
  */
-export async function endSessionAndSends(db: Firestore, holding: Holding, ending: AccountEnding): Promise<boolean> {
-  if ((await failWaitingItems(db, holding.accountId, ending.reason, ending.patch.updatedAt, holding)) === null) return false;
+export async function endSessionAndSends(db: Firestore, sends: AccountSends, holding: Holding, ending: AccountEnding): Promise<boolean> {
+  if ((await sends.failWaiting(holding.accountId, ending.reason, ending.patch.updatedAt, holding)) === null) return false;
   const session = accountRef(db, holding.accountId).collection(SESSION);
   for (;;) {
     const keys = await session.select().limit(KEYS_PER_COMMIT).get();

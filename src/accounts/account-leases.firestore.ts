@@ -6,6 +6,7 @@ import { toTimestamp } from '../store/firestore/firestore-time';
 import { ACCOUNT_STATUSES, AccountRecord, ConnectionPatch } from './account';
 import { AccountDoc, accountRef, accountsCollection, toAccount, toPatchDoc } from './account-docs.firestore';
 import { endSessionAndSends } from './account-ending.firestore';
+import { AccountSends } from './account-sends';
 import { AccountAction, AccountEnding, Holding } from './account.repository';
 
 /** Logged-out accounts wait for an operator: no instance takes them. */
@@ -23,7 +24,10 @@ const isHeldBy = (holding: Holding) => (doc: AccountDoc) => doc.owner === holdin
 export class FirestoreAccountLeases {
   private readonly db: Firestore;
 
-  constructor(private readonly store: FirestoreStore) {
+  constructor(
+    private readonly store: FirestoreStore,
+    private readonly sends: AccountSends,
+  ) {
     this.db = store.db;
   }
 
@@ -100,7 +104,7 @@ export class FirestoreAccountLeases {
 
   /** The last write of an ending lands after its fenced commits (see endSessionAndSends), in order with the holder's others. */
   async end(holding: Holding, ending: AccountEnding): Promise<boolean> {
-    if (!(await endSessionAndSends(this.db, holding, ending))) return false;
+    if (!(await endSessionAndSends(this.db, this.sends, holding, ending))) return false;
     const changes = {
       ...toPatchDoc(ending.patch),
       ...(ending.release ? { owner: null, leaseUntil: null } : {}),

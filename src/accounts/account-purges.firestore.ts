@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DocumentReference, Firestore, Query } from 'firebase-admin/firestore';
-import { CONTACT_ALIASES } from '../messaging/contact-alias.repository.firestore';
+import { contactAliasesOf } from '../messaging/contact-alias.repository.firestore';
 import { MESSAGES, MESSAGE_LOOKUP, THREADS } from '../messaging/message-docs.firestore';
-import { OUTBOX } from '../outbox/outbox-docs.firestore';
 import { FirestoreStore } from '../store/firestore/firestore-store';
-import { accountRef } from './account-docs.firestore';
 import { AccountPurges } from './account-purges';
+import { AccountSends } from './account-sends';
 
 /** `accountPurges/{accountId}` → `{ deletedAt }`: server-only, written with the account's delete. */
 export const ACCOUNT_PURGES = 'accountPurges';
@@ -19,7 +18,10 @@ const MAX_PER_COMMIT = 500;
 
 @Injectable()
 export class FirestoreAccountPurges extends AccountPurges {
-  constructor(private readonly store: FirestoreStore) {
+  constructor(
+    private readonly store: FirestoreStore,
+    private readonly sends: AccountSends,
+  ) {
     super();
   }
 
@@ -35,10 +37,11 @@ export class FirestoreAccountPurges extends AccountPurges {
   async purgeSome(accountId: string, limit: number): Promise<number> {
     const db = this.store.db;
     const size = Math.min(limit, MAX_PER_COMMIT);
+    const sends = await this.sends.removeSome(accountId, size);
+    if (sends > 0) return sends;
     for (const kind of [
-      db.collection(OUTBOX).where('accountId', '==', accountId),
       db.collection(MESSAGE_LOOKUP).where('accountId', '==', accountId),
-      accountRef(db, accountId).collection(CONTACT_ALIASES),
+      contactAliasesOf(db, accountId),
     ]) {
       const removed = await this.removeSome(kind, size);
       if (removed > 0) return removed;

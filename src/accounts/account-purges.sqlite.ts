@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { AccountPurges } from './account-purges';
+import { AccountSendsInWrite } from './account-sends';
 
 /**
- * One bounded DELETE per kind of record, in this order: messages are found through their threads, so
- * threads go last. (Media and events, once they exist, are steps here too.)
+ * One bounded DELETE per kind of record, after the outbox's items, in this order: messages are found
+ * through their threads, so threads go last. (Media and events, once they exist, are steps here too.)
  */
 const STEPS = [
-  // The outbox by its primary key (`{accountId}__{requestId}`); account_id keeps out an account whose id extends this one.
-  `DELETE FROM outbox WHERE id IN (
-     SELECT id FROM outbox WHERE id >= @idFrom AND id < @idTo AND account_id = @accountId LIMIT @limit)`,
   `DELETE FROM message_lookup WHERE (account_id, direction, wa_message_id) IN (
      SELECT account_id, direction, wa_message_id FROM message_lookup WHERE account_id = @accountId LIMIT @limit)`,
   `DELETE FROM contact_aliases WHERE (account_id, lid) IN (SELECT account_id, lid FROM contact_aliases WHERE account_id = @accountId LIMIT @limit)`,
@@ -20,7 +18,10 @@ const STEPS = [
 
 @Injectable()
 export class SqliteAccountPurges extends AccountPurges {
-  constructor(private readonly store: SqliteStore) {
+  constructor(
+    private readonly store: SqliteStore,
+    private readonly sends: AccountSendsInWrite,
+  ) {
     super();
   }
 
@@ -30,9 +31,10 @@ export class SqliteAccountPurges extends AccountPurges {
   }
 
   purgeSome(accountId: string, limit: number): Promise<number> {
-    // '`' follows '_': the range holds exactly the ids that start with `{accountId}__`.
-    const params = { accountId, limit, idFrom: `${accountId}__`, idTo: `${accountId}_\`` };
+    const params = { accountId, limit };
     return this.store.writes.run(() => {
+      const sends = this.sends.removeSomeInWrite(accountId, limit);
+      if (sends > 0) return sends;
       for (const step of STEPS) {
         const removed = this.store.statement(step).run(params).changes;
         if (removed > 0) return removed;

@@ -8,6 +8,7 @@ import { FirestoreStore } from '../store/firestore/firestore-store';
 import { AccountRecord, ConnectionPatch } from './account';
 import { AccountDoc, accountRef, accountsCollection, toAccount, toAccountDoc } from './account-docs.firestore';
 import { FirestoreAccountLeases } from './account-leases.firestore';
+import { AccountSends } from './account-sends';
 import { AccountAction, AccountEnding, AccountRepository, Holding } from './account.repository';
 import { purgeRef } from './account-purges.firestore';
 import { SESSION } from './session.repository.firestore';
@@ -16,9 +17,12 @@ import { SESSION } from './session.repository.firestore';
 export class FirestoreAccountRepository extends AccountRepository {
   private readonly leases: FirestoreAccountLeases;
 
-  constructor(private readonly store: FirestoreStore) {
+  constructor(
+    private readonly store: FirestoreStore,
+    sends: AccountSends,
+  ) {
     super();
-    this.leases = new FirestoreAccountLeases(store);
+    this.leases = new FirestoreAccountLeases(store, sends);
   }
 
   /** A transaction: the purge record of a deleted account of this id is read with the create. */

@@ -4,14 +4,17 @@ import { Page, PageRequest, pageOf } from '../common/page';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { AccountRecord, ConnectionPatch } from './account';
 import { AccountRow, patchAssignments, toAccount } from './account-rows.sqlite';
-import { failWaitingRows } from '../outbox/waiting-failure.sqlite';
 import { AccountAction, AccountEnding, AccountRepository, Holding } from './account.repository';
+import { AccountSendsInWrite } from './account-sends';
 
 const HELD = 'account_id = @accountId AND owner = @owner AND owner_epoch = @ownerEpoch';
 
 @Injectable()
 export class SqliteAccountRepository extends AccountRepository {
-  constructor(private readonly store: SqliteStore) {
+  constructor(
+    private readonly store: SqliteStore,
+    private readonly sends: AccountSendsInWrite,
+  ) {
     super();
   }
 
@@ -102,7 +105,7 @@ export class SqliteAccountRepository extends AccountRepository {
     return this.store.writes.run(() => {
       if (this.store.statement(`UPDATE accounts SET ${assignments} WHERE ${HELD}`).run(params).changes === 0) return false;
       this.store.statement('DELETE FROM account_sessions WHERE account_id = ?').run(holding.accountId);
-      failWaitingRows(this.store, holding.accountId, ending.reason, ending.patch.updatedAt);
+      this.sends.failWaitingInWrite(holding.accountId, ending.reason, ending.patch.updatedAt);
       return true;
     });
   }

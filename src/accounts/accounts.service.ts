@@ -3,12 +3,12 @@ import { Clock } from '../common/clock';
 import { AccountNotFound, ConflictWithState, NotAvailable } from '../common/errors';
 import { assertAccountId } from '../common/ids';
 import { Page, PageRequest } from '../common/page';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import { AccountRecord, newAccount } from './account';
 import { AccountConnections } from './account-connections.service';
 import { AccountOwnership } from './account-ownership.service';
 import { AccountAction, AccountRepository } from './account.repository';
 import { AccountPurger } from './account-purger.service';
+import { AccountSends } from './account-sends';
 import { OperatorRequests } from './operator-requests';
 import { PairingRelay } from './pairing-relay';
 
@@ -17,7 +17,7 @@ import { PairingRelay } from './pairing-relay';
 export class AccountsService {
   constructor(
     private readonly accounts: AccountRepository,
-    private readonly outbox: OutboxRepository,
+    private readonly sends: AccountSends,
     private readonly connections: AccountConnections,
     private readonly ownership: AccountOwnership,
     private readonly clock: Clock,
@@ -80,7 +80,7 @@ export class AccountsService {
     if (this.connections.get(accountId)) await this.connections.remove(accountId);
     // A holder elsewhere fails its next renewal once the doc is gone, and closes its socket.
     if (!(await this.accounts.delete(accountId, this.clock.now()))) throw new AccountNotFound(accountId);
-    await this.outbox.failWaiting(accountId, 'accountDeleted', this.clock.now());
+    await this.sends.failWaiting(accountId, 'accountDeleted', this.clock.now());
     this.purger.purgeNow();
   }
 

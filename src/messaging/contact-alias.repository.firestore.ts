@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { CollectionReference } from 'firebase-admin/firestore';
-import { accountRef } from '../accounts/account-docs.firestore';
+import { CollectionReference, Firestore } from 'firebase-admin/firestore';
 import { isAlreadyExists } from '../store/firestore/firestore-errors';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toTimestamp } from '../store/firestore/firestore-time';
 import { ContactAliasRepository } from './contact-alias.repository';
 
 /** `accounts/{accountId}/contactAliases/{lid}` → `{ lid, pn, createdAt }`: beside the session, not in it. */
-export const CONTACT_ALIASES = 'contactAliases';
+const CONTACT_ALIASES = 'contactAliases';
+
+/** By path: the account doc is the accounts module's, and the core imports none of its modules. */
+export function contactAliasesOf(db: Firestore, accountId: string): CollectionReference {
+  return db.doc(`accounts/${accountId}`).collection(CONTACT_ALIASES);
+}
 
 @Injectable()
 export class FirestoreContactAliasRepository extends ContactAliasRepository {
@@ -36,6 +40,6 @@ export class FirestoreContactAliasRepository extends ContactAliasRepository {
   }
 
   private aliases(accountId: string): CollectionReference {
-    return accountRef(this.store.db, accountId).collection(CONTACT_ALIASES);
+    return contactAliasesOf(this.store.db, accountId);
   }
 }

@@ -4,11 +4,9 @@ import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { IdempotencyConflict, InvalidInput } from '../common/errors';
 import { REQUEST_ID_RULE, isRequestId, newMessageId, newRequestId } from '../common/ids';
 import { recipientToJid, threadIdOf } from '../common/jid';
-import { OutboxHandoff } from '../outbox/outbox-handoff';
-import { SendAnswer } from '../outbox/outbox-item';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import { newWaMessageId } from '../whatsapp/message-id';
 import { requestHash } from './request-hash';
+import { SendAcceptance, SendAnswer } from './send-acceptance';
 import { ThreadIdentity } from './thread-identity';
 
 export interface SendCommand {
@@ -26,8 +24,7 @@ export interface SendCommand {
 @Injectable()
 export class SendService {
   constructor(
-    private readonly outbox: OutboxRepository,
-    private readonly handoff: OutboxHandoff,
+    private readonly acceptance: SendAcceptance,
     private readonly identity: ThreadIdentity,
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
@@ -39,7 +36,7 @@ export class SendService {
     const hash = requestHash(recipientJid, command.text);
     // A contact known by its other form (LID or phone number) keeps its one thread.
     const clientJid = await this.identity.clientJidOf(command.accountId, recipientJid);
-    const outcome = await this.outbox.accept({
+    const outcome = await this.acceptance.accept({
       accountId: command.accountId,
       requestId,
       threadId: threadIdOf(command.accountId, clientJid),
@@ -50,14 +47,9 @@ export class SendService {
       requestHash: hash,
       now: this.clock.now(),
     });
-    if (outcome.kind === 'existing') {
-      if (outcome.item.requestHash !== hash) throw new IdempotencyConflict(requestId);
-      this.metrics.sendRequest('replayed');
-      return outcome.item.answer;
-    }
-    this.metrics.sendRequest('accepted');
-    this.handoff.accepted(outcome.item);
-    return outcome.item.answer;
+    if (outcome.kind === 'existing' && outcome.requestHash !== hash) throw new IdempotencyConflict(requestId);
+    this.metrics.sendRequest(outcome.kind === 'existing' ? 'replayed' : 'accepted');
+    return outcome.answer;
   }
 }
 

@@ -4,7 +4,8 @@ import { outboxItemId } from '../common/ids';
 import { statusRank } from '../messaging/message-status';
 import { summaryMoves } from '../messaging/thread-summary.sqlite';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
-import { AcceptOutcome, AcceptedSend } from './outbox-item';
+import { AcceptedSend } from '../messaging/send-acceptance';
+import { AcceptOutcome } from './outbox-item';
 import { outboxItemFor } from './outbox-item.factory';
 import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
 

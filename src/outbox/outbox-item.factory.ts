@@ -1,5 +1,6 @@
 import { outboxItemId } from '../common/ids';
-import { AcceptedSend, OutboxItem } from './outbox-item';
+import { AcceptedSend } from '../messaging/send-acceptance';
+import { OutboxItem } from './outbox-item';
 
 /** The outbox item an accepted send becomes; both adapters write exactly this. */
 export function outboxItemFor(send: AcceptedSend, seq: number, boundPhone: string | null): OutboxItem {

@@ -1,4 +1,5 @@
 import { FailureReason } from '../messaging/failure-reason';
+import { SendAnswer } from '../messaging/send-acceptance';
 
 export const OUTBOX_STATUSES = ['queued', 'processing', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -8,15 +9,6 @@ export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
  * first answer (CONTRACT: "at least 7 days after it ends"); after it, the key is free again.
  */
 export const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-
-/** The 202 answer of an accepted send; returned verbatim to a retry with the same key and request. */
-export interface SendAnswer {
-  requestId: string;
-  messageId: string;
-  threadId: string;
-  waMessageId: string;
-  status: 'queued';
-}
 
 /** `outbox/{accountId}__{requestId}`. Times are epoch milliseconds. */
 export interface OutboxItem {
@@ -57,19 +49,6 @@ export interface OutboxItem {
   updatedAt: number;
   /** When it reached `sent` or `failed`; kept 7 days at least after that. */
   endedAt: number | null;
-}
-
-/** Everything the accept write needs; the repository writes message, lookup, thread and outbox at once. */
-export interface AcceptedSend {
-  accountId: string;
-  requestId: string;
-  threadId: string;
-  clientJid: string;
-  messageId: string;
-  waMessageId: string;
-  text: string;
-  requestHash: string;
-  now: number;
 }
 
 export type AcceptOutcome =

@@ -8,7 +8,6 @@ import { failureOf } from '../messaging/failure-reason';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { SendFailure } from '../whatsapp/whatsapp-provider';
 import { Claim, ClaimRequest, claimOf } from './claim-rule';
-import { OutboxHandoff } from './outbox-handoff';
 import { OutboxItem } from './outbox-item';
 import { OutboxRepository } from './outbox.repository';
 import { SendPacing } from './send-pacing';
@@ -45,7 +44,6 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
-    handoff: OutboxHandoff,
     events: AccountEvents,
   ) {
     this.pacing = new SendPacing(config.sendMinIntervalMs);
@@ -54,14 +52,16 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     // A sixth of the claim's lease beyond the timeout is room for clock skew with the next claimant; a
     // third of the account's lease is what a holder renewing on time always has left.
     this.window = { claimMs: this.sendTimeoutMs + Math.floor(config.outboxLeaseMs / 6), accountMs: Math.floor(config.accountLeaseMs / 3) };
-    handoff.onAccepted((item) => {
-      if (this.connections.connectionFor(item.accountId)) this.stir(item.accountId);
-    });
     events.on('connected', (accountId) => this.stir(accountId));
   }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.trigger(), this.config.outboxPollMs);
+  }
+
+  /** An accept is durable (OutboxAcceptance): an account held here claims it at once. */
+  accepted(item: OutboxItem): void {
+    if (this.connections.connectionFor(item.accountId)) this.stir(item.accountId);
   }
 
   /** Runs a round for every account now, or right after the one under way (never two at once). */

@@ -1,5 +1,6 @@
 import { FailureReason } from '../messaging/failure-reason';
-import { OutboxItem, OutboxStatus, SendAnswer } from './outbox-item';
+import { SendAnswer } from '../messaging/send-acceptance';
+import { OutboxItem, OutboxStatus } from './outbox-item';
 
 export interface OutboxRow {
   id: string;

@@ -3,7 +3,7 @@ import { StoreKind } from '../config/app-config';
 import { repositoryFor, sqliteRepository } from '../store/store.module';
 import { EndedOutboxItems } from './ended-items.repository';
 import { SqliteEndedOutboxItems } from './ended-items.repository.sqlite';
-import { OutboxHandoff } from './outbox-handoff';
+import { OutboxAcceptance } from './outbox-acceptance';
 import { OutboxProcessor } from './outbox-processor.service';
 import { OutboxRetention } from './outbox-retention.service';
 import { OutboxRepository } from './outbox.repository';
@@ -11,9 +11,9 @@ import { FirestoreOutboxRepository } from './outbox.repository.firestore';
 import { SqliteOutboxRepository } from './outbox.repository.sqlite';
 
 /**
- * The outbox: its repository, the hand-off through which accepted items reach the processor, the
- * processor, and on sqlite the retention of ended items (Firestore's TTL does that there). Global,
- * because accounts fail waiting items on logout and messaging accepts into it.
+ * The outbox: its repository, the acceptance through which the send route's items reach it and the
+ * processor, the processor, and on sqlite the retention of ended items (Firestore's TTL does that there).
+ * Global, because accounts fail waiting items on logout and messaging accepts into it.
  */
 @Module({})
 export class OutboxModule {
@@ -22,12 +22,12 @@ export class OutboxModule {
       module: OutboxModule,
       global: true,
       providers: [
-        OutboxHandoff,
+        OutboxAcceptance,
         OutboxProcessor,
         repositoryFor(OutboxRepository, store, { sqlite: SqliteOutboxRepository, firestore: FirestoreOutboxRepository }),
         ...(store === 'sqlite' ? [OutboxRetention, sqliteRepository(EndedOutboxItems, SqliteEndedOutboxItems)] : []),
       ],
-      exports: [OutboxRepository, OutboxHandoff, OutboxProcessor],
+      exports: [OutboxRepository, OutboxAcceptance, OutboxProcessor],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Failure, FailureReason } from '../messaging/failure-reason';
+import { Failure } from '../messaging/failure-reason';
 import { Injectable } from '@nestjs/common';
 import { DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
 import { accountRef } from '../accounts/account-docs.firestore';
@@ -8,13 +8,13 @@ import { movesThreadSummary } from '../messaging/thread-summary';
 import { ThreadDoc, messageLookupRef, messageRef, threadRef, toLookupDoc, toMessageDoc } from '../messaging/message-docs.firestore';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
-import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
+import { AcceptedSend } from '../messaging/send-acceptance';
+import { AcceptOutcome, OutboxItem } from './outbox-item';
 import { outboxItemFor } from './outbox-item.factory';
 import { OutboxDoc, outboxRef, toOutboxDoc, toOutboxItem } from './outbox-docs.firestore';
 import { Claim, ClaimRequest } from './claim-rule';
 import { FirestoreOutboxLifecycle } from './outbox-lifecycle.firestore';
 import { OutboxRepository } from './outbox.repository';
-import { failWaitingItems } from './waiting-failure.firestore';
 import { turnIsFree } from './thread-turn.firestore';
 
 @Injectable()
@@ -57,10 +57,6 @@ export class FirestoreOutboxRepository extends OutboxRepository {
   async get(accountId: string, requestId: string): Promise<OutboxItem | undefined> {
     const snapshot = await outboxRef(this.store.db, accountId, requestId).get();
     return snapshot.exists ? toOutboxItem(snapshot.id, snapshot.data() as OutboxDoc) : undefined;
-  }
-
-  async failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number> {
-    return (await failWaitingItems(this.store.db, accountId, reason, now)) ?? 0;
   }
 
   claim(request: ClaimRequest): Promise<OutboxItem[]> {

@@ -1,11 +1,11 @@
-import { Failure, FailureReason } from '../messaging/failure-reason';
+import { Failure } from '../messaging/failure-reason';
 import { Injectable } from '@nestjs/common';
 import { outboxItemId } from '../common/ids';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
-import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
+import { AcceptedSend } from '../messaging/send-acceptance';
+import { AcceptOutcome, OutboxItem } from './outbox-item';
 import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
 import { SqliteAcceptWrite } from './accept-write.sqlite';
-import { failWaitingRows } from './waiting-failure.sqlite';
 import { OutboxRepository } from './outbox.repository';
 import { SqliteOutboxLifecycle } from './outbox-lifecycle.sqlite';
 import { Claim, ClaimRequest } from './claim-rule';
@@ -28,10 +28,6 @@ export class SqliteOutboxRepository extends OutboxRepository {
   async get(accountId: string, requestId: string): Promise<OutboxItem | undefined> {
     const row = this.store.statement('SELECT * FROM outbox WHERE id = ?').get(outboxItemId(accountId, requestId)) as OutboxRow | undefined;
     return row && toOutboxItem(row);
-  }
-
-  failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number> {
-    return this.store.writes.run(() => failWaitingRows(this.store, accountId, reason, now));
   }
 
   claim(request: ClaimRequest): Promise<OutboxItem[]> {

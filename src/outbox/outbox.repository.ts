@@ -1,6 +1,7 @@
-import { Failure, FailureReason } from '../messaging/failure-reason';
+import { Failure } from '../messaging/failure-reason';
 import { Claim, ClaimRequest } from './claim-rule';
-import { AcceptOutcome, AcceptedSend, OutboxItem } from './outbox-item';
+import { AcceptedSend } from '../messaging/send-acceptance';
+import { AcceptOutcome, OutboxItem } from './outbox-item';
 
 /** Storage of `outbox/{accountId}__{requestId}` and the writes that move an item and its message together. */
 export abstract class OutboxRepository {
@@ -12,13 +13,6 @@ export abstract class OutboxRepository {
    */
   abstract accept(send: AcceptedSend): Promise<AcceptOutcome>;
   abstract get(accountId: string, requestId: string): Promise<OutboxItem | undefined>;
-  /**
-   * Ends every waiting item of the account (`queued`, or `processing` under a claim) as `failed` with the
-   * reason, with its message: used when the account logs out, is reset or deleted, so nothing waiting is
-   * ever sent from whichever phone links next. Returns how many ended.
-   */
-  abstract failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number>;
-
   /**
    * Claims due items of the given accounts (see `isClaimable`), at most `perAccount` each, atomically and
    * only while `owner` still holds each account under the given epoch: `processing`, `claimedBy`, the

@@ -17,6 +17,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { ProviderConnection, WhatsAppProvider } from '../../src/whatsapp/whatsapp-provider';
 import { FakeClock } from '../support/fake-clock';
 import { account } from '../support/sends';
+import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
 
 const LEASE_MS = 30_000;
 const dir = mkdtempSync(join(tmpdir(), 'wa-operator-'));
@@ -48,7 +49,7 @@ class StallingProvider extends WhatsAppProvider {
 
 function instance() {
   const store = SqliteStore.open(join(dir, `operator-${++n}.db`));
-  const accounts = new SqliteAccountRepository(store);
+  const accounts = new SqliteAccountRepository(store, new SqliteAccountSends(store));
   const sessions = new SqliteSessionRepository(store);
   const provider = new StallingProvider();
   const clock = new FakeClock(Date.now());

@@ -11,6 +11,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { FakeClock } from '../support/fake-clock';
 import { account } from '../support/sends';
+import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
 
 const LEASE_MS = 3_000;
 const dir = mkdtempSync(join(tmpdir(), 'wa-pairing-'));
@@ -32,7 +33,7 @@ function holderSocket() {
 /** Two instances on one file: `w1/a` asks, `w2/b` holds acc1. */
 async function twoInstances() {
   const store = SqliteStore.open(join(dir, `pairing-${++n}.db`));
-  const accounts = new SqliteAccountRepository(store);
+  const accounts = new SqliteAccountRepository(store, new SqliteAccountSends(store));
   const clock = new FakeClock(Date.now());
   const config = { accountLeaseMs: LEASE_MS } as AppConfig;
   await accounts.create(account('acc1'));

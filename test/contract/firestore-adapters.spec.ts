@@ -83,7 +83,7 @@ describeOnFirestoreEmulator('firestore adapters, documents and bookkeeping', (ho
       await store.outbox.markSent(claimOf((await claim())[0]), Date.now());
       expect(await head()).toBe(2);
       expect((await store.db.doc(`outbox/${items[1].id}`).get()).get('threadHead')).toBe(true);
-      expect(await store.outbox.failWaiting('acc1', 'loggedOut', Date.now())).toBe(2);
+      expect(await store.accountSends.failWaiting('acc1', 'loggedOut', Date.now())).toBe(2);
       expect(await head()).toBeNull();
       const next = (await store.outbox.accept(acceptedSend({ accountId: 'acc1', now: Date.now() - 1000 }))).item;
       expect([next.seq, await head()]).toEqual([4, 4]);

@@ -172,7 +172,7 @@ export function outboxClaimsContract(make: MakeStoreFixture): void {
       await store.outbox.markSent(claimOf(claimed), Date.now());
       const waiting = [await accept(store, 'acc1', '40700000002@s.whatsapp.net'), await accept(store, 'acc1', '40700000003@s.whatsapp.net')];
       const otherAccount = await accept(store, 'acc2');
-      expect(await store.outbox.failWaiting('acc1', 'loggedOut', 999)).toBe(2);
+      expect(await store.accountSends.failWaiting('acc1', 'loggedOut', 999)).toBe(2);
       for (const item of waiting) {
         expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'failed', failureReason: 'loggedOut' });
         expect(await store.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed', failureReason: 'loggedOut' });
@@ -191,7 +191,7 @@ export function outboxClaimsContract(make: MakeStoreFixture): void {
       // The receipt moved the message; the logout lands before the item's own end does.
       const waMessageId = (await store.outbox.get('acc1', acknowledged.requestId))!.waMessageId;
       expect(await store.statuses.advance({ accountId: 'acc1', direction: 'outbound', waMessageId, status: 'delivered', at: 500 })).toBe('advanced');
-      expect(await store.outbox.failWaiting('acc1', 'loggedOut', 999)).toBe(1);
+      expect(await store.accountSends.failWaiting('acc1', 'loggedOut', 999)).toBe(1);
       expect(await store.outbox.get('acc1', acknowledged.requestId)).toMatchObject({ status: 'sent', failureReason: null, endedAt: 999 });
       expect(await store.threads.getMessage(acknowledged.threadId, acknowledged.messageId)).toMatchObject({ status: 'delivered' });
       expect(await store.outbox.get('acc1', waiting.requestId)).toMatchObject({ status: 'failed', failureReason: 'loggedOut' });

@@ -26,6 +26,8 @@ import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
 import { StoreFixture } from './store-fixture';
 import { threadsContract } from './threads.contract';
+import { AccountSends } from '../../src/accounts/account-sends';
+import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,12 +35,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function fixtureOn(path: string): StoreFixture {
   const store = SqliteStore.open(path);
   return {
-    accounts: new SqliteAccountRepository(store),
-    purges: new SqliteAccountPurges(store),
+    accounts: new SqliteAccountRepository(store, new SqliteAccountSends(store)),
+    purges: new SqliteAccountPurges(store, new SqliteAccountSends(store)),
     aliases: new SqliteContactAliasRepository(store),
     sessions: new SqliteSessionRepository(store),
     threads: new SqliteThreadRepository(store),
     outbox: new SqliteOutboxRepository(store),
+    accountSends: new SqliteAccountSends(store),
     statuses: new SqliteMessageStatusRepository(store),
     reopen: async () => fixtureOn(path),
     close: async () => store.close(),
@@ -55,6 +58,7 @@ async function workerFixtureOn(path: string): Promise<StoreFixture> {
     sessions: worker.adapter(SessionRepository, SqliteSessionRepository),
     threads: worker.adapter(ThreadRepository, SqliteThreadRepository),
     outbox: worker.adapter(OutboxRepository, SqliteOutboxRepository),
+    accountSends: worker.adapter(AccountSends, SqliteAccountSends),
     statuses: worker.adapter(MessageStatusRepository, SqliteMessageStatusRepository),
     reopen: () => workerFixtureOn(path),
     close: () => worker.close(),

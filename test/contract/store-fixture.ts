@@ -1,5 +1,6 @@
 import { AccountPurges } from '../../src/accounts/account-purges';
 import { AccountRepository } from '../../src/accounts/account.repository';
+import { AccountSends } from '../../src/accounts/account-sends';
 import { ContactAliasRepository } from '../../src/messaging/contact-alias.repository';
 import { SessionRepository } from '../../src/accounts/session.repository';
 import { ThreadRepository } from '../../src/messaging/thread.repository';
@@ -14,6 +15,8 @@ export interface StoreFixture {
   sessions: SessionRepository;
   threads: ThreadRepository;
   outbox: OutboxRepository;
+  /** The outbox's items of an account, as its ending and purge reach them. */
+  accountSends: AccountSends;
   statuses: MessageStatusRepository;
   reopen(): Promise<StoreFixture>;
   close(): Promise<void>;

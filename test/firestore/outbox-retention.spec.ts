@@ -53,7 +53,7 @@ describeOnFirestoreEmulator('outbox retention under the TTL policy', (host) => {
     const { store, claim, accept } = await heldStore(make);
     const waiting = [await accept('40700000001'), await accept('40700000001'), await accept('40700000002')];
     await claim(1);
-    expect(await store.outbox.failWaiting('acc1', 'loggedOut', Date.now())).toBe(3);
+    expect(await store.accountSends.failWaiting('acc1', 'loggedOut', Date.now())).toBe(3);
     for (const item of waiting) await expectKeptSevenDays(store, item);
     await store.close();
   });

@@ -18,6 +18,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { StoreFixture } from '../contract/store-fixture';
 import { describeOnFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
 import { acceptedSend, account } from '../support/sends';
+import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
 
 type Make = () => Promise<{ store: StoreFixture; counts: StoreCounts }>;
 
@@ -50,12 +51,13 @@ describe('StoreCounts on sqlite', () => {
   storeCountsContract(async () => {
     const sqlite = SqliteStore.open(join(dir, `counts-${++n}.db`));
     const store: StoreFixture = {
-      accounts: new SqliteAccountRepository(sqlite),
-      purges: new SqliteAccountPurges(sqlite),
+      accounts: new SqliteAccountRepository(sqlite, new SqliteAccountSends(sqlite)),
+      purges: new SqliteAccountPurges(sqlite, new SqliteAccountSends(sqlite)),
       aliases: new SqliteContactAliasRepository(sqlite),
       sessions: new SqliteSessionRepository(sqlite),
       threads: new SqliteThreadRepository(sqlite),
       outbox: new SqliteOutboxRepository(sqlite),
+      accountSends: new SqliteAccountSends(sqlite),
       statuses: new SqliteMessageStatusRepository(sqlite),
       reopen: () => Promise.reject(new Error('not needed here')),
       close: async () => sqlite.close(),

@@ -9,7 +9,6 @@ import { loadAppConfig } from '../../src/config/app-config';
 import { MetricsRecorder } from '../../src/metrics/metrics-recorder';
 import { threadIdOf } from '../../src/common/jid';
 import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
-import { OutboxHandoff } from '../../src/outbox/outbox-handoff';
 import { ClaimRequest } from '../../src/outbox/claim-rule';
 import { OutboxItem } from '../../src/outbox/outbox-item';
 import { OutboxProcessor } from '../../src/outbox/outbox-processor.service';
@@ -18,6 +17,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { ProviderConnection, SendFailure } from '../../src/whatsapp/whatsapp-provider';
 import { FakeClock } from '../support/fake-clock';
 import { acceptedSend } from '../support/sends';
+import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
 
 /** What WhatsApp answers to one send: `ok`, a transient or permanent failure, or never (a hang). */
 export type Answer = 'ok' | 'transient' | 'permanent';
@@ -82,7 +82,7 @@ export async function processorHarness(options: { connected: string[]; disconnec
     options.maxInFlightPerAccount ? { maxInFlightPerAccount: options.maxInFlightPerAccount } : {},
   );
   const store = SqliteStore.open(config.sqlitePath);
-  const accounts = new SqliteAccountRepository(store);
+  const accounts = new SqliteAccountRepository(store, new SqliteAccountSends(store));
   const outbox = new StallingOutbox(store, clock);
   const threads = new SqliteThreadRepository(store);
   const sockets = new Map<string, ScriptedConnection>();
@@ -105,7 +105,7 @@ export async function processorHarness(options: { connected: string[]; disconnec
     },
   } as unknown as AccountConnections;
   const metrics = new MetricsRecorder();
-  const processor = new OutboxProcessor(outbox, connections, config, clock, metrics, new OutboxHandoff(), new AccountEvents(metrics));
+  const processor = new OutboxProcessor(outbox, connections, config, clock, metrics, new AccountEvents(metrics));
 
   return {
     config,

@@ -7,6 +7,7 @@ import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlit
 import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { acceptedSend, account } from '../support/sends';
+import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-durable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,7 +16,7 @@ let n = 0;
 async function storeWithAccount() {
   const path = join(dir, `s${++n}.db`);
   const store = SqliteStore.open(path);
-  await new SqliteAccountRepository(store).create(account('acc1'));
+  await new SqliteAccountRepository(store, new SqliteAccountSends(store)).create(account('acc1'));
   return { path, store, outbox: new SqliteOutboxRepository(store) };
 }
 

@@ -9,6 +9,7 @@ import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlit
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { failureOf } from '../../src/messaging/failure-reason';
 import { acceptedSend, account } from '../support/sends';
+import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-rejected-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,7 +17,7 @@ let n = 0;
 
 async function heldStore() {
   const store = SqliteStore.open(join(dir, `s${++n}.db`));
-  const accounts = new SqliteAccountRepository(store);
+  const accounts = new SqliteAccountRepository(store, new SqliteAccountSends(store));
   for (const id of ['acc1', 'acc2']) await accounts.create(account(id));
   const held = (await accounts.claimUnowned('w1/a', Date.now(), 3_600_000, 10)).map((a) => ({ accountId: a.accountId, ownerEpoch: a.ownerEpoch }));
   const outbox = new SqliteOutboxRepository(store);

@@ -8,11 +8,12 @@ import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlit
 import { SqliteMessageStatusRepository } from '../../src/receipts/message-status.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { acceptedSend, account } from '../support/sends';
+import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
 
 describe('MessageStatusRepository on sqlite', () => {
   it('clears the migration\'s "uncertain" mark once a real receipt raises the status, and keeps it otherwise', async () => {
     const store = SqliteStore.open(join(mkdtempSync(join(tmpdir(), 'wa-status-')), 'db.sqlite'));
-    await new SqliteAccountRepository(store).create(account('acc1'));
+    await new SqliteAccountRepository(store, new SqliteAccountSends(store)).create(account('acc1'));
     const send = acceptedSend({ accountId: 'acc1' });
     await new SqliteOutboxRepository(store).accept(send);
     store.db.prepare("UPDATE messages SET status = 'delivered', status_rank = 3, status_uncertain = 1").run();

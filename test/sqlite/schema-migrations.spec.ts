@@ -9,8 +9,9 @@ import { SqliteAcceptWrite } from '../../src/outbox/accept-write.sqlite';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import { AcceptedSend } from '../../src/outbox/outbox-item';
+import { AcceptedSend } from '../../src/messaging/send-acceptance';
 import { acceptedSend } from '../support/sends';
+import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-schema-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,7 +61,7 @@ describe('sqlite schema migrations', () => {
     expect(await outbox.get('acc1', sends[0].requestId)).toMatchObject({ status: 'queued', waMessageId: sends[0].waMessageId });
     // The reader of the dropped index still finds its item on the upgraded file.
     expect(await outbox.failBySending('acc1', sends[1].waMessageId, failureOf('rejected'), Date.now())).toBe(true);
-    const accounts = new SqliteAccountRepository(upgraded);
+    const accounts = new SqliteAccountRepository(upgraded, new SqliteAccountSends(upgraded));
     expect(await accounts.get('acc1')).toMatchObject({ status: 'disconnected', pairingPhone: null, pairingCode: null });
     expect(await accounts.requestPairing('acc1', '40712345678', 5)).toBe(true);
     expect(await accounts.get('acc1')).toMatchObject({ pairingPhone: '40712345678', pairingRequestedAt: 5 });
@@ -119,7 +120,7 @@ describe('sqlite schema migrations', () => {
     before.close();
 
     const upgraded = SqliteStore.open(path);
-    expect(await new SqliteAccountRepository(upgraded).get('acc1')).toMatchObject({ resetRequestedAt: 5, resetDoneFor: 5, reconnectRequestedAt: 6, reconnectDoneFor: 6 });
+    expect(await new SqliteAccountRepository(upgraded, new SqliteAccountSends(upgraded)).get('acc1')).toMatchObject({ resetRequestedAt: 5, resetDoneFor: 5, reconnectRequestedAt: 6, reconnectDoneFor: 6 });
     const outbox = new SqliteOutboxRepository(upgraded);
     expect((await outbox.get('acc1', waiting.requestId))!.boundPhone).toBe('40711111111');
     expect((await outbox.get('acc1', sent.requestId))!.boundPhone).toBeNull();

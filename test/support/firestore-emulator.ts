@@ -14,6 +14,7 @@ import { FirestoreThreadRepository } from '../../src/messaging/thread.repository
 import { FirestoreOutboxRepository } from '../../src/outbox/outbox.repository.firestore';
 import { FirestoreStore } from '../../src/store/firestore/firestore-store';
 import { StoreFixture } from '../contract/store-fixture';
+import { FirestoreAccountSends } from '../../src/outbox/account-sends.firestore';
 
 /**
  * Google's Cloud Firestore emulator for the test run (Debian package google-cloud-cli-firestore-emulator,
@@ -134,13 +135,14 @@ export function firestoreFixtures(host: () => string): () => Promise<FirestoreFi
     open.add(store);
     return {
       db: store.db,
-      accounts: new FirestoreAccountRepository(store),
-      purges: new FirestoreAccountPurges(store),
+      accounts: new FirestoreAccountRepository(store, new FirestoreAccountSends(store)),
+      purges: new FirestoreAccountPurges(store, new FirestoreAccountSends(store)),
       sessions: new FirestoreSessionRepository(store),
       aliases: new FirestoreContactAliasRepository(store),
       statuses: new FirestoreMessageStatusRepository(store),
       threads: new FirestoreThreadRepository(store),
       outbox: new FirestoreOutboxRepository(store),
+      accountSends: new FirestoreAccountSends(store),
       reopen: async () => fixtureOn(projectId),
       close: async () => {
         if (open.delete(store)) await store.close();

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { newAccount } from '../../src/accounts/account';
 import { threadIdOf } from '../../src/common/jid';
-import { AcceptedSend } from '../../src/outbox/outbox-item';
+import { AcceptedSend } from '../../src/messaging/send-acceptance';
 
 let clock = Date.UTC(2026, 0, 1);
 

@@ -18,6 +18,8 @@ import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { AppRepositories, seedNewLayout } from './new-layout';
 import { seedOldFirestore } from './seed-firestore';
 import { seedOldSqlite } from './seed-sqlite';
+import { FirestoreAccountSends } from '../../../src/outbox/account-sends.firestore';
+import { SqliteAccountSends } from '../../../src/outbox/account-sends.sqlite';
 
 /** One store holding the fixture: the app's repositories on it, and a fresh migration connection per run. */
 export interface MigrationFixture {
@@ -43,7 +45,7 @@ export function sqliteMigrationFixtures(): MakeMigrationFixture {
     const path = join(dir, `${randomUUID()}.db`);
     const store = SqliteStore.open(path);
     open.push(store);
-    const app = { accounts: new SqliteAccountRepository(store), threads: new SqliteThreadRepository(store), outbox: new SqliteOutboxRepository(store) };
+    const app = { accounts: new SqliteAccountRepository(store, new SqliteAccountSends(store)), threads: new SqliteThreadRepository(store), outbox: new SqliteOutboxRepository(store) };
     await seedNewLayout(app);
     seedOldSqlite(store.db);
     return { app, openLegacyStore: () => new SqliteLegacyStore(SqliteStore.open(path)), dump: async () => dumpSqlite(store), env: { STORE: 'sqlite', SQLITE_PATH: path } };
@@ -57,7 +59,7 @@ export function firestoreMigrationFixtures(host: () => string): MakeMigrationFix
     const projectId = `demo-migration-${randomUUID().slice(0, 8)}`;
     const store = FirestoreStore.open(projectId, host());
     open.push(store);
-    const app = { accounts: new FirestoreAccountRepository(store), threads: new FirestoreThreadRepository(store), outbox: new FirestoreOutboxRepository(store) };
+    const app = { accounts: new FirestoreAccountRepository(store, new FirestoreAccountSends(store)), threads: new FirestoreThreadRepository(store), outbox: new FirestoreOutboxRepository(store) };
     await seedNewLayout(app);
     await seedOldFirestore(store.db);
     return {

@@ -7,25 +7,28 @@ import { SqliteContactAliasRepository } from '../../../messaging/contact-alias.r
 import { SqliteThreadRepository } from '../../../messaging/thread.repository.sqlite';
 import { SqliteStoreCounts } from '../../../metrics/store-counts.sqlite';
 import { SqliteEndedOutboxItems } from '../../../outbox/ended-items.repository.sqlite';
+import { SqliteAccountSends } from '../../../outbox/account-sends.sqlite';
 import { SqliteOutboxRepository } from '../../../outbox/outbox.repository.sqlite';
 import { SqliteMessageStatusRepository } from '../../../receipts/message-status.repository.sqlite';
 import { SqliteStore } from '../sqlite-store';
 
 /**
- * The sqlite adapters the store worker runs, by the name of the port each implements: the one place
- * that lists them, since the worker cannot take classes from Nest's container. A module's
- * `repositoryFor(Port, 'sqlite', …)` must name the same adapter (checked at start).
+ * The sqlite adapters the store worker runs, by the name of the port each implements, each made on the
+ * worker's store: the one place that lists them, since the worker cannot take classes from Nest's
+ * container. A module's `repositoryFor(Port, 'sqlite', …)` must name the same adapter (checked at start).
+ * An account's ending and purge reach its outbox items inside their own write (AccountSendsInWrite).
  */
-export const SERVED_ADAPTERS: Record<string, new (store: SqliteStore) => object> = {
-  AccountRepository: SqliteAccountRepository,
-  AccountPurges: SqliteAccountPurges,
-  SessionRepository: SqliteSessionRepository,
-  ThreadRepository: SqliteThreadRepository,
-  ContactAliasRepository: SqliteContactAliasRepository,
-  OutboxRepository: SqliteOutboxRepository,
-  EndedOutboxItems: SqliteEndedOutboxItems,
-  MessageStatusRepository: SqliteMessageStatusRepository,
-  StoreCounts: SqliteStoreCounts,
+export const SERVED_ADAPTERS: Record<string, (store: SqliteStore) => object> = {
+  AccountRepository: (store) => new SqliteAccountRepository(store, new SqliteAccountSends(store)),
+  AccountPurges: (store) => new SqliteAccountPurges(store, new SqliteAccountSends(store)),
+  AccountSends: (store) => new SqliteAccountSends(store),
+  SessionRepository: (store) => new SqliteSessionRepository(store),
+  ThreadRepository: (store) => new SqliteThreadRepository(store),
+  ContactAliasRepository: (store) => new SqliteContactAliasRepository(store),
+  OutboxRepository: (store) => new SqliteOutboxRepository(store),
+  EndedOutboxItems: (store) => new SqliteEndedOutboxItems(store),
+  MessageStatusRepository: (store) => new SqliteMessageStatusRepository(store),
+  StoreCounts: (store) => new SqliteStoreCounts(store),
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */

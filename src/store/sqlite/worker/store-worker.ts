@@ -12,7 +12,7 @@ import { SERVED_ADAPTERS } from './served-adapters';
 const port = parentPort!;
 const { path, writeQueueLimit } = workerData as { path: string; writeQueueLimit: number };
 const store = SqliteStore.open(path, writeQueueLimit);
-const served = new Map<string, object>(Object.entries(SERVED_ADAPTERS).map(([name, Adapter]) => [name, new Adapter(store)]));
+const served = new Map<string, object>(Object.entries(SERVED_ADAPTERS).map(([name, make]) => [name, make(store)]));
 served.set(STORE_PROBE, { ping: () => store.db.prepare('SELECT 1').get() });
 
 let inFlight = 0;
@@ -20,7 +20,7 @@ let closing = false;
 let answers: StoreAnswer[] = [];
 let answerScheduled = false;
 
-post({ ready: Object.fromEntries(Object.entries(SERVED_ADAPTERS).map(([name, Adapter]) => [name, Adapter.name])) });
+post({ ready: Object.fromEntries([...served].map(([name, adapter]) => [name, adapter.constructor.name])) });
 
 port.on('message', (message: ToWorker) => {
   if ('close' in message) {
