@@ -1,0 +1,38 @@
+import { SqliteAccountPurges } from './accounts/account-purges.sqlite';
+import { SqliteAccountRepository } from './accounts/account.repository.sqlite';
+import { SessionFenced } from './accounts/session.repository';
+import { SqliteSessionRepository } from './accounts/session.repository.sqlite';
+import * as domainErrors from './common/errors';
+import { SqliteContactAliasRepository } from './messaging/contact-alias.repository.sqlite';
+import { SqliteThreadRepository } from './messaging/thread.repository.sqlite';
+import { SqliteStoreCounts } from './metrics/store-counts.sqlite';
+import { SqliteEndedOutboxItems } from './outbox/ended-items.repository.sqlite';
+import { SqliteOutboxRepository } from './outbox/outbox.repository.sqlite';
+import { SqliteMessageStatusRepository } from './receipts/message-status.repository.sqlite';
+import type { ServedAdapterClasses, ServedErrorClasses, StoreWorkerAdapters } from './store/sqlite/worker/protocol';
+
+/**
+ * The sqlite adapters the store worker runs, by the name of the port each implements: the one place
+ * that lists them, since the worker cannot take classes from Nest's container. A module's
+ * `repositoryFor(Port, 'sqlite', …)` must name the same adapter (checked at start).
+ */
+export const SERVED_ADAPTERS: ServedAdapterClasses = {
+  AccountRepository: SqliteAccountRepository,
+  AccountPurges: SqliteAccountPurges,
+  SessionRepository: SqliteSessionRepository,
+  ThreadRepository: SqliteThreadRepository,
+  ContactAliasRepository: SqliteContactAliasRepository,
+  OutboxRepository: SqliteOutboxRepository,
+  EndedOutboxItems: SqliteEndedOutboxItems,
+  MessageStatusRepository: SqliteMessageStatusRepository,
+  StoreCounts: SqliteStoreCounts,
+};
+
+/** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */
+export const SERVED_ERRORS: ServedErrorClasses = {
+  ...Object.fromEntries(Object.entries(domainErrors).filter(([, value]) => typeof value === 'function')),
+  SessionFenced,
+};
+
+/** The store worker loads this file for SERVED_ADAPTERS; the main thread keeps SERVED_ERRORS. */
+export const SQLITE_WORKER_ADAPTERS: StoreWorkerAdapters = { module: __filename, errors: SERVED_ERRORS };
