@@ -20,6 +20,7 @@ import { OutboxModule } from './outbox/outbox.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { SpoolModule } from './spool/spool.module';
+import { SQLITE_WORKER_ADAPTERS } from './sqlite-adapters';
 import { StoreModule, repositoryFor } from './store/store.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 
@@ -35,7 +36,7 @@ export class AppModule {
       // the spool next to it, so it still takes what the closing sockets' last events could not store.
       imports: [
         ConfigModule.forConfig(config),
-        StoreModule.forConfig(config),
+        StoreModule.forConfig(config, SQLITE_WORKER_ADAPTERS),
         SpoolModule,
         ScheduleModule.forRoot(),
         WhatsAppModule.forConfig(config),

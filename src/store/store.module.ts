@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Injectable, Logger, Module, OnApplicationShutdown, Provider, Type } from '@nestjs/common';
 import { AppConfig, StoreKind } from '../config/app-config';
 import { FirestoreStore } from './firestore/firestore-store';
+import { StoreWorkerAdapters } from './sqlite/worker/protocol';
 import { SqliteStoreWorker, storeQueueLimits } from './sqlite/worker/store-worker-client';
 
 /** Holds whichever connection is open, and closes it last at shutdown. */
@@ -27,10 +28,14 @@ export class StoreConnections implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class StoreModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  /** `sqliteAdapters`: what the sqlite store worker serves, from the composition root (unused on Firestore). */
+  static forConfig(config: AppConfig, sqliteAdapters: StoreWorkerAdapters): DynamicModule {
     const connection: Provider =
       config.store === 'sqlite'
-        ? { provide: SqliteStoreWorker, useFactory: () => SqliteStoreWorker.start(config.sqlitePath, exitOnLostStore, storeQueueLimits(config.storeQueueLimit)) }
+        ? {
+            provide: SqliteStoreWorker,
+            useFactory: () => SqliteStoreWorker.start(sqliteAdapters, config.sqlitePath, exitOnLostStore, storeQueueLimits(config.storeQueueLimit)),
+          }
         : { provide: FirestoreStore, useFactory: () => FirestoreStore.open(config.firebaseProjectId!, config.firestoreEmulatorHost) };
     const connections: Provider = {
       provide: StoreConnections,

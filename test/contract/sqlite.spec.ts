@@ -16,6 +16,7 @@ import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
 import { MessageStatusRepository } from '../../src/receipts/message-status.repository';
 import { SqliteMessageStatusRepository } from '../../src/receipts/message-status.repository.sqlite';
+import { SQLITE_WORKER_ADAPTERS } from '../../src/sqlite-adapters';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { SqliteStoreWorker } from '../../src/store/sqlite/worker/store-worker-client';
 import { accountLeasesContract } from './account-leases.contract';
@@ -50,7 +51,7 @@ function fixtureOn(path: string): StoreFixture {
 
 /** The same adapters as the app runs them: in the store worker, every call crossing the thread boundary. */
 async function workerFixtureOn(path: string): Promise<StoreFixture> {
-  const worker = await SqliteStoreWorker.start(path);
+  const worker = await SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, path);
   return {
     accounts: worker.adapter(AccountRepository, SqliteAccountRepository),
     purges: worker.adapter(AccountPurges, SqliteAccountPurges),

@@ -12,6 +12,7 @@ import { OutboxRetention, PURGE_BATCH } from '../../src/outbox/outbox-retention.
 import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
 import { MetricsRecorder } from '../../src/metrics/metrics-recorder';
+import { SQLITE_WORKER_ADAPTERS } from '../../src/sqlite-adapters';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database';
 import { SqliteStoreWorker } from '../../src/store/sqlite/worker/store-worker-client';
 import { FakeClock } from '../support/fake-clock';
@@ -26,7 +27,7 @@ let n = 0;
 /** A store file with two held accounts, reached as the app reaches it: through a store worker. */
 async function storeWithAccounts(now: number) {
   const path = join(dir, `retention-${++n}.db`);
-  const worker = await SqliteStoreWorker.start(path);
+  const worker = await SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, path);
   const accounts = worker.adapter(AccountRepository, SqliteAccountRepository);
   for (const id of ['acc1', 'acc2']) await accounts.create(account(id));
   const held = (await accounts.claimUnowned('w1/a', now, 365 * DAY, 10)).map((a) => ({ accountId: a.accountId, ownerEpoch: a.ownerEpoch }));
@@ -106,7 +107,7 @@ describe('retention of ended outbox items on sqlite', () => {
     await Promise.all(Array.from({ length: expired }, () => store.outbox.accept(acceptedSend({ accountId: 'acc1', now: longAgo }))));
     store.file.prepare("UPDATE outbox SET status = 'sent', ended_at = ?").run(longAgo);
     const kept = (await store.outbox.accept(acceptedSend({ accountId: 'acc2', now: clock.now() }))).item;
-    const others = await Promise.all([1, 2].map(() => SqliteStoreWorker.start(store.path)));
+    const others = await Promise.all([1, 2].map(() => SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, store.path)));
     const instances = [store.worker, ...others].map(
       (worker) => new OutboxRetention(worker.adapter(EndedOutboxItems, SqliteEndedOutboxItems), clock, new MetricsRecorder()),
     );

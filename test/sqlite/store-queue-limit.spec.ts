@@ -6,6 +6,7 @@ import { newAccount } from '../../src/accounts/account';
 import { AccountRepository } from '../../src/accounts/account.repository';
 import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
 import { StoreQueueFull } from '../../src/common/errors';
+import { SQLITE_WORKER_ADAPTERS } from '../../src/sqlite-adapters';
 import { GroupCommit } from '../../src/store/sqlite/group-commit';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database';
 import { SqliteStoreWorker, storeQueueLimits } from '../../src/store/sqlite/worker/store-worker-client';
@@ -31,7 +32,7 @@ describe('bounded store queues', () => {
 
   it('the worker client stops admitting requests at the limit, refuses any call at 4x, and admits again once the store answers', async () => {
     const path = join(dir, `worker-${++n}.db`);
-    const worker = await SqliteStoreWorker.start(path, undefined, storeQueueLimits(2));
+    const worker = await SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, path, undefined, storeQueueLimits(2));
     const accounts = worker.adapter(AccountRepository, SqliteAccountRepository);
     const other = openSqlite(path);
     other.exec('BEGIN IMMEDIATE'); // the worker's next write waits for this lock: its calls stay waiting

@@ -8,6 +8,7 @@ import { SqliteAccountRepository } from '../../src/accounts/account.repository.s
 import { AccountAlreadyExists, DomainError } from '../../src/common/errors';
 import { ThreadRepository } from '../../src/messaging/thread.repository';
 import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
+import { SQLITE_WORKER_ADAPTERS } from '../../src/sqlite-adapters';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database';
 import { SqliteStoreWorker } from '../../src/store/sqlite/worker/store-worker-client';
 
@@ -17,7 +18,7 @@ let n = 0;
 
 async function started() {
   const path = join(dir, `worker-${++n}.db`);
-  const worker = await SqliteStoreWorker.start(path);
+  const worker = await SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, path);
   return { path, worker, accounts: worker.adapter(AccountRepository, SqliteAccountRepository) };
 }
 
@@ -75,7 +76,7 @@ describe('the sqlite store worker', () => {
 
   it('fails every waiting call, and every later one, when its thread dies, and says so once', async () => {
     const lost: Error[] = [];
-    const worker = await SqliteStoreWorker.start(join(dir, `worker-${++n}.db`), (error) => lost.push(error));
+    const worker = await SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, join(dir, `worker-${++n}.db`), (error) => lost.push(error));
     const accounts = worker.adapter(AccountRepository, SqliteAccountRepository);
     const waiting = accounts.create(newAccount('lost', null, 1));
     await (worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
@@ -86,7 +87,7 @@ describe('the sqlite store worker', () => {
 
   it('does not call a closed worker lost', async () => {
     const lost: Error[] = [];
-    const worker = await SqliteStoreWorker.start(join(dir, `worker-${++n}.db`), (error) => lost.push(error));
+    const worker = await SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, join(dir, `worker-${++n}.db`), (error) => lost.push(error));
     await worker.close();
     expect(lost).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { SERVED_ERRORS } from './served-adapters';
+import type { ServedErrorClasses } from './protocol';
 
 /** An error as it crosses between threads: its class by name, its message, stack and own fields. */
 export interface RemoteError {
@@ -22,9 +22,12 @@ export function toRemoteError(error: unknown): RemoteError {
   return { className: error.constructor.name, message: error.message, stack: error.stack, fields };
 }
 
-/** The same error again on the caller's side: same class (so `instanceof` and the HTTP mapping hold), same fields. */
-export function fromRemoteError(remote: RemoteError): Error {
-  const errorClass = SERVED_ERRORS[remote.className] ?? Error;
+/**
+ * The same error again on the caller's side: same class (so `instanceof` and the HTTP mapping hold), same
+ * fields. A class not among `errors` comes back as an Error.
+ */
+export function fromRemoteError(remote: RemoteError, errors: ServedErrorClasses): Error {
+  const errorClass = errors[remote.className] ?? Error;
   const error = Object.create(errorClass.prototype) as Error;
   Object.assign(error, remote.fields);
   Object.defineProperty(error, 'message', { value: remote.message, writable: true, configurable: true });

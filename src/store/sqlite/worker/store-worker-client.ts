@@ -1,14 +1,23 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StoreQueueFull } from '../../../common/errors';
-import { FromWorker, STORE_PROBE, StoreAnswer, StoreCall } from './protocol';
+import { FromWorker, STORE_PROBE, StoreAnswer, StoreCall, StoreWorkerAdapters, StoreWorkerData } from './protocol';
 import { fromRemoteError } from './remote-error';
 
-/** Compiled beside this file; when this file runs from TypeScript sources (the tests), the build's copy. */
-const WORKER_SCRIPT = [join(__dirname, 'store-worker.js'), join(__dirname, '../../../../dist/store/sqlite/worker/store-worker.js')].find((path) =>
-  existsSync(path),
-);
+/** src/ when running from TypeScript sources (the tests), dist/ when running from the build. */
+const SOURCE_ROOT = join(__dirname, '../../..');
+const BUILD_ROOT = join(SOURCE_ROOT, '../dist');
+
+/**
+ * The JavaScript a worker thread can load for a module under the source root (a worker runs plain JS
+ * only): the file itself or its compiled copy beside it when running from the build; when running from
+ * TypeScript sources, the build's copy.
+ */
+function compiled(file: string): string | undefined {
+  const script = file.replace(/\.ts$/, '.js');
+  return [script, join(BUILD_ROOT, relative(SOURCE_ROOT, script))].find((path) => existsSync(path));
+}
 
 const CLOSE_TIMEOUT_MS = 10_000;
 
@@ -52,6 +61,7 @@ export class SqliteStoreWorker {
   private constructor(
     private readonly worker: Worker,
     private readonly served: Record<string, string>,
+    private readonly adapters: StoreWorkerAdapters,
     readonly limits: StoreQueueLimits,
     onLost: (error: Error) => void,
   ) {
@@ -67,13 +77,21 @@ export class SqliteStoreWorker {
   }
 
   /**
-   * Starts the worker on `path` and resolves once it has opened the file and run the migrations.
-   * `onLost` hears of a worker that ended without being closed (after every waiting call has failed).
+   * Starts the worker on `path`, serving `adapters`, and resolves once it has opened the file and run the
+   * migrations. `onLost` hears of a worker that ended without being closed (after every waiting call has failed).
    */
-  static async start(path: string, onLost: (error: Error) => void = () => undefined, limits = storeQueueLimits(1000)): Promise<SqliteStoreWorker> {
-    if (!WORKER_SCRIPT) throw new Error('the sqlite store worker script is missing: run `npm run build`');
+  static async start(
+    adapters: StoreWorkerAdapters,
+    path: string,
+    onLost: (error: Error) => void = () => undefined,
+    limits = storeQueueLimits(1000),
+  ): Promise<SqliteStoreWorker> {
+    const script = compiled(join(__dirname, 'store-worker.js'));
+    const adaptersModule = compiled(adapters.module);
+    if (!script || !adaptersModule) throw new Error(`the sqlite store worker or ${adapters.module} is not built: run \`npm run build\``);
     // Its group commit never sees more than `any` writes: no more calls than that are ever in flight.
-    const worker = new Worker(WORKER_SCRIPT, { workerData: { path, writeQueueLimit: limits.any } });
+    const workerData: StoreWorkerData = { path, writeQueueLimit: limits.any, adaptersModule };
+    const worker = new Worker(script, { workerData });
     const served = await new Promise<Record<string, string>>((resolve, reject) => {
       // Removed one by one, not with removeAllListeners: the Worker runs its message port through listeners of its own.
       const stopListening = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
@@ -92,7 +110,7 @@ export class SqliteStoreWorker {
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
-    return new SqliteStoreWorker(worker, served, limits, onLost);
+    return new SqliteStoreWorker(worker, served, adapters, limits, onLost);
   }
 
   /**
@@ -101,7 +119,7 @@ export class SqliteStoreWorker {
    */
   adapter<T extends object>(port: abstract new (...args: never[]) => T, adapter: abstract new (...args: never[]) => T): T {
     if (this.served[port.name] !== adapter.name) {
-      throw new Error(`the sqlite store worker serves ${this.served[port.name] ?? 'nothing'} for ${port.name}, not ${adapter.name} (src/store/sqlite/worker/served-adapters.ts)`);
+      throw new Error(`the sqlite store worker serves ${this.served[port.name] ?? 'nothing'} for ${port.name}, not ${adapter.name} (SERVED_ADAPTERS in ${this.adapters.module})`);
     }
     const remote = Object.create(port.prototype) as Record<string, unknown>;
     for (const method of methodsOf(adapter.prototype, port.prototype)) {
@@ -157,7 +175,7 @@ export class SqliteStoreWorker {
     if (!waiting) return;
     this.waiting.delete(id);
     if (ok) waiting.resolve(payload);
-    else waiting.reject(fromRemoteError(payload));
+    else waiting.reject(fromRemoteError(payload, this.adapters.errors));
   }
 
   private fail(error: Error): void {

@@ -1,8 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteStore } from '../sqlite-store';
-import { FromWorker, STORE_PROBE, StoreAnswer, StoreCall, ToWorker } from './protocol';
+import { FromWorker, STORE_PROBE, ServedAdapterFactories, StoreAnswer, StoreCall, StoreWorkerData, ToWorker } from './protocol';
 import { toRemoteError } from './remote-error';
-import { SERVED_ADAPTERS } from './served-adapters';
 
 /**
  * The thread that owns the process's sqlite connection and runs every repository call on it, so the
@@ -10,7 +9,9 @@ import { SERVED_ADAPTERS } from './served-adapters';
  * process holds. Calls that arrive together join one group commit (the adapters' `store.writes`).
  */
 const port = parentPort!;
-const { path, writeQueueLimit } = workerData as { path: string; writeQueueLimit: number };
+const { path, writeQueueLimit, adaptersModule } = workerData as StoreWorkerData;
+// Named by the composition root, which alone knows the features: store/ imports none of them.
+const { SERVED_ADAPTERS } = require(adaptersModule) as { SERVED_ADAPTERS: ServedAdapterFactories };
 const store = SqliteStore.open(path, writeQueueLimit);
 const served = new Map<string, object>(Object.entries(SERVED_ADAPTERS).map(([name, make]) => [name, make(store)]));
 served.set(STORE_PROBE, { ping: () => store.db.prepare('SELECT 1').get() });

@@ -1,16 +1,16 @@
-import { SessionFenced } from '../../../accounts/session.repository';
-import { SqliteAccountPurges } from '../../../accounts/account-purges.sqlite';
-import { SqliteAccountRepository } from '../../../accounts/account.repository.sqlite';
-import { SqliteSessionRepository } from '../../../accounts/session.repository.sqlite';
-import * as domainErrors from '../../../common/errors';
-import { SqliteContactAliasRepository } from '../../../messaging/contact-alias.repository.sqlite';
-import { SqliteThreadRepository } from '../../../messaging/thread.repository.sqlite';
-import { SqliteStoreCounts } from '../../../metrics/store-counts.sqlite';
-import { SqliteEndedOutboxItems } from '../../../outbox/ended-items.repository.sqlite';
-import { SqliteAccountSends } from '../../../outbox/account-sends.sqlite';
-import { SqliteOutboxRepository } from '../../../outbox/outbox.repository.sqlite';
-import { SqliteMessageStatusRepository } from '../../../receipts/message-status.repository.sqlite';
-import { SqliteStore } from '../sqlite-store';
+import { SqliteAccountPurges } from './accounts/account-purges.sqlite';
+import { SqliteAccountRepository } from './accounts/account.repository.sqlite';
+import { SessionFenced } from './accounts/session.repository';
+import { SqliteSessionRepository } from './accounts/session.repository.sqlite';
+import * as domainErrors from './common/errors';
+import { SqliteContactAliasRepository } from './messaging/contact-alias.repository.sqlite';
+import { SqliteThreadRepository } from './messaging/thread.repository.sqlite';
+import { SqliteStoreCounts } from './metrics/store-counts.sqlite';
+import { SqliteAccountSends } from './outbox/account-sends.sqlite';
+import { SqliteEndedOutboxItems } from './outbox/ended-items.repository.sqlite';
+import { SqliteOutboxRepository } from './outbox/outbox.repository.sqlite';
+import { SqliteMessageStatusRepository } from './receipts/message-status.repository.sqlite';
+import type { ServedAdapterFactories, ServedErrorClasses, StoreWorkerAdapters } from './store/sqlite/worker/protocol';
 
 /**
  * The sqlite adapters the store worker runs, by the name of the port each implements, each made on the
@@ -18,7 +18,7 @@ import { SqliteStore } from '../sqlite-store';
  * container. A module's `repositoryFor(Port, 'sqlite', …)` must name the same adapter (checked at start).
  * An account's ending and purge reach its outbox items inside their own write (AccountSendsInWrite).
  */
-export const SERVED_ADAPTERS: Record<string, (store: SqliteStore) => object> = {
+export const SERVED_ADAPTERS: ServedAdapterFactories = {
   AccountRepository: (store) => new SqliteAccountRepository(store, new SqliteAccountSends(store)),
   AccountPurges: (store) => new SqliteAccountPurges(store, new SqliteAccountSends(store)),
   AccountSends: (store) => new SqliteAccountSends(store),
@@ -32,7 +32,10 @@ export const SERVED_ADAPTERS: Record<string, (store: SqliteStore) => object> = {
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */
-export const SERVED_ERRORS: Record<string, abstract new (...args: never[]) => Error> = {
+export const SERVED_ERRORS: ServedErrorClasses = {
   ...Object.fromEntries(Object.entries(domainErrors).filter(([, value]) => typeof value === 'function')),
   SessionFenced,
 };
+
+/** The store worker loads this file for SERVED_ADAPTERS; the main thread keeps SERVED_ERRORS. */
+export const SQLITE_WORKER_ADAPTERS: StoreWorkerAdapters = { module: __filename, errors: SERVED_ERRORS };
