@@ -155,7 +155,7 @@ describeOnFirestoreEmulator('firestore adapters, documents and bookkeeping', (ho
     });
   });
 
-  describe('sessions and contact aliases under the account', () => {
+  describe('sessions under the account', () => {
     it('keeps keys Firestore cannot take as ids, and a write larger than one commit, whole', async () => {
       const { store, held } = await heldStore(makeStore, 'acc1');
       const holding = { ...held[0], owner: 'w1/a' };
@@ -167,16 +167,6 @@ describeOnFirestoreEmulator('firestore adapters, documents and bookkeeping', (ho
       for (const key of odd) expect(stored.get(key)).toBe(JSON.stringify(key));
       expect(await store.accounts.delete('acc1', Date.now())).toBe(true);
       expect((await store.db.collection('accounts/acc1/session').count().get()).data().count).toBe(0);
-      await store.close();
-    });
-
-    it('pairs a LID with its first phone number, per account', async () => {
-      const store = await makeStore();
-      await store.aliases.remember('acc1', '123@lid', '40712345678@s.whatsapp.net', 1);
-      await store.aliases.remember('acc1', '123@lid', '40799999999@s.whatsapp.net', 2);
-      expect(await store.aliases.pnOf('acc1', '123@lid')).toBe('40712345678@s.whatsapp.net');
-      expect(await store.aliases.lidOf('acc1', '40712345678@s.whatsapp.net')).toBe('123@lid');
-      expect(await store.aliases.pnOf('acc2', '123@lid')).toBeUndefined();
       await store.close();
     });
   });

@@ -3,6 +3,8 @@ import { describeOnFirestoreEmulator, firestoreFixtures } from '../support/fires
 import { accountLeasesContract } from './account-leases.contract';
 import { accountLifecycleContract } from './account-lifecycle.contract';
 import { accountsContract } from './accounts.contract';
+import { contactAliasesContract } from './contact-aliases.contract';
+import { messageStatusesContract } from './message-statuses.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
 import { sessionsContract } from './sessions.contract';
@@ -18,6 +20,8 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   outboxAcceptContract(makeFirestore);
   outboxClaimsContract(makeFirestore);
   threadsContract(makeFirestore);
+  contactAliasesContract(makeFirestore);
+  messageStatusesContract(makeFirestore);
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.
   describe.concurrent('the emulator, as the contract relies on it', () => {

@@ -22,6 +22,8 @@ import { SqliteStoreWorker } from '../../src/store/sqlite/worker/store-worker-cl
 import { accountLeasesContract } from './account-leases.contract';
 import { accountLifecycleContract } from './account-lifecycle.contract';
 import { accountsContract } from './accounts.contract';
+import { contactAliasesContract } from './contact-aliases.contract';
+import { messageStatusesContract } from './message-statuses.contract';
 import { sessionsContract } from './sessions.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
@@ -78,6 +80,8 @@ describe('sqlite adapters', () => {
   outboxAcceptContract(makeSqlite);
   outboxClaimsContract(makeSqlite);
   threadsContract(makeSqlite);
+  contactAliasesContract(makeSqlite);
+  messageStatusesContract(makeSqlite);
 });
 
 describe('sqlite adapters in the store worker', () => {
@@ -88,4 +92,6 @@ describe('sqlite adapters in the store worker', () => {
   outboxAcceptContract(makeSqliteWorker);
   outboxClaimsContract(makeSqliteWorker);
   threadsContract(makeSqliteWorker);
+  contactAliasesContract(makeSqliteWorker);
+  messageStatusesContract(makeSqliteWorker);
 });

@@ -115,11 +115,9 @@ export function describeOnFirestoreEmulator(name: string, body: (host: () => str
   });
 }
 
-/** The contract's fixture, plus the raw client and the ports the contract does not cover yet. */
+/** The contract's fixture, plus the raw client. */
 export type FirestoreFixture = StoreFixture & {
   db: Firestore;
-  aliases: FirestoreContactAliasRepository;
-  statuses: FirestoreMessageStatusRepository;
   reopen(): Promise<FirestoreFixture>;
 };
 
