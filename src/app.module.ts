@@ -8,7 +8,6 @@ import { ApiKeys } from './common/api-keys';
 import { Clock } from './common/clock';
 import { HttpErrorFilter } from './common/http-errors';
 import { AppConfig } from './config/app-config';
-import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { SendAcceptance } from './messaging/send-acceptance';
@@ -19,45 +18,45 @@ import { OutboxAcceptance } from './outbox/outbox-acceptance';
 import { OutboxModule } from './outbox/outbox.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ReceiptsModule } from './receipts/receipts.module';
-import { SpoolModule } from './spool/spool.module';
+import { SimulationModule } from './simulation/simulation.module';
 import { SQLITE_WORKER_ADAPTERS } from './sqlite-adapters';
-import { StoreModule, repositoryFor } from './store/store.module';
-import { WhatsAppModule } from './whatsapp/whatsapp.module';
+import { STORE_WORKER_ADAPTERS, StoreModule, repositoryFor } from './store/store.module';
 
-/** Wires the feature modules; the configuration picks the store and the provider. */
+/**
+ * The composition root: wires the modules, binds the ports a module below defines to the module above
+ * that implements them, and names the adapters the sqlite store worker serves. The configuration picks
+ * the store and the provider. Global only for what it binds, the config and the clock; every module lists
+ * its own imports, and Nest closes each module after all the modules that import it: the store last.
+ */
 @Module({})
 export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
       global: true,
-      // Shutdown hooks of global modules run in reverse import order: the store stays imported before
-      // the modules that still write at shutdown (outbox releases, account leases), so it closes last;
-      // the spool next to it, so it still takes what the closing sockets' last events could not store.
       imports: [
-        ConfigModule.forConfig(config),
-        StoreModule.forConfig(config, SQLITE_WORKER_ADAPTERS),
-        SpoolModule,
         ScheduleModule.forRoot(),
-        WhatsAppModule.forConfig(config),
+        StoreModule,
+        HealthModule,
+        MetricsModule,
+        MessagingModule.forStore(config.store),
         AccountsModule.forStore(config.store),
         OutboxModule.forStore(config.store),
-        MessagingModule.forStore(config.store),
         ReceiptsModule.forStore(config.store),
-        HealthModule,
-        MetricsModule.forStore(config.store),
+        ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),
         RateLimitModule.perMinute(config.rateLimitPerMinute),
       ],
       providers: [
+        { provide: AppConfig, useValue: config },
         Clock,
         ApiKeys,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
-        // Ports a module below defines and a module above implements.
+        { provide: STORE_WORKER_ADAPTERS, useValue: SQLITE_WORKER_ADAPTERS },
         { provide: SendAcceptance, useExisting: OutboxAcceptance },
         repositoryFor(AccountSends, config.store, { sqlite: SqliteAccountSends, firestore: FirestoreAccountSends }),
       ],
-      exports: [Clock, SendAcceptance, AccountSends],
+      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends],
     };
   }
 }

@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
 import { ConfigError } from './config/app-config';
-import { readAppConfig } from './config/config.module';
+import { readAppConfig } from './config/read-app-config';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 

@@ -5,7 +5,6 @@ import { SqliteSessionRepository } from './accounts/session.repository.sqlite';
 import * as domainErrors from './common/errors';
 import { SqliteContactAliasRepository } from './messaging/contact-alias.repository.sqlite';
 import { SqliteThreadRepository } from './messaging/thread.repository.sqlite';
-import { SqliteStoreCounts } from './metrics/store-counts.sqlite';
 import { SqliteAccountSends } from './outbox/account-sends.sqlite';
 import { SqliteEndedOutboxItems } from './outbox/ended-items.repository.sqlite';
 import { SqliteOutboxRepository } from './outbox/outbox.repository.sqlite';
@@ -28,7 +27,6 @@ export const SERVED_ADAPTERS: ServedAdapterFactories = {
   OutboxRepository: (store) => new SqliteOutboxRepository(store),
   EndedOutboxItems: (store) => new SqliteEndedOutboxItems(store),
   MessageStatusRepository: (store) => new SqliteMessageStatusRepository(store),
-  StoreCounts: (store) => new SqliteStoreCounts(store),
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */

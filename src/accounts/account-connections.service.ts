@@ -6,7 +6,7 @@ import { ThreadIdentity } from '../messaging/thread-identity';
 import { ThreadRepository } from '../messaging/thread.repository';
 import { ConnectionEvent, ProviderConnection, SessionStore, WhatsAppProvider } from '../whatsapp/whatsapp-provider';
 import { AccountRecord, ConnectionPatch, pendingReset } from './account';
-import { AccountEvents } from './account-events';
+import { ProviderEventBus } from '../whatsapp/provider-event-bus';
 import { AccountEnding, AccountRepository } from './account.repository';
 import { reactionTo } from './connection-policy';
 import { LiveAccount } from './live-account';
@@ -29,7 +29,7 @@ export class AccountConnections {
     private readonly sessions: SessionRepository,
     private readonly threads: ThreadRepository,
     private readonly identity: ThreadIdentity,
-    private readonly events: AccountEvents,
+    private readonly events: ProviderEventBus,
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
     config: AppConfig,

@@ -5,8 +5,9 @@ import { Page, PageRequest, pageOf } from '../common/page';
 import { isAlreadyExists } from '../store/firestore/firestore-errors';
 import { toTimestamp } from '../store/firestore/firestore-time';
 import { FirestoreStore } from '../store/firestore/firestore-store';
-import { AccountRecord, ConnectionPatch } from './account';
-import { AccountDoc, accountRef, accountsCollection, toAccount, toAccountDoc } from './account-docs.firestore';
+import { countByStatus } from '../store/firestore/count-by-status';
+import { ACCOUNT_STATUSES, AccountRecord, AccountStatus, ConnectionPatch } from './account';
+import { ACCOUNTS, AccountDoc, accountRef, accountsCollection, toAccount, toAccountDoc } from './account-docs.firestore';
 import { FirestoreAccountLeases } from './account-leases.firestore';
 import { AccountSends } from './account-sends';
 import { AccountAction, AccountEnding, AccountRepository, Holding } from './account.repository';
@@ -39,6 +40,10 @@ export class FirestoreAccountRepository extends AccountRepository {
       if (isAlreadyExists(error)) throw new AccountAlreadyExists(account.accountId);
       throw error;
     }
+  }
+
+  countByStatus(): Promise<Record<AccountStatus, number>> {
+    return countByStatus(this.store.db, ACCOUNTS, ACCOUNT_STATUSES);
   }
 
   async get(accountId: string): Promise<AccountRecord | undefined> {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AccountAlreadyExists, AccountBeingPurged } from '../common/errors';
 import { Page, PageRequest, pageOf } from '../common/page';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
-import { AccountRecord, ConnectionPatch } from './account';
+import { tally } from '../common/tally';
+import { ACCOUNT_STATUSES, AccountRecord, AccountStatus, ConnectionPatch } from './account';
 import { AccountRow, patchAssignments, toAccount } from './account-rows.sqlite';
 import { AccountAction, AccountEnding, AccountRepository, Holding } from './account.repository';
 import { AccountSendsInWrite } from './account-sends';
@@ -34,6 +35,10 @@ export class SqliteAccountRepository extends AccountRepository {
         .run(account);
     });
     if (inserted.changes === 0) throw new AccountAlreadyExists(account.accountId);
+  }
+
+  async countByStatus(): Promise<Record<AccountStatus, number>> {
+    return tally(ACCOUNT_STATUSES, this.store.statement('SELECT status, COUNT(*) AS n FROM accounts GROUP BY status').all() as Array<{ status: string; n: number }>);
   }
 
   async get(accountId: string): Promise<AccountRecord | undefined> {

@@ -1,6 +1,6 @@
 import { Page, PageRequest } from '../common/page';
 import { FailureReason } from '../messaging/failure-reason';
-import { AccountRecord, ConnectionPatch } from './account';
+import { AccountRecord, AccountStatus, ConnectionPatch } from './account';
 
 /** Who holds an account: the owner string and the epoch it was taken under (the fencing token). */
 export interface Holding {
@@ -19,6 +19,8 @@ export abstract class AccountRepository {
   abstract get(accountId: string): Promise<AccountRecord | undefined>;
   /** Ordered by account id. */
   abstract list(page: PageRequest): Promise<Page<AccountRecord>>;
+  /** Accounts by status, every status present (0 when none): read at each metrics scrape, so cheap on a large store. */
+  abstract countByStatus(): Promise<Record<AccountStatus, number>>;
   /**
    * Removes the account and its session and records its purge (see AccountPurges), in one write; true
    * when it existed. Its threads, messages, aliases and outbox records go in the background.

@@ -1,8 +1,10 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { StoreKind } from '../config/app-config';
-import { repositoryFor } from '../store/store.module';
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '../messaging/messaging.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { StoreModule, perStore, repositoryFor } from '../store/store.module';
+import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { AccountConnections } from './account-connections.service';
-import { AccountEvents } from './account-events';
+import { AccountGauges } from './account-gauges';
 import { AccountOwnership } from './account-ownership.service';
 import { AccountPurger } from './account-purger.service';
 import { AccountPurges } from './account-purges';
@@ -20,29 +22,28 @@ import { FirestoreSessionRepository } from './session.repository.firestore';
 import { SqliteSessionRepository } from './session.repository.sqlite';
 
 /**
- * The accounts: their records, which instance holds which, and their WhatsApp sockets. Global, because
- * messaging, receipts and the outbox all listen to `AccountEvents` and send through `AccountConnections`.
+ * The accounts: their records, which instance holds which, and their WhatsApp sockets, which publish
+ * what they hear on the provider-event bus. From the composition root: `AccountSends` (the outbox's
+ * items an ending fails and a purge removes) and the clock.
  */
 @Module({})
 export class AccountsModule {
-  static forStore(store: StoreKind): DynamicModule {
-    return {
-      module: AccountsModule,
-      global: true,
-      controllers: [AccountsController],
-      providers: [
-        AccountsService,
-        AccountConnections,
-        AccountOwnership,
-        AccountEvents,
-        PairingRelay,
-        OperatorRequests,
-        AccountPurger,
-        repositoryFor(AccountPurges, store, { sqlite: SqliteAccountPurges, firestore: FirestoreAccountPurges }),
-        repositoryFor(AccountRepository, store, { sqlite: SqliteAccountRepository, firestore: FirestoreAccountRepository }),
-        repositoryFor(SessionRepository, store, { sqlite: SqliteSessionRepository, firestore: FirestoreSessionRepository }),
-      ],
-      exports: [AccountRepository, AccountConnections, AccountEvents],
-    };
-  }
+  static readonly forStore = perStore((store) => ({
+    module: AccountsModule,
+    imports: [StoreModule, WhatsAppModule, MessagingModule.forStore(store), MetricsModule],
+    controllers: [AccountsController],
+    providers: [
+      AccountsService,
+      AccountConnections,
+      AccountOwnership,
+      AccountGauges,
+      PairingRelay,
+      OperatorRequests,
+      AccountPurger,
+      repositoryFor(AccountPurges, store, { sqlite: SqliteAccountPurges, firestore: FirestoreAccountPurges }),
+      repositoryFor(AccountRepository, store, { sqlite: SqliteAccountRepository, firestore: FirestoreAccountRepository }),
+      repositoryFor(SessionRepository, store, { sqlite: SqliteSessionRepository, firestore: FirestoreSessionRepository }),
+    ],
+    exports: [AccountRepository, AccountConnections],
+  }));
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AccountEvents } from '../accounts/account-events';
+import { ProviderEventBus } from '../whatsapp/provider-event-bus';
 import { Clock } from '../common/clock';
 import { newMessageId } from '../common/ids';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
@@ -27,7 +27,7 @@ export class InboundService {
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
     spool: ProviderEventSpool,
-    events: AccountEvents,
+    events: ProviderEventBus,
   ) {
     const storeMessage = spool.intake(
       'message',

@@ -36,3 +36,6 @@ export const STATUS_TIME_FIELD = {
 } as const satisfies Record<Exclude<MessageStatus, 'queued'>, string>;
 
 export type StatusTimes = Partial<Record<(typeof STATUS_TIME_FIELD)[keyof typeof STATUS_TIME_FIELD], number>>;
+
+/** `advanced`: the status moved forward; `unchanged`: it was already there or beyond; `unknown`: no such message. */
+export type StatusOutcome = 'advanced' | 'unchanged' | 'unknown';

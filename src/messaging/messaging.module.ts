@@ -1,6 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { StoreKind } from '../config/app-config';
-import { repositoryFor } from '../store/store.module';
+import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module';
+import { SpoolModule } from '../spool/spool.module';
+import { StoreModule, perStore, repositoryFor } from '../store/store.module';
+import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { ContactAliasRepository } from './contact-alias.repository';
 import { FirestoreContactAliasRepository } from './contact-alias.repository.firestore';
 import { SqliteContactAliasRepository } from './contact-alias.repository.sqlite';
@@ -14,23 +16,25 @@ import { ThreadsController } from './threads.controller';
 import { ThreadIdentity } from './thread-identity';
 import { ThreadsService } from './threads.service';
 
-/** The send endpoint and the thread/message reads. Global: account sockets look up our own messages by WhatsApp id. */
+/**
+ * The core: the message model, the send endpoint, inbound messages and the thread/message reads. It
+ * imports no feature: the send route hands an accepted send to `SendAcceptance`, which the composition
+ * root binds to the outbox, and inbound events arrive on the provider-event bus.
+ */
 @Module({})
 export class MessagingModule {
-  static forStore(store: StoreKind): DynamicModule {
-    return {
-      module: MessagingModule,
-      global: true,
-      controllers: [SendController, ThreadsController],
-      providers: [
-        SendService,
-        ThreadsService,
-        InboundService,
-        ThreadIdentity,
-        repositoryFor(ContactAliasRepository, store, { sqlite: SqliteContactAliasRepository, firestore: FirestoreContactAliasRepository }),
-        repositoryFor(ThreadRepository, store, { sqlite: SqliteThreadRepository, firestore: FirestoreThreadRepository }),
-      ],
-      exports: [ThreadRepository, ThreadIdentity],
-    };
-  }
+  static readonly forStore = perStore((store) => ({
+    module: MessagingModule,
+    imports: [StoreModule, SpoolModule, WhatsAppModule, MetricsModule],
+    controllers: [SendController, ThreadsController],
+    providers: [
+      SendService,
+      ThreadsService,
+      InboundService,
+      ThreadIdentity,
+      repositoryFor(ContactAliasRepository, store, { sqlite: SqliteContactAliasRepository, firestore: FirestoreContactAliasRepository }),
+      repositoryFor(ThreadRepository, store, { sqlite: SqliteThreadRepository, firestore: FirestoreThreadRepository }),
+    ],
+    exports: [ThreadRepository, ThreadIdentity],
+  }));
 }

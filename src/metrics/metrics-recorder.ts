@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { StatusOutcome } from '../receipts/message-status.repository';
 
 export type SendResult = 'sent' | 'transient' | 'permanent' | 'gave_up';
 export type SendRequestOutcome = 'accepted' | 'replayed';
+/** What a receipt did to its message (messaging's StatusOutcome), or `ignored` (not for a message of ours). */
+export type ReceiptOutcome = 'advanced' | 'unchanged' | 'unknown' | 'ignored';
 /** `spooled`: the store refused it, it waits on disk; `replayed`: the store took it later; `lost`: not even spooled. */
 export type SpoolOutcome = 'spooled' | 'replayed' | 'lost';
 
@@ -65,7 +66,7 @@ export class MetricsRecorder {
   }
 
   /** `status` is null when the provider status maps to none of ours (ignored). */
-  receipt(outcome: StatusOutcome | 'ignored', status: string | null): void {
+  receipt(outcome: ReceiptOutcome, status: string | null): void {
     this.receipts.inc({ outcome, status: status ?? 'unmapped' });
   }
 

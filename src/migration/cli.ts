@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError } from '../config/app-config';
-import { readAppConfig } from '../config/config.module';
+import { readAppConfig } from '../config/read-app-config';
 import { LegacyStore } from './legacy-store';
 import { MigrationReport } from './migration-report';
 import { openLegacyStore, storeDescription } from './open-legacy-store';

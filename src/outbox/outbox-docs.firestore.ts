@@ -1,7 +1,7 @@
 import { CollectionReference, DocumentReference, Firestore, Timestamp } from 'firebase-admin/firestore';
 import { outboxItemId } from '../common/ids';
 import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
-import { OUTBOX_RETENTION_MS, OutboxItem, OutboxStatus } from './outbox-item';
+import { OPEN_OUTBOX_STATUSES, OUTBOX_RETENTION_MS, OutboxItem, OutboxStatus } from './outbox-item';
 
 /**
  * `outbox/{accountId}__{requestId}`: server-only, kept at least 7 days after the item ends. Firestore's
@@ -9,7 +9,7 @@ import { OUTBOX_RETENTION_MS, OutboxItem, OutboxStatus } from './outbox-item';
  * within a day; an open item has no `expireAt`, so TTL never touches it.
  */
 export const OUTBOX = 'outbox';
-export const OPEN_STATUSES: OutboxStatus[] = ['queued', 'processing'];
+export const OPEN_STATUSES: OutboxStatus[] = [...OPEN_OUTBOX_STATUSES];
 
 type TimeField = 'leaseUntil' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'endedAt';
 

@@ -3,6 +3,8 @@ import { SendAnswer } from '../messaging/send-acceptance';
 
 export const OUTBOX_STATUSES = ['queued', 'processing', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+export const OPEN_OUTBOX_STATUSES = ['queued', 'processing'] as const;
+export type OpenOutboxStatus = (typeof OPEN_OUTBOX_STATUSES)[number];
 
 /**
  * An ended item is kept this long, so a client retrying its request within that time still gets the

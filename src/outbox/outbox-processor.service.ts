@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AccountConnections } from '../accounts/account-connections.service';
-import { AccountEvents } from '../accounts/account-events';
+import { ProviderEventBus } from '../whatsapp/provider-event-bus';
 import { BackoffPolicy, backoffDelay } from '../common/backoff';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -44,7 +44,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
-    events: AccountEvents,
+    events: ProviderEventBus,
   ) {
     this.pacing = new SendPacing(config.sendMinIntervalMs);
     // Well below the lease: an unanswered send gives up long before another worker may reclaim it.

@@ -1,9 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { StoreKind } from '../config/app-config';
-import { repositoryFor, sqliteRepository } from '../store/store.module';
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { StoreModule, perStore, repositoryFor, sqliteRepository } from '../store/store.module';
+import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { EndedOutboxItems } from './ended-items.repository';
 import { SqliteEndedOutboxItems } from './ended-items.repository.sqlite';
 import { OutboxAcceptance } from './outbox-acceptance';
+import { OutboxGauges } from './outbox-gauges';
 import { OutboxProcessor } from './outbox-processor.service';
 import { OutboxRetention } from './outbox-retention.service';
 import { OutboxRepository } from './outbox.repository';
@@ -11,23 +14,22 @@ import { FirestoreOutboxRepository } from './outbox.repository.firestore';
 import { SqliteOutboxRepository } from './outbox.repository.sqlite';
 
 /**
- * The outbox: its repository, the acceptance through which the send route's items reach it and the
- * processor, the processor, and on sqlite the retention of ended items (Firestore's TTL does that there).
- * Global, because accounts fail waiting items on logout and messaging accepts into it.
+ * The outbox: its repository, the acceptance the composition root binds to messaging's SendAcceptance,
+ * the processor that sends through the accounts' sockets, and on sqlite the retention of ended items
+ * (Firestore's TTL does that there).
  */
 @Module({})
 export class OutboxModule {
-  static forStore(store: StoreKind): DynamicModule {
-    return {
-      module: OutboxModule,
-      global: true,
-      providers: [
-        OutboxAcceptance,
-        OutboxProcessor,
-        repositoryFor(OutboxRepository, store, { sqlite: SqliteOutboxRepository, firestore: FirestoreOutboxRepository }),
-        ...(store === 'sqlite' ? [OutboxRetention, sqliteRepository(EndedOutboxItems, SqliteEndedOutboxItems)] : []),
-      ],
-      exports: [OutboxRepository, OutboxAcceptance, OutboxProcessor],
-    };
-  }
+  static readonly forStore = perStore((store) => ({
+    module: OutboxModule,
+    imports: [StoreModule, AccountsModule.forStore(store), WhatsAppModule, MetricsModule],
+    providers: [
+      OutboxAcceptance,
+      OutboxGauges,
+      OutboxProcessor,
+      repositoryFor(OutboxRepository, store, { sqlite: SqliteOutboxRepository, firestore: FirestoreOutboxRepository }),
+      ...(store === 'sqlite' ? [OutboxRetention, sqliteRepository(EndedOutboxItems, SqliteEndedOutboxItems)] : []),
+    ],
+    exports: [OutboxRepository, OutboxAcceptance, OutboxProcessor],
+  }));
 }

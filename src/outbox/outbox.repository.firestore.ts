@@ -6,12 +6,13 @@ import { AccountLoggedOut, AccountNotFound } from '../common/errors';
 import { MessageRecord } from '../messaging/message';
 import { movesThreadSummary } from '../messaging/thread-summary';
 import { ThreadDoc, messageLookupRef, messageRef, threadRef, toLookupDoc, toMessageDoc } from '../messaging/message-docs.firestore';
+import { countByStatus } from '../store/firestore/count-by-status';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toMillis, toTimestamp } from '../store/firestore/firestore-time';
 import { AcceptedSend } from '../messaging/send-acceptance';
-import { AcceptOutcome, OutboxItem } from './outbox-item';
+import { AcceptOutcome, OPEN_OUTBOX_STATUSES, OpenOutboxStatus, OutboxItem } from './outbox-item';
 import { outboxItemFor } from './outbox-item.factory';
-import { OutboxDoc, outboxRef, toOutboxDoc, toOutboxItem } from './outbox-docs.firestore';
+import { OUTBOX, OutboxDoc, outboxRef, toOutboxDoc, toOutboxItem } from './outbox-docs.firestore';
 import { Claim, ClaimRequest } from './claim-rule';
 import { FirestoreOutboxLifecycle } from './outbox-lifecycle.firestore';
 import { OutboxRepository } from './outbox.repository';
@@ -52,6 +53,10 @@ export class FirestoreOutboxRepository extends OutboxRepository {
         return { kind: 'accepted', item };
       }),
     );
+  }
+
+  countOpen(): Promise<Record<OpenOutboxStatus, number>> {
+    return countByStatus(this.store.db, OUTBOX, OPEN_OUTBOX_STATUSES);
   }
 
   async get(accountId: string, requestId: string): Promise<OutboxItem | undefined> {

@@ -1,7 +1,7 @@
 import { Failure } from '../messaging/failure-reason';
 import { Claim, ClaimRequest } from './claim-rule';
 import { AcceptedSend } from '../messaging/send-acceptance';
-import { AcceptOutcome, OutboxItem } from './outbox-item';
+import { AcceptOutcome, OpenOutboxStatus, OutboxItem } from './outbox-item';
 
 /** Storage of `outbox/{accountId}__{requestId}` and the writes that move an item and its message together. */
 export abstract class OutboxRepository {
@@ -13,6 +13,11 @@ export abstract class OutboxRepository {
    */
   abstract accept(send: AcceptedSend): Promise<AcceptOutcome>;
   abstract get(accountId: string, requestId: string): Promise<OutboxItem | undefined>;
+  /**
+   * Open items by status (the queue an operator watches; ended ones are counted as they end, in the send
+   * results): read at each metrics scrape, so cheap on a large store.
+   */
+  abstract countOpen(): Promise<Record<OpenOutboxStatus, number>>;
   /**
    * Claims due items of the given accounts (see `isClaimable`), at most `perAccount` each, atomically and
    * only while `owner` still holds each account under the given epoch: `processing`, `claimedBy`, the

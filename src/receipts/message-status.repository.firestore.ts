@@ -5,7 +5,8 @@ import { updateWhile } from '../store/firestore/conditional-update';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { toTimestamp } from '../store/firestore/firestore-time';
 import { STATUS_TIME_FIELD, statusRank } from '../messaging/message-status';
-import { MessageStatusRepository, StatusOutcome, StatusReport } from './message-status.repository';
+import { StatusOutcome } from '../messaging/message-status';
+import { MessageStatusRepository, StatusReport } from './message-status.repository';
 
 @Injectable()
 export class FirestoreMessageStatusRepository extends MessageStatusRepository {

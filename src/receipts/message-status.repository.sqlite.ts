@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Statement } from 'better-sqlite3';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { STATUS_TIME_FIELD, statusRank } from '../messaging/message-status';
-import { MessageStatusRepository, StatusOutcome, StatusReport } from './message-status.repository';
+import { StatusOutcome } from '../messaging/message-status';
+import { MessageStatusRepository, StatusReport } from './message-status.repository';
 
 const TIME_COLUMN = { sentAt: 'sent_at', failedAt: 'failed_at', deliveredAt: 'delivered_at', readAt: 'read_at', playedAt: 'played_at' } as const;
 

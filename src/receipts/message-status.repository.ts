@@ -1,6 +1,6 @@
 import { Failure } from '../messaging/failure-reason';
 import { Direction } from '../messaging/message';
-import { MessageStatus } from '../messaging/message-status';
+import { MessageStatus, StatusOutcome } from '../messaging/message-status';
 
 export interface StatusReport {
   accountId: string;
@@ -12,9 +12,6 @@ export interface StatusReport {
   /** For `failed`: why, and the server's words. */
   failure?: Failure;
 }
-
-/** `advanced`: the status moved forward; `unchanged`: it was already there or beyond; `unknown`: no such message. */
-export type StatusOutcome = 'advanced' | 'unchanged' | 'unknown';
 
 /**
  * Applies provider receipts to messages: found by a direct lookup on (account, direction, WhatsApp id),

@@ -1,22 +1,24 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { StoreKind } from '../config/app-config';
-import { repositoryFor } from '../store/store.module';
+import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { SpoolModule } from '../spool/spool.module';
+import { StoreModule, perStore, repositoryFor } from '../store/store.module';
+import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { MessageStatusRepository } from './message-status.repository';
 import { FirestoreMessageStatusRepository } from './message-status.repository.firestore';
 import { SqliteMessageStatusRepository } from './message-status.repository.sqlite';
 import { ReceiptsService } from './receipts.service';
 
-/** Maps provider receipts to message statuses, forward only. */
+/** Maps provider receipts (from the provider-event bus) to message statuses, forward only, and ends the outbox items they prove. */
 @Module({})
 export class ReceiptsModule {
-  static forStore(store: StoreKind): DynamicModule {
-    return {
-      module: ReceiptsModule,
-      providers: [
-        ReceiptsService,
-        repositoryFor(MessageStatusRepository, store, { sqlite: SqliteMessageStatusRepository, firestore: FirestoreMessageStatusRepository }),
-      ],
-      exports: [ReceiptsService],
-    };
-  }
+  static readonly forStore = perStore((store) => ({
+    module: ReceiptsModule,
+    imports: [StoreModule, OutboxModule.forStore(store), SpoolModule, WhatsAppModule, MetricsModule],
+    providers: [
+      ReceiptsService,
+      repositoryFor(MessageStatusRepository, store, { sqlite: SqliteMessageStatusRepository, firestore: FirestoreMessageStatusRepository }),
+    ],
+    exports: [ReceiptsService],
+  }));
 }

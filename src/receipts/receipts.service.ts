@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AccountEvents } from '../accounts/account-events';
+import { ProviderEventBus } from '../whatsapp/provider-event-bus';
 import { Clock } from '../common/clock';
 import { failureOf } from '../messaging/failure-reason';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { ProviderEventSpool } from '../spool/provider-event-spool';
 import { ProviderReceipt } from '../whatsapp/whatsapp-provider';
-import { MessageStatusRepository, StatusOutcome } from './message-status.repository';
+import { StatusOutcome } from '../messaging/message-status';
+import { MessageStatusRepository } from './message-status.repository';
 import { statusFromProvider } from './receipt-mapping';
 
 /**
@@ -27,7 +28,7 @@ export class ReceiptsService {
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
     spool: ProviderEventSpool,
-    events: AccountEvents,
+    events: ProviderEventBus,
   ) {
     const applyReceipt = spool.intake(
       'receipt',

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Injectable, Logger, Module, OnApplicationShutdown, Provider, Type } from '@nestjs/common';
+import { DynamicModule, Injectable, Logger, Module, OnApplicationShutdown, Provider, Type } from '@nestjs/common';
 import { AppConfig, StoreKind } from '../config/app-config';
 import { FirestoreStore } from './firestore/firestore-store';
 import { StoreWorkerAdapters } from './sqlite/worker/protocol';
@@ -24,27 +24,47 @@ export class StoreConnections implements OnApplicationShutdown {
   }
 }
 
-/** Hands out the connection for the configured store; nothing domain-specific lives here. */
-@Global()
-@Module({})
-export class StoreModule {
-  /** `sqliteAdapters`: what the sqlite store worker serves, from the composition root (unused on Firestore). */
-  static forConfig(config: AppConfig, sqliteAdapters: StoreWorkerAdapters): DynamicModule {
-    const connection: Provider =
-      config.store === 'sqlite'
-        ? {
-            provide: SqliteStoreWorker,
-            useFactory: () => SqliteStoreWorker.start(sqliteAdapters, config.sqlitePath, exitOnLostStore, storeQueueLimits(config.storeQueueLimit)),
-          }
-        : { provide: FirestoreStore, useFactory: () => FirestoreStore.open(config.firebaseProjectId!, config.firestoreEmulatorHost) };
-    const connections: Provider = {
+/** What the sqlite store worker serves, provided by the composition root, which alone knows the features. */
+export const STORE_WORKER_ADAPTERS = Symbol('SqliteWorkerAdapters');
+
+/**
+ * Hands out the connection for the configured store (the other is null: no adapter of it is made);
+ * nothing domain-specific lives here. Every module with a repository imports it, so Nest closes it after
+ * all of them at shutdown (a module's hooks run after those of every module that imports it).
+ */
+@Module({
+  providers: [
+    {
+      provide: SqliteStoreWorker,
+      inject: [AppConfig, STORE_WORKER_ADAPTERS],
+      useFactory: (config: AppConfig, adapters: StoreWorkerAdapters) =>
+        config.store === 'sqlite' ? SqliteStoreWorker.start(adapters, config.sqlitePath, exitOnLostStore, storeQueueLimits(config.storeQueueLimit)) : null,
+    },
+    {
+      provide: FirestoreStore,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => (config.store === 'firestore' ? FirestoreStore.open(config.firebaseProjectId!, config.firestoreEmulatorHost) : null),
+    },
+    {
       provide: StoreConnections,
-      inject: [config.store === 'sqlite' ? SqliteStoreWorker : FirestoreStore],
-      useFactory: (store: SqliteStoreWorker | FirestoreStore) =>
-        store instanceof SqliteStoreWorker ? new StoreConnections(store) : new StoreConnections(undefined, store),
-    };
-    return { module: StoreModule, providers: [connection, connections], exports: [connection.provide as Type, StoreConnections] };
-  }
+      inject: [SqliteStoreWorker, FirestoreStore],
+      useFactory: (sqlite: SqliteStoreWorker | null, firestore: FirestoreStore | null) => new StoreConnections(sqlite ?? undefined, firestore ?? undefined),
+    },
+  ],
+  exports: [SqliteStoreWorker, FirestoreStore, StoreConnections],
+})
+export class StoreModule {}
+
+/**
+ * A feature module's registration for the configured store, made once per store: Nest tells dynamic
+ * modules apart by reference, so every module importing it must get the same object, or it would run twice.
+ */
+export function perStore(make: (store: StoreKind) => DynamicModule): (store: StoreKind) => DynamicModule {
+  const made = new Map<StoreKind, DynamicModule>();
+  return (store) => {
+    if (!made.has(store)) made.set(store, make(store));
+    return made.get(store)!;
+  };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { Counter, Registry } from 'prom-client';
+
 /**
  * Why a provider event, or one field of it, was not passed on: WhatsApp (or a bug) sent something that
  * fails our checks. Deliberate skips (protocol messages, status broadcasts) are not drops.
@@ -14,10 +16,25 @@ export type DropReason =
 
 /**
  * Counts of dropped provider events by reason, for every account of this process. One instance per
- * provider; the metrics module can read `snapshot()`.
+ * provider; `countIn` shows them at `/metrics`.
  */
 export class ProviderEventDrops {
   private readonly counts = new Map<DropReason, number>();
+
+  countIn(registry: Registry): this {
+    const drops = this;
+    new Counter({
+      name: 'whatsapp_provider_events_dropped_total',
+      help: 'Provider events (or fields of them) dropped as invalid, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(drops.snapshot())) this.inc({ reason }, n ?? 0);
+      },
+    });
+    return this;
+  }
 
   count(reasons: readonly DropReason[]): void {
     for (const reason of reasons) this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);

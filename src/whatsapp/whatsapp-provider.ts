@@ -73,6 +73,9 @@ export interface ProviderEvents {
   lidMapping: (mapping: LidMapping) => void;
 }
 
+/** The same events as argument lists, the shape an `EventBus` carries. */
+export type ProviderEventArgs = { [E in keyof ProviderEvents]: Parameters<ProviderEvents[E]> };
+
 /** Why a send did not reach WhatsApp's server. `permanent` failures are not retried. */
 export class SendFailure extends Error {
   constructor(

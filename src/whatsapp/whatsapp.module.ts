@@ -1,51 +1,37 @@
-import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { MetricsModule } from '../metrics/metrics.module';
+import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { BaileysProvider } from './baileys/baileys.provider';
+import { ProviderEventBus } from './provider-event-bus';
 import { ProviderEventDrops } from './provider-event-drops';
 import { SimulatorProvider } from './simulator/simulator.provider';
-import { SimulatorController } from './simulator/simulator.controller';
 import { WhatsAppSimulator } from './simulator/whatsapp-simulator';
 import { WhatsAppProvider } from './whatsapp-provider';
 
 /**
  * The WhatsApp engine behind the `WhatsAppProvider` port, chosen by `WA_PROVIDER`: `baileys` (real
  * sockets) or `simulator` (the same connection code over simulated sockets, plus `WhatsAppSimulator`, the
- * hooks behind the simulator routes). `ProviderEventDrops` counts provider events dropped as invalid.
- * Global like the store module: one engine per process, used by accounts, messaging and the simulator routes.
+ * hooks behind the simulator routes; null with Baileys). `ProviderEventBus` carries what the sockets
+ * hear to the features; `ProviderEventDrops` counts provider events dropped as invalid.
  */
-@Global()
-@Module({})
-export class WhatsAppModule {
-  static forConfig(config: AppConfig): DynamicModule {
-    const drops: Provider = { provide: ProviderEventDrops, useValue: new ProviderEventDrops() };
-    const providers: Provider[] =
-      config.provider === 'simulator'
-        ? [
-            drops,
-            {
-              provide: WhatsAppSimulator,
-              useFactory: () => new WhatsAppSimulator({ ...config.simulator, workerId: config.workerId }),
-            },
-            {
-              provide: WhatsAppProvider,
-              inject: [WhatsAppSimulator, ProviderEventDrops],
-              useFactory: (simulator: WhatsAppSimulator, eventDrops: ProviderEventDrops) => new SimulatorProvider(simulator, { drops: eventDrops }),
-            },
-          ]
-        : [
-            drops,
-            {
-              provide: WhatsAppProvider,
-              inject: [ProviderEventDrops],
-              useFactory: (eventDrops: ProviderEventDrops) => new BaileysProvider({ drops: eventDrops }),
-            },
-          ];
-    return {
-      module: WhatsAppModule,
-      // The simulator's routes exist only when the simulator runs.
-      controllers: config.provider === 'simulator' ? [SimulatorController] : [],
-      providers,
-      exports: config.provider === 'simulator' ? [WhatsAppProvider, WhatsAppSimulator, ProviderEventDrops] : [WhatsAppProvider, ProviderEventDrops],
-    };
-  }
-}
+@Module({
+  imports: [MetricsModule],
+  providers: [
+    ProviderEventBus,
+    { provide: ProviderEventDrops, inject: [MetricsRecorder], useFactory: (metrics: MetricsRecorder) => new ProviderEventDrops().countIn(metrics.registry) },
+    {
+      provide: WhatsAppSimulator,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => (config.provider === 'simulator' ? new WhatsAppSimulator({ ...config.simulator, workerId: config.workerId }) : null),
+    },
+    {
+      provide: WhatsAppProvider,
+      inject: [AppConfig, ProviderEventDrops, WhatsAppSimulator],
+      useFactory: (config: AppConfig, drops: ProviderEventDrops, simulator: WhatsAppSimulator | null) =>
+        config.provider === 'simulator' ? new SimulatorProvider(simulator!, { drops }) : new BaileysProvider({ drops }),
+    },
+  ],
+  exports: [WhatsAppProvider, WhatsAppSimulator, ProviderEventBus, ProviderEventDrops],
+})
+export class WhatsAppModule {}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AccountConnections } from '../../src/accounts/account-connections.service';
-import { AccountEvents } from '../../src/accounts/account-events';
+import { ProviderEventBus } from '../../src/whatsapp/provider-event-bus';
 import { AccountOwnership } from '../../src/accounts/account-ownership.service';
 import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
 import { OperatorRequests } from '../../src/accounts/operator-requests';
@@ -61,7 +61,7 @@ function instance() {
     sessions,
     {} as ThreadRepository,
     {} as ThreadIdentity,
-    new AccountEvents(metrics),
+    new ProviderEventBus(metrics),
     clock,
     metrics,
     config,

@@ -7,6 +7,7 @@ import { contactAliasesContract } from './contact-aliases.contract';
 import { messageStatusesContract } from './message-statuses.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
+import { scrapeCountsContract } from './scrape-counts.contract';
 import { sessionsContract } from './sessions.contract';
 import { threadsContract } from './threads.contract';
 
@@ -22,6 +23,7 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   threadsContract(makeFirestore);
   contactAliasesContract(makeFirestore);
   messageStatusesContract(makeFirestore);
+  scrapeCountsContract(makeFirestore);
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.
   describe.concurrent('the emulator, as the contract relies on it', () => {

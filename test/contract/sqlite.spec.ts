@@ -27,6 +27,7 @@ import { messageStatusesContract } from './message-statuses.contract';
 import { sessionsContract } from './sessions.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
+import { scrapeCountsContract } from './scrape-counts.contract';
 import { StoreFixture } from './store-fixture';
 import { threadsContract } from './threads.contract';
 import { AccountSends } from '../../src/accounts/account-sends';
@@ -82,6 +83,7 @@ describe('sqlite adapters', () => {
   threadsContract(makeSqlite);
   contactAliasesContract(makeSqlite);
   messageStatusesContract(makeSqlite);
+  scrapeCountsContract(makeSqlite);
 });
 
 describe('sqlite adapters in the store worker', () => {
@@ -94,4 +96,5 @@ describe('sqlite adapters in the store worker', () => {
   threadsContract(makeSqliteWorker);
   contactAliasesContract(makeSqliteWorker);
   messageStatusesContract(makeSqliteWorker);
+  scrapeCountsContract(makeSqliteWorker);
 });

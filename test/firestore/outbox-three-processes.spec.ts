@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it, onTestFailed } from 'vitest';
-import { FirestoreStoreCounts } from '../../src/metrics/store-counts.firestore';
 import { FirestoreThreadRepository } from '../../src/messaging/thread.repository.firestore';
 import { FirestoreOutboxRepository } from '../../src/outbox/outbox.repository.firestore';
 import { FirestoreStore } from '../../src/store/firestore/firestore-store';
@@ -41,10 +40,9 @@ function storeView(host: string) {
   const store = FirestoreStore.open(PROJECT, host);
   const outbox = new FirestoreOutboxRepository(store);
   const threads = new FirestoreThreadRepository(store);
-  const counts = new FirestoreStoreCounts(store);
   const items = () => Promise.all(Array.from({ length: MESSAGES }, (_, i) => outbox.get(accountIdOf(i % ACCOUNTS), `req-${i}`)));
   return {
-    open: async () => Object.values(await counts.openOutboxItems()).reduce((a, b) => a + b, 0),
+    open: async () => Object.values(await outbox.countOpen()).reduce((a, b) => a + b, 0),
     rows: async (): Promise<OutboxRow[]> =>
       (await items()).map((item, i) => {
         if (!item) throw new Error(`req-${i} has no outbox item`);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountConnections } from '../../src/accounts/account-connections.service';
-import { AccountEvents } from '../../src/accounts/account-events';
+import { ProviderEventBus } from '../../src/whatsapp/provider-event-bus';
 import { newAccount } from '../../src/accounts/account';
 import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
 import { loadAppConfig } from '../../src/config/app-config';
@@ -105,7 +105,7 @@ export async function processorHarness(options: { connected: string[]; disconnec
     },
   } as unknown as AccountConnections;
   const metrics = new MetricsRecorder();
-  const processor = new OutboxProcessor(outbox, connections, config, clock, metrics, new AccountEvents(metrics));
+  const processor = new OutboxProcessor(outbox, connections, config, clock, metrics, new ProviderEventBus(metrics));
 
   return {
     config,

@@ -1,12 +1,12 @@
 import { proto, type CacheStore, type GroupMetadata, type WAMessageKey } from '@whiskeysockets/baileys';
 import { isClientJid } from '../../common/jid';
 import type { ProviderEventDrops } from '../provider-event-drops';
-import { SendFailure, type OpenOptions, type ProviderConnection, type ProviderEvents } from '../whatsapp-provider';
+import { SendFailure, type OpenOptions, type ProviderConnection, type ProviderEventArgs, type ProviderEvents } from '../whatsapp-provider';
 import { ExpiringCache } from './expiring-cache';
 import { PendingAcks, type AckWait } from './pending-acks';
 import { statusCodeOf } from './provider-events/connection-update';
 import { isWaMessageId, normalizeProviderJid } from './provider-events/provider-fields';
-import { ProviderListeners } from './provider-listeners';
+import { EventBus } from '../event-bus';
 import { loadSessionAuthState } from './session-auth-state';
 import { socketConfigFor } from './socket-config';
 import { endSocketWithin } from './socket-ending';
@@ -35,7 +35,8 @@ const GROUP_METADATA_TTL_MS = 5 * 60_000;
  * still waiting for an ack, and ignores whatever the old socket still emits.
  */
 export class AccountConnection implements ProviderConnection {
-  private readonly listeners: ProviderListeners;
+  /** The app's listeners on this connection. */
+  private readonly listeners: EventBus<ProviderEventArgs>;
   private readonly acks = new PendingAcks();
   /** Ids whose frame is being handed to Baileys, each with the write under way (it never rejects). */
   private readonly writing = new Map<string, Promise<void>>();
@@ -52,7 +53,7 @@ export class AccountConnection implements ProviderConnection {
     private readonly options: OpenOptions,
     private readonly deps: AccountConnectionDeps,
   ) {
-    this.listeners = new ProviderListeners(deps.logger);
+    this.listeners = new EventBus((event, _args, error) => deps.logger.error({ err: error, event }, 'provider event listener failed'));
     this.started = this.start().catch((error: unknown) => {
       this.onConnectionEvent({ type: 'close', reason: 'unknown', statusCode: null, message: `could not start: ${messageOf(error)}` });
       return undefined;
@@ -60,7 +61,7 @@ export class AccountConnection implements ProviderConnection {
   }
 
   on<E extends keyof ProviderEvents>(event: E, listener: ProviderEvents[E]): void {
-    if (!this.finished) this.listeners.add(event, listener);
+    if (!this.finished) this.listeners.on(event, listener as (...args: ProviderEventArgs[E]) => unknown);
   }
 
   async send(toJid: string, text: string, waMessageId: string, timeoutMs: number): Promise<void> {

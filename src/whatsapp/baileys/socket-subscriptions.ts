@@ -1,12 +1,12 @@
 import type { BaileysEventMap, BinaryNode } from '@whiskeysockets/baileys';
 import type { DropReason, ProviderEventDrops } from '../provider-event-drops';
-import type { ConnectionEvent } from '../whatsapp-provider';
+import type { ConnectionEvent, ProviderEventArgs } from '../whatsapp-provider';
 import type { ExpiringCache } from './expiring-cache';
 import type { PendingAcks } from './pending-acks';
 import { connectionEventsOf } from './provider-events/connection-update';
 import { lidMappingsOf, receiptsOfMessageUpdates, receiptsOfUserReceipts } from './provider-events/message-status';
 import { messagesOfUpsert } from './provider-events/message-upsert';
-import type { ProviderListeners } from './provider-listeners';
+import type { EventBus } from '../event-bus';
 import type { SessionAuthState } from './session-auth-state';
 import type { ProviderSocket, SocketLogger } from './socket-factory';
 
@@ -17,7 +17,7 @@ export const MESSAGE_ACK_FRAME = 'CB:ack,class:message';
 const CREDS_WAIT_MS = 5_000;
 
 export interface SubscriptionTargets {
-  listeners: ProviderListeners;
+  listeners: EventBus<ProviderEventArgs>;
   acks: PendingAcks;
   groups: ExpiringCache;
   drops: ProviderEventDrops;

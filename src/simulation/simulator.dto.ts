@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { WA_MESSAGE_ID_PATTERN } from '../../common/ids';
-import { DISCONNECT_REASON_NAMES } from './disconnect-reasons';
+import { WA_MESSAGE_ID_PATTERN } from '../common/ids';
+import { DISCONNECT_REASON_NAMES } from '../whatsapp/simulator/disconnect-reasons';
 
 const WA_ID_RULE = 'must be 1-128 letters, digits, "_" or "-"';
 

@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AccountRepository } from '../../accounts/account.repository';
-import { AccountNotFound, ConflictWithState } from '../../common/errors';
-import { assertAccountId } from '../../common/ids';
-import { ThreadRepository } from '../../messaging/thread.repository';
+import { AccountRepository } from '../accounts/account.repository';
+import { AccountNotFound, ConflictWithState } from '../common/errors';
+import { assertAccountId } from '../common/ids';
+import { ThreadRepository } from '../messaging/thread.repository';
 import { InjectInboundDto, InjectReceiptDto, SimulateDisconnectDto } from './simulator.dto';
-import { InjectionResult, WhatsAppSimulator } from './whatsapp-simulator';
+import { InjectionResult, WhatsAppSimulator } from '../whatsapp/simulator/whatsapp-simulator';
 
 /** The simulator's routes (registered only with WA_PROVIDER=simulator): provider events injected as Baileys emits them. */
 @ApiTags('simulator')

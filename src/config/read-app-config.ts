@@ -1,15 +1,5 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule } from '@nestjs/config';
 import { AppConfig, loadAppConfig } from './app-config';
-
-/** Provides the one validated `AppConfig` to every module. */
-@Global()
-@Module({})
-export class ConfigModule {
-  static forConfig(config: AppConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
-  }
-}
 
 /**
  * Loads `.env` (when present; real environment variables win) through @nestjs/config, then validates
