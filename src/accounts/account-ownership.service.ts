@@ -15,6 +15,10 @@ import { PairingRelay } from './pairing-relay';
 @Injectable()
 export class AccountOwnership implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AccountOwnership');
+  /**
+   * The renewal's own timer, not on the SchedulerRegistry (see PeriodicJob): it keeps the leases while
+   * the app drains its sends at shutdown, and stops in this module's hook, once nothing more is sent.
+   */
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopping = false;

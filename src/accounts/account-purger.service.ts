@@ -1,4 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/app-config';
 import { AccountPurges } from './account-purges';
 
@@ -15,7 +17,7 @@ const PURGES_PER_PASS = 20;
 @Injectable()
 export class AccountPurger implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AccountPurger');
-  private timer: NodeJS.Timeout | null = null;
+  private readonly passes: PeriodicJob;
   private running: Promise<void> | null = null;
   private again = false;
   private stopping = false;
@@ -23,16 +25,19 @@ export class AccountPurger implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly purges: AccountPurges,
     private readonly config: AppConfig,
-  ) {}
+    scheduler: SchedulerRegistry,
+  ) {
+    this.passes = new PeriodicJob(scheduler, 'account-purges');
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.purgeNow(), this.config.accountLeaseMs);
+    this.passes.every(this.config.accountLeaseMs, () => this.purgeNow());
     this.purgeNow();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
+    this.passes.stop();
     await this.running;
   }
 

@@ -2,7 +2,9 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AccountConnections } from '../accounts/account-connections.service';
 import { ProviderEventBus } from '../whatsapp/provider-event-bus';
 import { BackoffPolicy, backoffDelay } from '../common/backoff';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
+import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/app-config';
 import { failureOf } from '../messaging/failure-reason';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
@@ -33,7 +35,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
   private everyAccount = true;
   private readonly sendTimeoutMs: number;
   private readonly window: SendWindow;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly poll: PeriodicJob;
   private round: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -44,8 +46,10 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
+    scheduler: SchedulerRegistry,
     events: ProviderEventBus,
   ) {
+    this.poll = new PeriodicJob(scheduler, 'outbox-poll');
     this.pacing = new SendPacing(config.sendMinIntervalMs);
     // Well below the lease: an unanswered send gives up long before another worker may reclaim it.
     this.sendTimeoutMs = Math.min(30_000, Math.floor(config.outboxLeaseMs / 3));
@@ -56,7 +60,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.trigger(), this.config.outboxPollMs);
+    this.poll.every(this.config.outboxPollMs, () => this.trigger());
   }
 
   /** An accept is durable (OutboxAcceptance): an account held here claims it at once. */
@@ -99,7 +103,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
   /** Graceful shutdown: stop claiming, let in-flight sends finish (bounded by the send timeout), release the rest. */
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.poll.stop();
     await this.idle();
     const released = await this.outbox.releaseAll(this.config.owner, this.clock.now());
     if (released > 0) this.logger.log({ released }, 'released unsent claims at shutdown');

@@ -1,6 +1,8 @@
 import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/app-config';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { SpoolEntry, SpoolFile } from './spool-file';
@@ -35,14 +37,16 @@ export class ProviderEventSpool implements OnApplicationBootstrap, OnApplication
   private readonly adopted = new Map<string, SpoolFile>();
   private pending = 0;
   private readonly handling = new Set<Promise<void>>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly retries: PeriodicJob;
   private replaying: Promise<void> | null = null;
   private closed = false;
 
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: MetricsRecorder,
+    scheduler: SchedulerRegistry,
   ) {
+    this.retries = new PeriodicJob(scheduler, 'spool-replay');
     this.ownPath = join(config.spoolPath, `${config.workerId}-${config.incarnation}${SPOOL_SUFFIX}`);
   }
 
@@ -64,12 +68,12 @@ export class ProviderEventSpool implements OnApplicationBootstrap, OnApplication
     // A spool that cannot be written is a start-up error: the operator fixes SPOOL_PATH, events are not lost later.
     mkdirSync(this.config.spoolPath, { recursive: true, mode: 0o700 });
     this.replay();
-    this.timer = setInterval(() => this.replay(), this.config.spoolRetryMs);
+    this.retries.every(this.config.spoolRetryMs, () => this.replay());
   }
 
   /** Runs after the account sockets have closed (SpoolModule): nothing new arrives, the store is still open. */
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.retries.stop();
     await this.replaying;
     await Promise.allSettled([...this.handling]);
     this.closed = true;

@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,7 +106,7 @@ export async function processorHarness(options: { connected: string[]; disconnec
     },
   } as unknown as AccountConnections;
   const metrics = new MetricsRecorder();
-  const processor = new OutboxProcessor(outbox, connections, config, clock, metrics, new ProviderEventBus(metrics));
+  const processor = new OutboxProcessor(outbox, connections, config, clock, metrics, new SchedulerRegistry(), new ProviderEventBus(metrics));
 
   return {
     config,

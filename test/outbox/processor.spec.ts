@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderEventBus } from '../../src/whatsapp/provider-event-bus';
 import { MetricsRecorder } from '../../src/metrics/metrics-recorder';
@@ -137,7 +138,7 @@ describe('the outbox processor', () => {
     h = await processorHarness({ connected: ['acc1'], maxAttempts: 1 });
     const item = await h.accept('acc1', '40712345678', 'acknowledged');
     const metrics = new MetricsRecorder();
-    const receipts = new ReceiptsService(new SqliteMessageStatusRepository(h.store), h.outbox, h.clock, metrics, new ProviderEventSpool(h.config, metrics), new ProviderEventBus(metrics));
+    const receipts = new ReceiptsService(new SqliteMessageStatusRepository(h.store), h.outbox, h.clock, metrics, new ProviderEventSpool(h.config, metrics, new SchedulerRegistry()), new ProviderEventBus(metrics));
     h.sockets.get('acc1')!.script = async (_text, waMessageId): Promise<Answer> => {
       // WhatsApp's SERVER_ACK reached us as a receipt, but the send's own ack wait timed out.
       const receipt: ProviderReceipt = { chatJid: '40712345678@s.whatsapp.net', fromMe: true, waMessageId, providerStatus: PROVIDER_STATUS.SERVER_ACK, errorCode: null, at: h.clock.now() };
