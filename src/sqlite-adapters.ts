@@ -1,14 +1,14 @@
-import { SqliteAccountPurges } from './accounts/account-purges.sqlite';
-import { SqliteAccountRepository } from './accounts/account.repository.sqlite';
+import { SqliteAccountPurges } from './accounts/sqlite/account-purges.sqlite';
+import { SqliteAccountRepository } from './accounts/sqlite/account.repository.sqlite';
 import { SessionFenced } from './accounts/session.repository';
-import { SqliteSessionRepository } from './accounts/session.repository.sqlite';
+import { SqliteSessionRepository } from './accounts/sqlite/session.repository.sqlite';
 import * as domainErrors from './common/errors';
-import { SqliteContactAliasRepository } from './messaging/contact-alias.repository.sqlite';
-import { SqliteThreadRepository } from './messaging/thread.repository.sqlite';
-import { SqliteAccountSends } from './outbox/account-sends.sqlite';
-import { SqliteEndedOutboxItems } from './outbox/ended-items.repository.sqlite';
-import { SqliteOutboxRepository } from './outbox/outbox.repository.sqlite';
-import { SqliteMessageStatusRepository } from './receipts/message-status.repository.sqlite';
+import { SqliteContactAliasRepository } from './messaging/sqlite/contact-alias.repository.sqlite';
+import { SqliteThreadRepository } from './messaging/sqlite/thread.repository.sqlite';
+import { SqliteAccountSends } from './outbox/sqlite/account-sends.sqlite';
+import { SqliteEndedOutboxItems } from './outbox/sqlite/ended-items.repository.sqlite';
+import { SqliteOutboxRepository } from './outbox/sqlite/outbox.repository.sqlite';
+import { SqliteMessageStatusRepository } from './receipts/sqlite/message-status.repository.sqlite';
 import type { ServedAdapterFactories, ServedErrorClasses, StoreWorkerAdapters } from './store/sqlite/worker/protocol';
 
 /**

@@ -3,7 +3,7 @@
  * (idempotency) records, message lookups, contact aliases, messages and threads. Media and events join
  * that list in each adapter's steps once they exist. A durable purge record per account, written with
  * the delete, makes the purge resumable after a crash and keeps the id taken (`AccountBeingPurged`) until
- * it is done, so a re-created id starts empty. Adapters: account-purges.sqlite.ts, account-purges.firestore.ts.
+ * it is done, so a re-created id starts empty. Adapters: sqlite/account-purges.sqlite.ts, firestore/account-purges.firestore.ts.
  */
 export abstract class AccountPurges {
   /** Deleted accounts whose data is not all gone yet, at most `limit`. */

@@ -9,7 +9,7 @@ export interface Holding {
   ownerEpoch: number;
 }
 
-/** Storage of `accounts/{accountId}`. Adapters: account.repository.sqlite.ts, account.repository.firestore.ts. */
+/** Storage of `accounts/{accountId}`. Adapters: sqlite/account.repository.sqlite.ts, firestore/account.repository.firestore.ts. */
 export abstract class AccountRepository {
   /**
    * Creates the account, or throws `AccountAlreadyExists`; `AccountBeingPurged` while the data of a

@@ -8,18 +8,18 @@ import { AccountGauges } from './account-gauges';
 import { AccountOwnership } from './account-ownership.service';
 import { AccountPurger } from './account-purger.service';
 import { AccountPurges } from './account-purges';
-import { FirestoreAccountPurges } from './account-purges.firestore';
-import { SqliteAccountPurges } from './account-purges.sqlite';
+import { FirestoreAccountPurges } from './firestore/account-purges.firestore';
+import { SqliteAccountPurges } from './sqlite/account-purges.sqlite';
 import { AccountRepository } from './account.repository';
-import { FirestoreAccountRepository } from './account.repository.firestore';
-import { SqliteAccountRepository } from './account.repository.sqlite';
+import { FirestoreAccountRepository } from './firestore/account.repository.firestore';
+import { SqliteAccountRepository } from './sqlite/account.repository.sqlite';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
 import { OperatorRequests } from './operator-requests';
 import { PairingRelay } from './pairing-relay';
 import { SessionRepository } from './session.repository';
-import { FirestoreSessionRepository } from './session.repository.firestore';
-import { SqliteSessionRepository } from './session.repository.sqlite';
+import { FirestoreSessionRepository } from './firestore/session.repository.firestore';
+import { SqliteSessionRepository } from './sqlite/session.repository.sqlite';
 
 /**
  * The accounts: their records, which instance holds which, and their WhatsApp sockets, which publish

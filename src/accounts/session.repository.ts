@@ -9,7 +9,7 @@ export class SessionFenced extends Error {
 
 /**
  * An account's Baileys session (creds and signal keys) as JSON strings by key. Adapters:
- * session.repository.sqlite.ts, session.repository.firestore.ts (`accounts/{id}/session/{key}`).
+ * sqlite/session.repository.sqlite.ts, firestore/session.repository.firestore.ts (`accounts/{id}/session/{key}`).
  */
 export abstract class SessionRepository {
   abstract read(accountId: string, keys: string[]): Promise<Map<string, string>>;

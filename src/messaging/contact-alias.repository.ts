@@ -1,6 +1,6 @@
 /**
  * The account's LID ↔ phone-number pairs, kept outside the Baileys session (a reset must not forget which
- * thread a contact is). Adapters: contact-alias.repository.sqlite.ts, contact-alias.repository.firestore.ts
+ * thread a contact is). Adapters: sqlite/contact-alias.repository.sqlite.ts, firestore/contact-alias.repository.firestore.ts
  * (`accounts/{accountId}/contactAliases/{lid}`).
  */
 export abstract class ContactAliasRepository {

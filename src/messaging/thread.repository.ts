@@ -1,7 +1,7 @@
 import { Page, PageRequest } from '../common/page';
 import { Direction, MessageRecord, ThreadRecord } from './message';
 
-/** Reads of threads and their messages. Adapters: thread.repository.sqlite.ts, thread.repository.firestore.ts. */
+/** Reads of threads and their messages. Adapters: sqlite/thread.repository.sqlite.ts, firestore/thread.repository.firestore.ts. */
 export abstract class ThreadRepository {
   /** The account's threads, newest `lastMessageAt` first. */
   abstract listThreads(accountId: string, page: PageRequest): Promise<Page<ThreadRecord>>;

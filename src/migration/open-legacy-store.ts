@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { AppConfig, ConfigError } from '../config/app-config';
 import { FirestoreStore } from '../store/firestore/firestore-store';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
-import { FirestoreLegacyStore } from './legacy-store.firestore';
-import { SqliteLegacyStore } from './legacy-store.sqlite';
+import { FirestoreLegacyStore } from './firestore/legacy-store.firestore';
+import { SqliteLegacyStore } from './sqlite/legacy-store.sqlite';
 import { LegacyStore } from './legacy-store';
 
 /** The store the app is configured for, opened as the app opens it, seen through the migration's port. */

@@ -4,14 +4,14 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { StoreModule, perStore, repositoryFor, sqliteRepository } from '../store/store.module';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { EndedOutboxItems } from './ended-items.repository';
-import { SqliteEndedOutboxItems } from './ended-items.repository.sqlite';
+import { SqliteEndedOutboxItems } from './sqlite/ended-items.repository.sqlite';
 import { OutboxAcceptance } from './outbox-acceptance';
 import { OutboxGauges } from './outbox-gauges';
 import { OutboxProcessor } from './outbox-processor.service';
 import { OutboxRetention } from './outbox-retention.service';
 import { OutboxRepository } from './outbox.repository';
-import { FirestoreOutboxRepository } from './outbox.repository.firestore';
-import { SqliteOutboxRepository } from './outbox.repository.sqlite';
+import { FirestoreOutboxRepository } from './firestore/outbox.repository.firestore';
+import { SqliteOutboxRepository } from './sqlite/outbox.repository.sqlite';
 
 /**
  * The outbox: its repository, the acceptance the composition root binds to messaging's SendAcceptance,

@@ -5,8 +5,8 @@ import { SpoolModule } from '../spool/spool.module';
 import { StoreModule, perStore, repositoryFor } from '../store/store.module';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { MessageStatusRepository } from './message-status.repository';
-import { FirestoreMessageStatusRepository } from './message-status.repository.firestore';
-import { SqliteMessageStatusRepository } from './message-status.repository.sqlite';
+import { FirestoreMessageStatusRepository } from './firestore/message-status.repository.firestore';
+import { SqliteMessageStatusRepository } from './sqlite/message-status.repository.sqlite';
 import { ReceiptsService } from './receipts.service';
 
 /** Maps provider receipts (from the provider-event bus) to message statuses, forward only, and ends the outbox items they prove. */

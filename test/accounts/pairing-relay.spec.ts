@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AccountConnections } from '../../src/accounts/account-connections.service';
-import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
+import { SqliteAccountRepository } from '../../src/accounts/sqlite/account.repository.sqlite';
 import { LiveAccount } from '../../src/accounts/live-account';
 import { PairingRelay } from '../../src/accounts/pairing-relay';
 import { NoAnswerInTime } from '../../src/common/errors';
@@ -11,7 +11,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { FakeClock } from '../support/fake-clock';
 import { account } from '../support/sends';
-import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
+import { SqliteAccountSends } from '../../src/outbox/sqlite/account-sends.sqlite';
 
 const LEASE_MS = 3_000;
 const dir = mkdtempSync(join(tmpdir(), 'wa-pairing-'));

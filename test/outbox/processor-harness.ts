@@ -5,20 +5,20 @@ import { join } from 'node:path';
 import { AccountConnections } from '../../src/accounts/account-connections.service';
 import { ProviderEventBus } from '../../src/whatsapp/provider-event-bus';
 import { newAccount } from '../../src/accounts/account';
-import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
+import { SqliteAccountRepository } from '../../src/accounts/sqlite/account.repository.sqlite';
 import { loadAppConfig } from '../../src/config/app-config';
 import { MetricsRecorder } from '../../src/metrics/metrics-recorder';
 import { threadIdOf } from '../../src/common/jid';
-import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
+import { SqliteThreadRepository } from '../../src/messaging/sqlite/thread.repository.sqlite';
 import { ClaimRequest } from '../../src/outbox/claim-rule';
 import { OutboxItem } from '../../src/outbox/outbox-item';
 import { OutboxProcessor } from '../../src/outbox/outbox-processor.service';
-import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
+import { SqliteOutboxRepository } from '../../src/outbox/sqlite/outbox.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { ProviderConnection, SendFailure } from '../../src/whatsapp/whatsapp-provider';
 import { FakeClock } from '../support/fake-clock';
 import { acceptedSend } from '../support/sends';
-import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
+import { SqliteAccountSends } from '../../src/outbox/sqlite/account-sends.sqlite';
 
 /** What WhatsApp answers to one send: `ok`, a transient or permanent failure, or never (a hang). */
 export type Answer = 'ok' | 'transient' | 'permanent';

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
-import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
+import { SqliteOutboxRepository } from '../../src/outbox/sqlite/outbox.repository.sqlite';
+import { SqliteAccountRepository } from '../../src/accounts/sqlite/account.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { acceptedSend, account } from '../support/sends';
-import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
+import { SqliteAccountSends } from '../../src/outbox/sqlite/account-sends.sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-durable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

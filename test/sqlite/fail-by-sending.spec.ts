@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
-import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
+import { SqliteAccountRepository } from '../../src/accounts/sqlite/account.repository.sqlite';
+import { SqliteThreadRepository } from '../../src/messaging/sqlite/thread.repository.sqlite';
 import { claimOf } from '../../src/outbox/claim-rule';
-import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
+import { SqliteOutboxRepository } from '../../src/outbox/sqlite/outbox.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { failureOf } from '../../src/messaging/failure-reason';
 import { acceptedSend, account } from '../support/sends';
-import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
+import { SqliteAccountSends } from '../../src/outbox/sqlite/account-sends.sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-rejected-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

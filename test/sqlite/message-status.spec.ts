@@ -2,13 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
-import { SqliteThreadRepository } from '../../src/messaging/thread.repository.sqlite';
-import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
-import { SqliteMessageStatusRepository } from '../../src/receipts/message-status.repository.sqlite';
+import { SqliteAccountRepository } from '../../src/accounts/sqlite/account.repository.sqlite';
+import { SqliteThreadRepository } from '../../src/messaging/sqlite/thread.repository.sqlite';
+import { SqliteOutboxRepository } from '../../src/outbox/sqlite/outbox.repository.sqlite';
+import { SqliteMessageStatusRepository } from '../../src/receipts/sqlite/message-status.repository.sqlite';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { acceptedSend, account } from '../support/sends';
-import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
+import { SqliteAccountSends } from '../../src/outbox/sqlite/account-sends.sqlite';
 
 describe('MessageStatusRepository on sqlite', () => {
   it('clears the migration\'s "uncertain" mark once a real receipt raises the status, and keeps it otherwise', async () => {

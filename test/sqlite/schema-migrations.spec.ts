@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { failureOf } from '../../src/messaging/failure-reason';
-import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
-import { SqliteAcceptWrite } from '../../src/outbox/accept-write.sqlite';
-import { SqliteOutboxRepository } from '../../src/outbox/outbox.repository.sqlite';
+import { SqliteAccountRepository } from '../../src/accounts/sqlite/account.repository.sqlite';
+import { SqliteAcceptWrite } from '../../src/outbox/sqlite/accept-write.sqlite';
+import { SqliteOutboxRepository } from '../../src/outbox/sqlite/outbox.repository.sqlite';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { AcceptedSend } from '../../src/messaging/send-acceptance';
 import { acceptedSend } from '../support/sends';
-import { SqliteAccountSends } from '../../src/outbox/account-sends.sqlite';
+import { SqliteAccountSends } from '../../src/outbox/sqlite/account-sends.sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-schema-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newAccount } from '../../src/accounts/account';
 import { AccountRepository } from '../../src/accounts/account.repository';
-import { SqliteAccountRepository } from '../../src/accounts/account.repository.sqlite';
+import { SqliteAccountRepository } from '../../src/accounts/sqlite/account.repository.sqlite';
 import { StoreQueueFull } from '../../src/common/errors';
 import { SQLITE_WORKER_ADAPTERS } from '../../src/sqlite-adapters';
 import { GroupCommit } from '../../src/store/sqlite/group-commit';

@@ -5,16 +5,16 @@ import { delimiter, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { Firestore } from 'firebase-admin/firestore';
-import { FirestoreAccountPurges } from '../../src/accounts/account-purges.firestore';
-import { FirestoreAccountRepository } from '../../src/accounts/account.repository.firestore';
-import { FirestoreSessionRepository } from '../../src/accounts/session.repository.firestore';
-import { FirestoreContactAliasRepository } from '../../src/messaging/contact-alias.repository.firestore';
-import { FirestoreMessageStatusRepository } from '../../src/receipts/message-status.repository.firestore';
-import { FirestoreThreadRepository } from '../../src/messaging/thread.repository.firestore';
-import { FirestoreOutboxRepository } from '../../src/outbox/outbox.repository.firestore';
+import { FirestoreAccountPurges } from '../../src/accounts/firestore/account-purges.firestore';
+import { FirestoreAccountRepository } from '../../src/accounts/firestore/account.repository.firestore';
+import { FirestoreSessionRepository } from '../../src/accounts/firestore/session.repository.firestore';
+import { FirestoreContactAliasRepository } from '../../src/messaging/firestore/contact-alias.repository.firestore';
+import { FirestoreMessageStatusRepository } from '../../src/receipts/firestore/message-status.repository.firestore';
+import { FirestoreThreadRepository } from '../../src/messaging/firestore/thread.repository.firestore';
+import { FirestoreOutboxRepository } from '../../src/outbox/firestore/outbox.repository.firestore';
 import { FirestoreStore } from '../../src/store/firestore/firestore-store';
 import { StoreFixture } from '../contract/store-fixture';
-import { FirestoreAccountSends } from '../../src/outbox/account-sends.firestore';
+import { FirestoreAccountSends } from '../../src/outbox/firestore/account-sends.firestore';
 
 /**
  * Google's Cloud Firestore emulator for the test run (Debian package google-cloud-cli-firestore-emulator,

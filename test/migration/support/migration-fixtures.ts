@@ -4,22 +4,22 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll } from 'vitest';
 import { DocumentReference, Firestore } from 'firebase-admin/firestore';
-import { FirestoreAccountRepository } from '../../../src/accounts/account.repository.firestore';
-import { SqliteAccountRepository } from '../../../src/accounts/account.repository.sqlite';
-import { FirestoreThreadRepository } from '../../../src/messaging/thread.repository.firestore';
-import { SqliteThreadRepository } from '../../../src/messaging/thread.repository.sqlite';
-import { FirestoreLegacyStore } from '../../../src/migration/legacy-store.firestore';
-import { SqliteLegacyStore } from '../../../src/migration/legacy-store.sqlite';
+import { FirestoreAccountRepository } from '../../../src/accounts/firestore/account.repository.firestore';
+import { SqliteAccountRepository } from '../../../src/accounts/sqlite/account.repository.sqlite';
+import { FirestoreThreadRepository } from '../../../src/messaging/firestore/thread.repository.firestore';
+import { SqliteThreadRepository } from '../../../src/messaging/sqlite/thread.repository.sqlite';
+import { FirestoreLegacyStore } from '../../../src/migration/firestore/legacy-store.firestore';
+import { SqliteLegacyStore } from '../../../src/migration/sqlite/legacy-store.sqlite';
 import { LegacyStore } from '../../../src/migration/legacy-store';
-import { FirestoreOutboxRepository } from '../../../src/outbox/outbox.repository.firestore';
-import { SqliteOutboxRepository } from '../../../src/outbox/outbox.repository.sqlite';
+import { FirestoreOutboxRepository } from '../../../src/outbox/firestore/outbox.repository.firestore';
+import { SqliteOutboxRepository } from '../../../src/outbox/sqlite/outbox.repository.sqlite';
 import { FirestoreStore } from '../../../src/store/firestore/firestore-store';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { AppRepositories, seedNewLayout } from './new-layout';
 import { seedOldFirestore } from './seed-firestore';
 import { seedOldSqlite } from './seed-sqlite';
-import { FirestoreAccountSends } from '../../../src/outbox/account-sends.firestore';
-import { SqliteAccountSends } from '../../../src/outbox/account-sends.sqlite';
+import { FirestoreAccountSends } from '../../../src/outbox/firestore/account-sends.firestore';
+import { SqliteAccountSends } from '../../../src/outbox/sqlite/account-sends.sqlite';
 
 /** One store holding the fixture: the app's repositories on it, and a fresh migration connection per run. */
 export interface MigrationFixture {
