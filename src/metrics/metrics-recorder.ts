@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type SendResult = 'sent' | 'transient' | 'permanent' | 'gave_up';
@@ -18,6 +18,7 @@ const SEND_LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300
 @Injectable()
 export class MetricsRecorder {
   readonly registry = new Registry();
+  private readonly logger = new Logger('MetricsRecorder');
 
   private readonly sendRequests = this.counter('whatsapp_send_requests_total', 'Send requests accepted, or answered again from idempotency (same key, same request)', ['outcome']);
   private readonly sendAttempts = this.counter('whatsapp_send_attempts_total', 'Tries of an outbox item through its account socket', []);
@@ -106,6 +107,25 @@ export class MetricsRecorder {
   /** `event`: `connection` (the account record not updated), `session_write`, or a listener's event name. */
   providerEventFailed(event: string): void {
     this.eventFailures.inc({ event });
+  }
+
+  /**
+   * A gauge read when Prometheus scrapes (from the store, true across instances: aggregate with `max`),
+   * one series per label value. A read that fails leaves it empty for that scrape instead of failing it.
+   */
+  scrapedGauge(metric: { name: string; help: string; label: string; read: () => Promise<Record<string, number>> }): void {
+    const logger = this.logger;
+    new Gauge({
+      name: metric.name,
+      help: metric.help,
+      labelNames: [metric.label],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const values = await metric.read().catch((error: unknown) => void logger.warn({ err: error, metric: metric.name }, 'scrape-time values unavailable'));
+        for (const [value, n] of Object.entries(values ?? {})) this.set({ [metric.label]: value }, n);
+      },
+    });
   }
 
   private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
