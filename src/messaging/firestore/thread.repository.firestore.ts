@@ -3,7 +3,7 @@ import { DocumentSnapshot, FieldPath, Query, Timestamp, WriteBatch } from 'fireb
 import { Page, PageRequest, pageOf } from '../../common/page';
 import { isAlreadyExists, isFailedPrecondition } from '../../store/firestore/firestore-errors';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
-import { toMillis, toTimestamp } from '../../store/firestore/firestore-time';
+import { toTimestamp } from '../../store/firestore/firestore-time';
 import { Direction, MessageRecord, ThreadRecord } from '../message';
 import {
   MESSAGES,
@@ -20,7 +20,7 @@ import {
   toThread,
 } from './message-docs.firestore';
 import { ThreadRepository } from '../thread.repository';
-import { movesThreadSummary } from '../thread-summary';
+import { summaryWrite } from './thread-summary.firestore';
 
 /** A message refused this many times in a row (racing writers of one thread) is contended beyond reason: give up loudly. */
 const MAX_ATTEMPTS = 10;
@@ -96,21 +96,11 @@ export class FirestoreThreadRepository extends ThreadRepository {
   }
 }
 
-/**
- * The thread summary moves as `movesThreadSummary` says: a replayed old one keeps its place, not the top.
- * Written on condition that the thread is as read: `create` where there was none, else its update time.
- */
+/** The summary's write (summaryWrite), on condition that the thread is as read: `create` where there was none, else its update time. */
 function writeSummary(batch: WriteBatch, summary: DocumentSnapshot, message: MessageRecord): void {
-  const last = { lastMessageAt: toTimestamp(message.createdAt), lastMessageText: message.text, lastMessageDirection: message.direction };
-  const updatedAt = toTimestamp(message.updatedAt);
-  if (!summary.exists) {
-    const doc: ThreadDoc = { accountId: message.accountId, clientJid: message.clientJid, ...last, createdAt: updatedAt, updatedAt };
-    batch.create(summary.ref, doc);
-    return;
-  }
-  const current = summary.data() as ThreadDoc;
-  const moves = movesThreadSummary(current.lastMessageAt && toMillis(current.lastMessageAt), message.createdAt);
-  batch.update(summary.ref, { ...(moves ? last : {}), updatedAt }, { lastUpdateTime: summary.updateTime! });
+  const write = summaryWrite(summary, message);
+  if ('create' in write) batch.create(summary.ref, write.create);
+  else batch.update(summary.ref, write.update, { lastUpdateTime: summary.updateTime! });
 }
 
 /** Keyset page over (time desc, doc id desc), the same order and cursor as the sqlite adapter. */

@@ -4,11 +4,10 @@ import { DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
 import { accountRef } from '../../accounts/firestore/account-docs.firestore';
 import { AccountLoggedOut, AccountNotFound } from '../../common/errors';
 import { MessageRecord } from '../../messaging/message';
-import { movesThreadSummary } from '../../messaging/thread-summary';
-import { ThreadDoc, messageLookupRef, messageRef, threadRef, toLookupDoc, toMessageDoc } from '../../messaging/firestore/message-docs.firestore';
+import { summaryWrite } from '../../messaging/firestore/thread-summary.firestore';
+import { messageLookupRef, messageRef, threadRef, toLookupDoc, toMessageDoc } from '../../messaging/firestore/message-docs.firestore';
 import { countByStatus } from '../../store/firestore/count-by-status';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
-import { toMillis, toTimestamp } from '../../store/firestore/firestore-time';
 import { AcceptedSend } from '../../messaging/send-acceptance';
 import { AcceptOutcome, OPEN_OUTBOX_STATUSES, OpenOutboxStatus, OutboxItem } from '../outbox-item';
 import { outboxItemFor } from '../outbox-item.factory';
@@ -97,23 +96,16 @@ export class FirestoreOutboxRepository extends OutboxRepository {
   }
 }
 
-/**
- * Hands out the thread's next sequence number and moves its summary to this send as
- * `movesThreadSummary` says (the sqlite upsert calls it too).
- */
+/** Hands out the thread's next sequence number, with the summary's move to this send (summaryWrite). */
 function takeSeq(tx: Transaction, summary: DocumentSnapshot, send: AcceptedSend, hasTurn: boolean): number {
-  const now = toTimestamp(send.now);
-  const last = { lastMessageAt: now, lastMessageText: send.text, lastMessageDirection: 'outbound' as const };
-  if (!summary.exists) {
-    const doc: ThreadDoc = { accountId: send.accountId, clientJid: send.clientJid, ...last, nextSeq: 2, outboxHeadSeq: 1, createdAt: now, updatedAt: now };
-    tx.create(summary.ref, doc);
+  const write = summaryWrite(summary, { ...send, direction: 'outbound', createdAt: send.now, updatedAt: send.now });
+  if ('create' in write) {
+    tx.create(summary.ref, { ...write.create, nextSeq: 2, outboxHeadSeq: 1 });
     return 1;
   }
-  const current = summary.data() as Partial<ThreadDoc>;
   // A thread first made by an inbound message may not have a counter yet.
-  const seq = current.nextSeq ?? 1;
-  const moves = movesThreadSummary(current.lastMessageAt && toMillis(current.lastMessageAt), send.now);
-  tx.update(summary.ref, { ...(moves ? last : {}), ...(hasTurn ? { outboxHeadSeq: seq } : {}), nextSeq: seq + 1, updatedAt: now });
+  const seq = (summary.get('nextSeq') as number | undefined) ?? 1;
+  tx.update(summary.ref, { ...write.update, ...(hasTurn ? { outboxHeadSeq: seq } : {}), nextSeq: seq + 1 });
   return seq;
 }
 
