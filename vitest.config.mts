@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * Files that start several server processes (or the emulator with three) and load both cores: they run
  * after the rest, one at a time, so two of them never starve each other's leases.
  */
-const ALONE = ['test/multiprocess/**/*.spec.ts', 'test/firestore/outbox-three-processes.spec.ts', 'test/ops/shutdown.spec.ts', 'test/e2e/four-processors.spec.ts'];
+const ALONE = ['test/multiprocess/**/*.spec.ts', 'test/e2e/four-processors.spec.ts'];
 
 // Nest's Vitest recipe: SWC keeps decorator metadata, which esbuild drops and Nest DI needs.
 export default defineConfig({

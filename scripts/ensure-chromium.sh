@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Swagger UI test (test/ops/swagger-browser.spec.ts) drives Debian's Chromium. `npm test` runs this
+# The Swagger UI test (test/medium/ops/swagger-browser.spec.ts) drives Debian's Chromium. `npm test` runs this
 # first so the README's one test command works on a fresh machine; without Chromium that test fails, saying so.
 set -euo pipefail
 [ -x /usr/bin/chromium ] && exit 0

@@ -3,7 +3,7 @@
 export const TIERS = [
   { name: 'small', folders: ['test/small'], node24: true },
   { name: 'contract', folders: ['test/contract'], node24: true },
-  { name: 'medium', folders: ['test/medium', 'test/spool', 'test/accounts', 'test/outbox', 'test/sqlite', 'test/whatsapp', 'test/migration', 'test/rules', 'test/firestore', 'test/ops', 'test/smoke.spec.ts'], node24: false },
+  { name: 'medium', folders: ['test/medium'], node24: false },
   { name: 'e2e', folders: ['test/e2e'], node24: true },
   { name: 'multiprocess', folders: ['test/multiprocess'], node24: false },
 ];

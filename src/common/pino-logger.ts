@@ -4,7 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 /**
  * API keys, session material and message bodies never reach the logs: pino's redaction, by path, at
  * the top level and one level down (`{ err: { creds } }`, `{ body: { message } }`). pino's wildcards are
- * not recursive, so each shape we may log is listed; test/ops/redaction.spec.ts feeds each one through.
+ * not recursive, so each shape we may log is listed; test/medium/ops/redaction.spec.ts feeds each one through.
  * `key` (Baileys' message key: chat, fromMe, id) stays visible: operators trace a message by it.
  */
 const SECRET_FIELDS = [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhatsAppSimulator } from '../../src/whatsapp/simulator/whatsapp-simulator';
-import { scrape, valueOf } from '../ops/support/prometheus';
+import { scrape, valueOf } from '../medium/ops/support/prometheus';
 import { TestApp, startTestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 

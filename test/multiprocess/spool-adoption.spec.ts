@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database';
-import { parseExposition, valueOf } from '../ops/support/prometheus';
+import { parseExposition, valueOf } from '../medium/ops/support/prometheus';
 import { eventually } from '../support/eventually';
 import { ServerProcess, startServer } from '../support/server-process';
 
