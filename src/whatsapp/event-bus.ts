@@ -1,5 +1,5 @@
 /** Event name → the arguments its listeners get. */
-export type EventArgs = Record<string, unknown[]>;
+export type EventArgs<M> = { [E in keyof M]: unknown[] };
 
 type Listener<Args extends unknown[]> = (...args: Args) => unknown;
 
@@ -8,7 +8,7 @@ type Listener<Args extends unknown[]> = (...args: Args) => unknown;
  * otherwise stop the listeners after it, or reach Baileys' own emitter): a listener's throw, or the
  * rejection of the promise it returns, goes to `onListenerError` instead.
  */
-export class EventBus<M extends EventArgs> {
+export class EventBus<M extends EventArgs<M>> {
   private readonly byEvent = new Map<keyof M, Set<Listener<never>>>();
 
   constructor(private readonly onListenerError: (event: keyof M & string, args: unknown[], error: unknown) => void) {}

@@ -10,7 +10,6 @@ export interface ProviderEventMap {
   lidMapping: [accountId: string, mapping: LidMapping];
   /** Published by accounts once the account's socket is open and recorded here: the outbox may send through it. */
   connected: [accountId: string];
-  [event: string]: unknown[];
 }
 
 /**

@@ -182,6 +182,18 @@ export function outboxClaimsContract(make: MakeStoreFixture): void {
       await store.close();
     });
 
+    it('fails nothing under a fence that is no longer the holding (a stale holder), and says so with null', async () => {
+      const store = await make();
+      const [held] = await heldAccounts(store, ['acc1']);
+      const waiting = await accept(store, 'acc1');
+      const holding = { ...held, owner: 'w1/a' };
+      expect(await store.accountSends.failWaiting('acc1', 'loggedOut', 999, { ...holding, ownerEpoch: held.ownerEpoch - 1 })).toBeNull();
+      expect(await store.accountSends.failWaiting('acc1', 'loggedOut', 999, { ...holding, owner: 'w2/b' })).toBeNull();
+      expect(await store.outbox.get('acc1', waiting.requestId)).toMatchObject({ status: 'queued', failureReason: null });
+      expect(await store.accountSends.failWaiting('acc1', 'loggedOut', 999, holding)).toBe(1);
+      await store.close();
+    });
+
     it('ends a waiting item whose message a receipt already acknowledged as sent, never failed, when the account ends', async () => {
       const store = await make();
       const held = await heldAccounts(store, ['acc1']);

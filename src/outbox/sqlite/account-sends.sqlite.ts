@@ -1,7 +1,22 @@
 import { AccountSends, AccountSendsInWrite } from '../../accounts/account-sends';
+import { Holding } from '../../accounts/account.repository';
 import { FailureReason } from '../../messaging/failure-reason';
+import { ACKNOWLEDGED_STATUSES, statusRank } from '../../messaging/message-status';
 import { SqliteStore } from '../../store/sqlite/sqlite-store';
-import { failWaitingRows } from './waiting-failure.sqlite';
+
+const OPEN = `account_id = @accountId AND status IN ('queued', 'processing')`;
+
+/** In order: items a receipt already acknowledged end `sent`; the other items' messages, then those items, `failed`. */
+const FAIL_WAITING = [
+  `UPDATE outbox SET status = 'sent', ended_at = @now, updated_at = @now, lease_until = NULL, last_error = NULL
+   WHERE ${OPEN} AND EXISTS (
+     SELECT 1 FROM messages m WHERE m.thread_id = outbox.thread_id AND m.message_id = outbox.message_id
+       AND m.status IN (${ACKNOWLEDGED_STATUSES.map((status) => `'${status}'`).join(', ')}))`,
+  `UPDATE messages SET status = 'failed', status_rank = @failedRank, failed_at = @now, error = NULL, failure_reason = @reason, updated_at = @now
+   WHERE status_rank < @sentRank AND (thread_id, message_id) IN (SELECT thread_id, message_id FROM outbox WHERE ${OPEN})`,
+  `UPDATE outbox SET status = 'failed', last_error = NULL, failure_reason = @reason, ended_at = @now, updated_at = @now, lease_until = NULL
+   WHERE ${OPEN}`,
+];
 
 /**
  * An account's items by their primary key (`{accountId}__{requestId}`); account_id keeps out an account
@@ -15,8 +30,12 @@ export class SqliteAccountSends extends AccountSends implements AccountSendsInWr
     super();
   }
 
-  failWaiting(accountId: string, reason: FailureReason, now: number): Promise<number> {
-    return this.store.writes.run(() => this.failWaitingInWrite(accountId, reason, now));
+  /** One transaction; with a fence, the holding is read in it, so nothing ends once it is not current. */
+  failWaiting(accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<number | null> {
+    return this.store.writes.run(() => {
+      if (fence && !this.store.statement('SELECT 1 FROM accounts WHERE account_id = @accountId AND owner = @owner AND owner_epoch = @ownerEpoch').get(fence)) return null;
+      return this.failWaitingInWrite(accountId, reason, now);
+    });
   }
 
   removeSome(accountId: string, limit: number): Promise<number> {
@@ -24,7 +43,8 @@ export class SqliteAccountSends extends AccountSends implements AccountSendsInWr
   }
 
   failWaitingInWrite(accountId: string, reason: FailureReason, now: number): number {
-    return failWaitingRows(this.store, accountId, reason, now);
+    const params = { accountId, reason, now, sentRank: statusRank('sent'), failedRank: statusRank('failed') };
+    return FAIL_WAITING.map((sql) => this.store.statement(sql).run(params).changes)[FAIL_WAITING.length - 1];
   }
 
   removeSomeInWrite(accountId: string, limit: number): number {
