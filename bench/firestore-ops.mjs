@@ -35,12 +35,12 @@ const { FirestoreStore } = load('store/firestore/firestore-store.js');
 
 const log = new FirestoreOpLog();
 log.recordCalls({
-  outbox: load('outbox/outbox.repository.firestore.js').FirestoreOutboxRepository,
-  threads: load('messaging/thread.repository.firestore.js').FirestoreThreadRepository,
-  statuses: load('receipts/message-status.repository.firestore.js').FirestoreMessageStatusRepository,
-  contactAliases: load('messaging/contact-alias.repository.firestore.js').FirestoreContactAliasRepository,
-  accounts: load('accounts/account.repository.firestore.js').FirestoreAccountRepository,
-  sessions: load('accounts/session.repository.firestore.js').FirestoreSessionRepository,
+  outbox: load('outbox/firestore/outbox.repository.firestore.js').FirestoreOutboxRepository,
+  threads: load('messaging/firestore/thread.repository.firestore.js').FirestoreThreadRepository,
+  statuses: load('receipts/firestore/message-status.repository.firestore.js').FirestoreMessageStatusRepository,
+  contactAliases: load('messaging/firestore/contact-alias.repository.firestore.js').FirestoreContactAliasRepository,
+  accounts: load('accounts/firestore/account.repository.firestore.js').FirestoreAccountRepository,
+  sessions: load('accounts/firestore/session.repository.firestore.js').FirestoreSessionRepository,
 });
 log.recordServices({
   send: load('messaging/send.service.js').SendService,

@@ -22,7 +22,7 @@ const { isMainThread } = require('node:worker_threads');
 const { storeWorkerRelay } = require('./store-worker-relay.cjs');
 
 const dist = path.resolve(__dirname, '../../dist');
-const { SqliteOutboxRepository } = require(path.join(dist, 'outbox/outbox.repository.sqlite.js'));
+const { SqliteOutboxRepository } = require(path.join(dist, 'outbox/sqlite/outbox.repository.sqlite.js'));
 
 const PROBED = ['accept', 'claim', 'markSent'];
 const epochMs = () => performance.timeOrigin + performance.now();

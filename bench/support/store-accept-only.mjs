@@ -15,7 +15,7 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const { SqliteStore } = require('../../dist/store/sqlite/sqlite-store.js');
-const { SqliteOutboxRepository } = require('../../dist/outbox/outbox.repository.sqlite.js');
+const { SqliteOutboxRepository } = require('../../dist/outbox/sqlite/outbox.repository.sqlite.js');
 const { newMessageId } = require('../../dist/common/ids.js');
 const { newWaMessageId } = require('../../dist/whatsapp/message-id.js');
 

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 const require = createRequire(import.meta.url);
 const { SqliteStore } = require('../../dist/store/sqlite/sqlite-store.js');
-const { SqliteOutboxRepository } = require('../../dist/outbox/outbox.repository.sqlite.js');
+const { SqliteOutboxRepository } = require('../../dist/outbox/sqlite/outbox.repository.sqlite.js');
 const { newMessageId } = require('../../dist/common/ids.js');
 const { newWaMessageId } = require('../../dist/whatsapp/message-id.js');
 const pre = Number(process.argv[2] ?? 30000), measured = Number(process.argv[3] ?? 2700), batchSize = 27;

@@ -1,7 +1,7 @@
 // Child process for durable-accept.spec.ts: starts a real accept on the compiled repository and kills
 // itself with SIGKILL after the message and thread rows are written but before the commit.
 const { SqliteStore } = require('../../dist/store/sqlite/sqlite-store');
-const { SqliteOutboxRepository } = require('../../dist/outbox/outbox.repository.sqlite');
+const { SqliteOutboxRepository } = require('../../dist/outbox/sqlite/outbox.repository.sqlite');
 
 const store = SqliteStore.open(process.argv[2]);
 store.db.function('die_now', () => process.kill(process.pid, 'SIGKILL'));

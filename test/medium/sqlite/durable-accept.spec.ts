@@ -56,7 +56,7 @@ describe('the accept write on sqlite', () => {
     const { path, store } = await storeWithAccount();
     store.close();
     const child = spawnSync(process.execPath, [join(__dirname, '../../support/kill-mid-accept.js'), path], { encoding: 'utf8' });
-    expect(child.signal).toBe('SIGKILL');
+    expect(child.signal, child.stderr).toBe('SIGKILL');
     const reopened = SqliteStore.open(path);
     expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(rowCounts(reopened)).toEqual({ threads: 0, messages: 0, lookup: 0, outbox: 0 });
