@@ -47,6 +47,7 @@ log.recordServices({
   inbound: load('messaging/inbound.service.js').InboundService,
   receipts: load('receipts/receipts.service.js').ReceiptsService,
   processor: load('outbox/outbox-processor.service.js').OutboxProcessor,
+  sendAttempts: load('outbox/send-attempts.js').SendAttempts,
 });
 
 async function until(condition, what, timeoutMs = 20_000) {

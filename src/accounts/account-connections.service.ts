@@ -2,15 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
-import { ThreadIdentity } from '../messaging/thread-identity';
-import { ThreadRepository } from '../messaging/thread.repository';
-import { ConnectionEvent, ProviderConnection, SessionStore, WhatsAppProvider } from '../whatsapp/whatsapp-provider';
+import { ConnectionEvent, ProviderConnection, WhatsAppProvider } from '../whatsapp/whatsapp-provider';
 import { AccountRecord, ConnectionPatch, pendingReset } from './account';
 import { ProviderEventBus } from '../whatsapp/provider-event-bus';
 import { AccountEnding, AccountRepository } from './account.repository';
 import { reactionTo } from './connection-policy';
 import { LiveAccount } from './live-account';
-import { SessionFenced, SessionRepository } from './session.repository';
+import { SocketInputs } from './socket-inputs';
 
 /**
  * The sockets of the accounts this instance holds: opens them, reacts to each close as Baileys'
@@ -26,9 +24,7 @@ export class AccountConnections {
   constructor(
     private readonly provider: WhatsAppProvider,
     private readonly accounts: AccountRepository,
-    private readonly sessions: SessionRepository,
-    private readonly threads: ThreadRepository,
-    private readonly identity: ThreadIdentity,
+    private readonly inputs: SocketInputs,
     private readonly events: ProviderEventBus,
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
@@ -144,11 +140,7 @@ export class AccountConnections {
 
   private open(live: LiveAccount): void {
     live.cancelReconnect();
-    const connection = this.provider.open({
-      accountId: live.accountId,
-      session: this.sessionStoreFor(live),
-      getMessageText: (chatJid, waMessageId) => this.ownMessageText(live.accountId, chatJid, waMessageId),
-    });
+    const connection = this.provider.open(this.inputs.for(live, () => this.drop(live.accountId, 'session write fenced out')));
     live.connection = connection;
     live.connected = false;
     live.showingQr = false;
@@ -250,31 +242,6 @@ export class AccountConnections {
 
   private async record(live: LiveAccount, patch: ConnectionPatch): Promise<void> {
     if (!(await this.accounts.recordConnection(live.holding, patch))) await this.drop(live.accountId, 'holding no longer current');
-  }
-
-  private sessionStoreFor(live: LiveAccount): SessionStore {
-    return {
-      read: (keys) => this.sessions.read(live.accountId, keys),
-      write: (changes) =>
-        this.sessions.write(live.holding, changes).catch(async (error: unknown) => {
-          // Another instance holds the account now: our socket must not run a minute longer.
-          if (error instanceof SessionFenced) await this.drop(live.accountId, 'session write fenced out');
-          // Counted, then thrown back: Baileys awaits key writes itself; a creds write is logged by the
-          // socket and the next creds.update writes the whole creds again.
-          else this.metrics.providerEventFailed('session_write');
-          throw error;
-        }),
-      clear: () => this.sessions.clear(live.accountId),
-    };
-  }
-
-  /** For a recipient's retry request: our own message, by account, chat and id — never the id alone. */
-  private async ownMessageText(accountId: string, chatJid: string, waMessageId: string): Promise<string | undefined> {
-    const message = await this.threads.findByWaMessageId(accountId, 'outbound', waMessageId);
-    if (!message || message.text === null) return undefined;
-    // The requester may name the contact by its other form (LID or phone number) than the thread's.
-    const sameChat = message.clientJid === chatJid || message.clientJid === (await this.identity.clientJidOf(accountId, chatJid));
-    return sameChat ? message.text : undefined;
   }
 
   /** Not retried: the account record shows the older state until the next connection event writes it. */

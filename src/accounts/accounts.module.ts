@@ -4,6 +4,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { StoreModule, perStore, repositoryFor } from '../store/store.module';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { AccountConnections } from './account-connections.service';
+import { SocketInputs } from './socket-inputs';
 import { AccountGauges } from './account-gauges';
 import { AccountOwnership } from './account-ownership.service';
 import { AccountPurger } from './account-purger.service';
@@ -35,6 +36,7 @@ export class AccountsModule {
     providers: [
       AccountsService,
       AccountConnections,
+      SocketInputs,
       AccountOwnership,
       AccountGauges,
       PairingRelay,

@@ -10,6 +10,7 @@ import { OutboxGauges } from './outbox-gauges';
 import { OutboxProcessor } from './outbox-processor.service';
 import { OutboxRetention } from './outbox-retention.service';
 import { OutboxRepository } from './outbox.repository';
+import { SendAttempts } from './send-attempts';
 import { FirestoreOutboxRepository } from './firestore/outbox.repository.firestore';
 import { SqliteOutboxRepository } from './sqlite/outbox.repository.sqlite';
 
@@ -27,6 +28,7 @@ export class OutboxModule {
       OutboxAcceptance,
       OutboxGauges,
       OutboxProcessor,
+      SendAttempts,
       repositoryFor(OutboxRepository, store, { sqlite: SqliteOutboxRepository, firestore: FirestoreOutboxRepository }),
       ...(store === 'sqlite' ? [OutboxRetention, sqliteRepository(EndedOutboxItems, SqliteEndedOutboxItems)] : []),
     ],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RECONNECT_BACKOFF } from '../../src/accounts/connection-policy';
 import { BackoffPolicy, backoffDelay } from '../../src/common/backoff';
-import { RETRY_BACKOFF } from '../../src/outbox/outbox-processor.service';
+import { RETRY_BACKOFF } from '../../src/outbox/send-attempts';
 
 const POLICY: BackoffPolicy = { baseMs: 1_000, maxMs: 8_000 };
 

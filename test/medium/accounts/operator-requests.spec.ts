@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SocketInputs } from '../../../src/accounts/socket-inputs';
 import { AccountConnections } from '../../../src/accounts/account-connections.service';
 import { ProviderEventBus } from '../../../src/whatsapp/provider-event-bus';
 import { AccountOwnership } from '../../../src/accounts/account-ownership.service';
@@ -58,9 +59,7 @@ function instance() {
   const connections = new AccountConnections(
     provider,
     accounts,
-    sessions,
-    {} as ThreadRepository,
-    {} as ThreadIdentity,
+    new SocketInputs(sessions, {} as ThreadRepository, {} as ThreadIdentity, metrics),
     new ProviderEventBus(metrics),
     clock,
     metrics,

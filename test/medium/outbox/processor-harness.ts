@@ -13,6 +13,7 @@ import { SqliteThreadRepository } from '../../../src/messaging/sqlite/thread.rep
 import { ClaimRequest } from '../../../src/outbox/claim-rule';
 import { OutboxItem } from '../../../src/outbox/outbox-item';
 import { OutboxProcessor } from '../../../src/outbox/outbox-processor.service';
+import { SendAttempts } from '../../../src/outbox/send-attempts';
 import { SqliteOutboxRepository } from '../../../src/outbox/sqlite/outbox.repository.sqlite';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { ProviderConnection, SendFailure } from '../../../src/whatsapp/whatsapp-provider';
@@ -106,7 +107,8 @@ export async function processorHarness(options: { connected: string[]; disconnec
     },
   } as unknown as AccountConnections;
   const metrics = new MetricsRecorder();
-  const processor = new OutboxProcessor(outbox, connections, config, clock, metrics, new SchedulerRegistry(), new ProviderEventBus(metrics));
+  const attempts = new SendAttempts(outbox, connections, config, clock, metrics);
+  const processor = new OutboxProcessor(outbox, connections, attempts, config, clock, new SchedulerRegistry(), new ProviderEventBus(metrics));
 
   return {
     config,

@@ -2,7 +2,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderEventBus } from '../../../src/whatsapp/provider-event-bus';
 import { MetricsRecorder } from '../../../src/metrics/metrics-recorder';
-import { RETRY_BACKOFF } from '../../../src/outbox/outbox-processor.service';
+import { RETRY_BACKOFF } from '../../../src/outbox/send-attempts';
 import { SqliteMessageStatusRepository } from '../../../src/receipts/sqlite/message-status.repository.sqlite';
 import { PROVIDER_STATUS } from '../../../src/receipts/receipt-mapping';
 import { ProviderEventSpool } from '../../../src/spool/provider-event-spool';
