@@ -8,6 +8,7 @@ import { ApiKeys } from './common/api-keys';
 import { Clock } from './common/clock';
 import { HttpErrorFilter } from './common/http-errors';
 import { AppConfig } from './config/app-config';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { SendAcceptance } from './messaging/send-acceptance';
@@ -43,6 +44,7 @@ export class AppModule {
         AccountsModule.forStore(config.store),
         OutboxModule.forStore(config.store),
         ReceiptsModule.forStore(config.store),
+        ...(config.store === 'sqlite' ? [EventsModule.forStore(config.store)] : []),
         ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),
         RateLimitModule.perMinute(config.rateLimitPerMinute),
       ],

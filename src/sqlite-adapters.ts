@@ -8,6 +8,8 @@ import { SqliteThreadRepository } from './messaging/sqlite/thread.repository.sql
 import { SqliteAccountSends } from './outbox/sqlite/account-sends.sqlite';
 import { SqliteEndedOutboxItems } from './outbox/sqlite/ended-items.repository.sqlite';
 import { SqliteOutboxRepository } from './outbox/sqlite/outbox.repository.sqlite';
+import { CursorExpired, CursorInvalid } from './events/event-log.repository';
+import { SqliteEventLog } from './events/sqlite/event-log.repository.sqlite';
 import { SqliteMessageStatusRepository } from './receipts/sqlite/message-status.repository.sqlite';
 import type { ServedAdapterFactories, ServedErrorClasses, StoreWorkerAdapters } from './store/sqlite/worker/protocol';
 
@@ -27,12 +29,15 @@ export const SERVED_ADAPTERS: ServedAdapterFactories = {
   OutboxRepository: (store) => new SqliteOutboxRepository(store),
   EndedOutboxItems: (store) => new SqliteEndedOutboxItems(store),
   MessageStatusRepository: (store) => new SqliteMessageStatusRepository(store),
+  EventLog: (store) => new SqliteEventLog(store),
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */
 export const SERVED_ERRORS: ServedErrorClasses = {
   ...Object.fromEntries(Object.entries(domainErrors).filter(([, value]) => typeof value === 'function')),
   SessionFenced,
+  CursorExpired,
+  CursorInvalid,
 };
 
 /** The store worker loads this file for SERVED_ADAPTERS; the main thread keeps SERVED_ERRORS. */

@@ -44,6 +44,10 @@ export class AppConfig {
   readonly logLevel: string;
   /** Requests per minute per API key on /api routes; 0: no limit. */
   readonly rateLimitPerMinute: number;
+  readonly eventRetentionDays: number;
+  readonly eventStreamPollMs: number;
+  /** How often an open event stream sends a `: ping` comment (15 s; tests shorten it). */
+  readonly eventStreamPingMs: number;
 
   constructor(values: Omit<AppConfig, 'owner'>) {
     Object.assign(this, values);
@@ -97,6 +101,9 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     },
     logLevel: dto.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: dto.RATE_LIMIT_PER_MINUTE ?? 6000,
+    eventRetentionDays: dto.EVENT_RETENTION_DAYS ?? 30,
+    eventStreamPollMs: dto.EVENT_STREAM_POLL_MS ?? 250,
+    eventStreamPingMs: 15_000,
     ...overrides,
   });
   if (config.store === 'firestore' && config.apiKeys.length === 0 && !config.insecureNoAuth) {

@@ -93,4 +93,12 @@ export class EnvDto {
   /** Requests per minute one API key may make on /api routes; 0 turns the limit off (benchmarks). */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(1_000_000)
   RATE_LIMIT_PER_MINUTE?: number;
+
+  /** Days events (and their deliveries) are kept; a stream cursor older than that is told to reset. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(3650)
+  EVENT_RETENTION_DAYS?: number;
+
+  /** How often an open event stream reads the log for what other instances appended. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(10) @Max(60_000)
+  EVENT_STREAM_POLL_MS?: number;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../../common/ids';
 import { ACCOUNT_STATUSES, AccountRecord } from '../account';
+import { accountAnswer } from '../account-answer';
 
 export class CreateAccountDto {
   @ApiProperty({ example: 'account1', description: ACCOUNT_ID_RULE })
@@ -15,8 +16,6 @@ export class CreateAccountDto {
   @MaxLength(100)
   name?: string;
 }
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export class AccountDto {
   @ApiProperty() accountId: string;
@@ -33,19 +32,6 @@ export class AccountDto {
   @ApiProperty() updatedAt: string;
 
   static of(account: AccountRecord): AccountDto {
-    return Object.assign(new AccountDto(), {
-      accountId: account.accountId,
-      name: account.name,
-      status: account.status,
-      phone: account.phone,
-      ownerWorkerId: account.owner ? account.owner.split('/')[0] : null,
-      ownerEpoch: account.ownerEpoch,
-      leaseUntil: iso(account.leaseUntil),
-      lastDisconnectReason: account.lastDisconnectReason,
-      lastDisconnectAt: iso(account.lastDisconnectAt),
-      connectedAt: iso(account.connectedAt),
-      createdAt: iso(account.createdAt)!,
-      updatedAt: iso(account.updatedAt)!,
-    });
+    return Object.assign(new AccountDto(), accountAnswer(account));
   }
 }

@@ -7,22 +7,26 @@ import { ACCOUNT_STATUSES, AccountRecord, AccountStatus, ConnectionPatch } from 
 import { AccountRow, patchAssignments, toAccount } from './account-rows.sqlite';
 import { AccountAction, AccountEnding, AccountRepository, Holding } from '../account.repository';
 import { AccountSendsInWrite } from '../account-sends';
+import { SqliteAccountChangeLog } from './account-change-log.sqlite';
 
 const HELD = 'account_id = @accountId AND owner = @owner AND owner_epoch = @ownerEpoch';
 
 @Injectable()
 export class SqliteAccountRepository extends AccountRepository {
+  private readonly changes: SqliteAccountChangeLog;
+
   constructor(
     private readonly store: SqliteStore,
     private readonly sends: AccountSendsInWrite,
   ) {
     super();
+    this.changes = new SqliteAccountChangeLog(store);
   }
 
   async create(account: AccountRecord): Promise<void> {
     const inserted = this.store.transaction(() => {
       if (this.store.statement('SELECT 1 FROM account_purges WHERE account_id = ?').get(account.accountId)) throw new AccountBeingPurged(account.accountId);
-      return this.store
+      const row = this.store
         .statement(
           `INSERT INTO accounts (account_id, name, status, phone, owner, owner_epoch, lease_until, last_disconnect_reason,
              last_disconnect_at, connected_at, qr, qr_at, reconnect_requested_at, reset_requested_at,
@@ -30,11 +34,14 @@ export class SqliteAccountRepository extends AccountRepository {
            VALUES (@accountId, @name, @status, @phone, @owner, @ownerEpoch, @leaseUntil, @lastDisconnectReason,
              @lastDisconnectAt, @connectedAt, @qr, @qrAt, @reconnectRequestedAt, @resetRequestedAt,
              @reconnectDoneFor, @resetDoneFor, @pairingPhone, @pairingRequestedAt, @pairingCode, @pairingCodeFor, @createdAt, @updatedAt)
-           ON CONFLICT (account_id) DO NOTHING`,
+           ON CONFLICT (account_id) DO NOTHING
+           RETURNING *`,
         )
-        .run(account);
+        .get(account) as AccountRow | undefined;
+      if (row) this.changes.created(row);
+      return row;
     });
-    if (inserted.changes === 0) throw new AccountAlreadyExists(account.accountId);
+    if (!inserted) throw new AccountAlreadyExists(account.accountId);
   }
 
   async countByStatus(): Promise<Record<AccountStatus, number>> {
@@ -56,7 +63,9 @@ export class SqliteAccountRepository extends AccountRepository {
   async delete(accountId: string, now: number): Promise<boolean> {
     return this.store.transaction(() => {
       this.store.statement('DELETE FROM account_sessions WHERE account_id = ?').run(accountId);
-      if (this.store.statement('DELETE FROM accounts WHERE account_id = ?').run(accountId).changes === 0) return false;
+      const deleted = this.store.statement('DELETE FROM accounts WHERE account_id = ? RETURNING *').get(accountId) as AccountRow | undefined;
+      if (!deleted) return false;
+      this.changes.deleted(deleted, now);
       this.store.statement('INSERT INTO account_purges (account_id, deleted_at) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING').run(accountId, now);
       return true;
     });
@@ -64,21 +73,27 @@ export class SqliteAccountRepository extends AccountRepository {
 
   async claimUnowned(owner: string, now: number, leaseMs: number, limit: number): Promise<AccountRecord[]> {
     if (limit <= 0) return [];
-    const rows = this.store.transaction(
-      () =>
-        this.store
+    const rows = this.store.transaction(() => {
+      const claimable = this.store
+        .statement(
+          `SELECT * FROM accounts WHERE (owner IS NULL OR lease_until IS NULL OR lease_until <= @now) AND status != 'logged_out'
+           ORDER BY account_id LIMIT @limit`,
+        )
+        .all({ now, limit }) as AccountRow[];
+      return claimable.map((before) => {
+        const taken = this.store
           .statement(
             // The new holder is only opening its socket: the old holder's status and QR are no longer true.
             `UPDATE accounts SET owner = @owner, owner_epoch = owner_epoch + 1, lease_until = @leaseUntil, updated_at = @now,
                status = 'connecting', qr = NULL, qr_at = NULL, reconnect_done_for = reconnect_requested_at
-             WHERE account_id IN (
-               SELECT account_id FROM accounts
-               WHERE (owner IS NULL OR lease_until IS NULL OR lease_until <= @now) AND status != 'logged_out'
-               ORDER BY account_id LIMIT @limit)
+             WHERE account_id = @accountId
              RETURNING *`,
           )
-          .all({ owner, now, leaseUntil: now + leaseMs, limit }) as AccountRow[],
-    );
+          .get({ accountId: before.account_id, owner, now, leaseUntil: now + leaseMs }) as AccountRow;
+        this.changes.changed(before, taken, now);
+        return taken;
+      });
+    });
     return rows.map(toAccount);
   }
 
@@ -91,12 +106,18 @@ export class SqliteAccountRepository extends AccountRepository {
   async release(holding: Holding, patch?: ConnectionPatch): Promise<boolean> {
     const set = patch ? patchAssignments(patch) : { sql: '', params: {} };
     const assignments = ['owner = NULL', 'lease_until = NULL', ...(set.sql ? [set.sql] : [])].join(', ');
-    return this.store.statement(`UPDATE accounts SET ${assignments} WHERE ${HELD}`).run({ ...holding, ...set.params }).changes > 0;
+    return this.fenced(holding, patch, `UPDATE accounts SET ${assignments} WHERE ${HELD}`, { ...holding, ...set.params });
   }
 
   async recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean> {
     const set = patchAssignments(patch);
-    return this.store.statement(`UPDATE accounts SET ${set.sql} WHERE ${HELD}`).run({ ...holding, ...set.params }).changes > 0;
+    return this.fenced(holding, patch, `UPDATE accounts SET ${set.sql} WHERE ${HELD}`, { ...holding, ...set.params });
+  }
+
+  /** A write under the holding, with the events of what its patch changed (none without one), in one transaction. */
+  private fenced(holding: Holding, patch: ConnectionPatch | undefined, sql: string, params: object): Promise<boolean> {
+    const write = () => this.store.statement(sql).run(params).changes > 0;
+    return this.store.writes.run(() => (patch ? this.changes.around(holding.accountId, patch.updatedAt, write) : write()));
   }
 
   async end(holding: Holding, ending: AccountEnding): Promise<boolean> {
@@ -108,7 +129,8 @@ export class SqliteAccountRepository extends AccountRepository {
     ].join(', ');
     const params = { ...holding, ...set.params, ...(ending.resetRequestedAt !== null ? { resetDoneFor: ending.resetRequestedAt } : {}) };
     return this.store.writes.run(() => {
-      if (this.store.statement(`UPDATE accounts SET ${assignments} WHERE ${HELD}`).run(params).changes === 0) return false;
+      const changed = this.changes.around(holding.accountId, ending.patch.updatedAt, () => this.store.statement(`UPDATE accounts SET ${assignments} WHERE ${HELD}`).run(params).changes > 0);
+      if (!changed) return false;
       this.store.statement('DELETE FROM account_sessions WHERE account_id = ?').run(holding.accountId);
       this.sends.failWaitingInWrite(holding.accountId, ending.reason, ending.patch.updatedAt);
       return true;
@@ -137,8 +159,10 @@ export class SqliteAccountRepository extends AccountRepository {
   }
 
   async markRelinkable(accountId: string, now: number): Promise<void> {
-    this.store
-      .statement(`UPDATE accounts SET status = 'disconnected', updated_at = @now WHERE account_id = @accountId AND status = 'logged_out'`)
-      .run({ accountId, now });
+    await this.store.writes.run(() =>
+      this.changes.around(accountId, now, () =>
+        this.store.statement(`UPDATE accounts SET status = 'disconnected', updated_at = @now WHERE account_id = @accountId AND status = 'logged_out'`).run({ accountId, now }).changes > 0,
+      ),
+    );
   }
 }

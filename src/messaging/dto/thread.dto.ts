@@ -4,6 +4,7 @@ import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../../common/ids';
 import { PageQueryDto } from '../../common/page.dto';
 import { FAILURE_REASONS } from '../failure-reason';
 import { MessageRecord, ThreadRecord } from '../message';
+import { messageAnswer } from '../message-answer';
 
 export class ListThreadsQueryDto extends PageQueryDto {
   @ApiProperty({ example: 'account1' })
@@ -41,6 +42,8 @@ export class MessageDto {
   @ApiProperty({ enum: ['inbound', 'outbound'] }) direction: string;
   @ApiPropertyOptional({ nullable: true, type: String }) text: string | null;
   @ApiProperty({ enum: ['queued', 'sent', 'failed', 'delivered', 'read', 'played'] }) status: string;
+  @ApiProperty({ description: 'The status as a number that only grows: queued 0, sent 1, failed 2, delivered 3, read 4, played 5' }) statusRank: number;
+  @ApiProperty({ example: 'text', description: 'text, image, video, document, contact, or unsupported (polls, kinds not stored yet)' }) type: string;
   @ApiProperty() waMessageId: string;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
@@ -58,15 +61,6 @@ export class MessageDto {
   @ApiPropertyOptional() statusUncertain?: boolean;
 
   static of(message: MessageRecord): MessageDto {
-    return Object.assign(new MessageDto(), {
-      ...message,
-      createdAt: iso(message.createdAt),
-      updatedAt: iso(message.updatedAt),
-      sentAt: iso(message.sentAt),
-      failedAt: iso(message.failedAt),
-      deliveredAt: iso(message.deliveredAt),
-      readAt: iso(message.readAt),
-      playedAt: iso(message.playedAt),
-    });
+    return Object.assign(new MessageDto(), messageAnswer(message));
   }
 }

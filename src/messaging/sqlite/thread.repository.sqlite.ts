@@ -6,6 +6,8 @@ import { Direction, MessageRecord, ThreadRecord } from '../message';
 import { MessageRow, ThreadRow, toMessage, toThread } from './message-rows.sqlite';
 import { ThreadRepository } from '../thread.repository';
 import { summaryMoves } from './thread-summary.sqlite';
+import { appendEvent } from '../../events/sqlite/event-append.sqlite';
+import { messageEvent, providerMessageEvent } from '../message-events';
 
 @Injectable()
 export class SqliteThreadRepository extends ThreadRepository {
@@ -65,12 +67,14 @@ export class SqliteThreadRepository extends ThreadRepository {
         .statement('SELECT 1 FROM message_lookup WHERE account_id = ? AND direction = ? AND wa_message_id = ?')
         .get(message.accountId, message.direction, message.waMessageId);
       if (seen) return 'duplicate';
-      this.store.statement(
+      const stored = this.store.statement(
         `INSERT INTO messages (thread_id, message_id, account_id, client_jid, direction, text, status, status_rank, wa_message_id,
            participant, media_type, created_at, updated_at, sent_at, delivered_at)
          VALUES (@threadId, @messageId, @accountId, @clientJid, @direction, @text, @status, @rank, @waMessageId,
-           @participant, @mediaType, @createdAt, @updatedAt, @sentAt, @deliveredAt)`,
-      ).run({ participant: null, mediaType: null, sentAt: null, deliveredAt: null, ...message, rank: statusRank(message.status) });
+           @participant, @mediaType, @createdAt, @updatedAt, @sentAt, @deliveredAt)
+         RETURNING *`,
+      ).get({ participant: null, mediaType: null, sentAt: null, deliveredAt: null, ...message, rank: statusRank(message.status) }) as MessageRow;
+      appendEvent(this.store, messageEvent(providerMessageEvent(message), toMessage(stored), message.updatedAt));
       this.store.statement(
         `INSERT INTO message_lookup (account_id, direction, wa_message_id, thread_id, message_id)
          VALUES (@accountId, @direction, @waMessageId, @threadId, @messageId)`,

@@ -8,6 +8,9 @@ import { AcceptedSend } from '../../messaging/send-acceptance';
 import { AcceptOutcome } from '../outbox-item';
 import { outboxItemFor } from '../outbox-item.factory';
 import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
+import { appendEvent } from '../../events/sqlite/event-append.sqlite';
+import { messageEvent } from '../../messaging/message-events';
+import { MessageRow, toMessage } from '../../messaging/sqlite/message-rows.sqlite';
 
 /**
  * The accept write on sqlite: message (`queued`, with the thread's next sequence number), lookup, thread
@@ -38,7 +41,8 @@ export class SqliteAcceptWrite {
         `INSERT INTO messages (thread_id, message_id, account_id, client_jid, direction, text, status, status_rank,
            wa_message_id, request_id, seq, created_at, updated_at)
          VALUES (@threadId, @messageId, @accountId, @clientJid, 'outbound', @text, 'queued', @rank,
-           @waMessageId, @requestId, @seq, @now, @now)`,
+           @waMessageId, @requestId, @seq, @now, @now)
+         RETURNING *`,
       ),
       insertLookup: store.statement(
         `INSERT INTO message_lookup (account_id, direction, wa_message_id, thread_id, message_id)
@@ -61,7 +65,8 @@ export class SqliteAcceptWrite {
     // In the same write: a logout landing just before cannot let the send slip through.
     if (account.status === 'logged_out') throw new AccountLoggedOut(send.accountId);
     const { seq } = this.statements.bumpThread.get({ ...send, moves: summaryMoves(this.store, send.threadId, send.now) }) as { seq: number };
-    this.statements.insertMessage.run({ ...send, seq, rank: statusRank('queued') });
+    const message = this.statements.insertMessage.get({ ...send, seq, rank: statusRank('queued') }) as MessageRow;
+    appendEvent(this.store, messageEvent('message.accepted', toMessage(message), send.now));
     this.statements.insertLookup.run(send);
     const item = outboxItemFor(send, seq, account.phone);
     this.statements.insertItem.run({ ...item, answer: JSON.stringify(item.answer) });

@@ -3,6 +3,9 @@ import { Holding } from '../../accounts/account.repository';
 import { FailureReason } from '../../messaging/failure-reason';
 import { ACKNOWLEDGED_STATUSES, statusRank } from '../../messaging/message-status';
 import { SqliteStore } from '../../store/sqlite/sqlite-store';
+import { appendEvent } from '../../events/sqlite/event-append.sqlite';
+import { messageEvent } from '../../messaging/message-events';
+import { MessageRow, toMessage } from '../../messaging/sqlite/message-rows.sqlite';
 
 const OPEN = `account_id = @accountId AND status IN ('queued', 'processing')`;
 
@@ -13,7 +16,8 @@ const FAIL_WAITING = [
      SELECT 1 FROM messages m WHERE m.thread_id = outbox.thread_id AND m.message_id = outbox.message_id
        AND m.status IN (${ACKNOWLEDGED_STATUSES.map((status) => `'${status}'`).join(', ')}))`,
   `UPDATE messages SET status = 'failed', status_rank = @failedRank, failed_at = @now, error = NULL, failure_reason = @reason, updated_at = @now
-   WHERE status_rank < @sentRank AND (thread_id, message_id) IN (SELECT thread_id, message_id FROM outbox WHERE ${OPEN})`,
+   WHERE status_rank < @sentRank AND (thread_id, message_id) IN (SELECT thread_id, message_id FROM outbox WHERE ${OPEN})
+   RETURNING *`,
   `UPDATE outbox SET status = 'failed', last_error = NULL, failure_reason = @reason, ended_at = @now, updated_at = @now, lease_until = NULL
    WHERE ${OPEN}`,
 ];
@@ -44,7 +48,12 @@ export class SqliteAccountSends extends AccountSends implements AccountSendsInWr
 
   failWaitingInWrite(accountId: string, reason: FailureReason, now: number): number {
     const params = { accountId, reason, now, sentRank: statusRank('sent'), failedRank: statusRank('failed') };
-    return FAIL_WAITING.map((sql) => this.store.statement(sql).run(params).changes)[FAIL_WAITING.length - 1];
+    const [acknowledged, messages, items] = FAIL_WAITING;
+    this.store.statement(acknowledged).run(params);
+    for (const failed of this.store.statement(messages).all(params) as MessageRow[]) {
+      appendEvent(this.store, messageEvent('message.failed', toMessage(failed), now));
+    }
+    return this.store.statement(items).run(params).changes;
   }
 
   removeSomeInWrite(accountId: string, limit: number): number {

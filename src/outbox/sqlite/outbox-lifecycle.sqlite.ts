@@ -5,6 +5,10 @@ import { SqliteStore } from '../../store/sqlite/sqlite-store';
 import { Claim, ClaimRequest, claimLimit } from '../claim-rule';
 import { OutboxItem } from '../outbox-item';
 import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
+import { EventType } from '../../events/event';
+import { appendEvent } from '../../events/sqlite/event-append.sqlite';
+import { messageEvent } from '../../messaging/message-events';
+import { MessageRow, toMessage } from '../../messaging/sqlite/message-rows.sqlite';
 
 const OPEN = `status IN ('queued', 'processing')`;
 const STILL_CLAIMED = `id = @id AND status = 'processing' AND claimed_by = @claimedBy AND attempts = @attempts`;
@@ -51,7 +55,8 @@ export class SqliteOutboxLifecycle {
       messageSent: db.prepare(
         `UPDATE messages SET status = CASE WHEN status_rank < @rank THEN 'sent' ELSE status END, status_rank = MAX(status_rank, @rank),
            sent_at = COALESCE(sent_at, @now), updated_at = @now
-         WHERE thread_id = @thread_id AND message_id = @message_id`,
+         WHERE thread_id = @thread_id AND message_id = @message_id AND (status_rank < @rank OR sent_at IS NULL)
+         RETURNING *`,
       ),
       release: db.prepare(
         `UPDATE outbox SET status = 'queued', next_attempt_at = @nextAttemptAt, last_error = @error, lease_until = NULL,
@@ -64,7 +69,8 @@ export class SqliteOutboxLifecycle {
       ),
       messageFailed: db.prepare(
         `UPDATE messages SET status = 'failed', status_rank = @rank, failed_at = @now, error = @detail, failure_reason = @reason, updated_at = @now
-         WHERE thread_id = @thread_id AND message_id = @message_id AND status_rank < @rank`,
+         WHERE thread_id = @thread_id AND message_id = @message_id AND status_rank < @rank
+         RETURNING *`,
       ),
       releaseUnsent: db.prepare(
         `UPDATE outbox SET status = 'queued', attempts = attempts - 1, lease_until = NULL, claimed_by = NULL, updated_at = @now
@@ -119,7 +125,7 @@ export class SqliteOutboxLifecycle {
   markFailed(claim: Claim, failure: Failure, now: number): Promise<boolean> {
     return this.store.writes.run(() => {
       const ended = this.statements.itemFailed.get({ ...claim, ...failure, now }) as { thread_id: string; message_id: string } | undefined;
-      if (ended) this.statements.messageFailed.run({ ...ended, ...failure, now, rank: statusRank('failed') });
+      if (ended) this.logChange('message.failed', this.statements.messageFailed.get({ ...ended, ...failure, now, rank: statusRank('failed') }), now);
       return ended !== undefined;
     });
   }
@@ -139,7 +145,12 @@ export class SqliteOutboxLifecycle {
   /** The message of an item just ended `sent` moves with it, in the same write. */
   private endSent(ended: unknown, now: number): boolean {
     const message = ended as { thread_id: string; message_id: string } | undefined;
-    if (message) this.statements.messageSent.run({ ...message, now, rank: statusRank('sent') });
+    if (message) this.logChange('message.sent', this.statements.messageSent.get({ ...message, now, rank: statusRank('sent') }), now);
     return message !== undefined;
+  }
+
+  /** The message changed (the write returned its row): its event, in the same write. */
+  private logChange(type: EventType, changed: unknown, now: number): void {
+    if (changed) appendEvent(this.store, messageEvent(type, toMessage(changed as MessageRow), now));
   }
 }

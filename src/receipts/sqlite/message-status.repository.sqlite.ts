@@ -4,6 +4,9 @@ import { SqliteStore } from '../../store/sqlite/sqlite-store';
 import { STATUS_TIME_FIELD, statusRank } from '../../messaging/message-status';
 import { StatusOutcome } from '../../messaging/message-status';
 import { MessageStatusRepository, StatusReport } from '../message-status.repository';
+import { appendEvent } from '../../events/sqlite/event-append.sqlite';
+import { STATUS_EVENT, messageEvent } from '../../messaging/message-events';
+import { MessageRow, toMessage } from '../../messaging/sqlite/message-rows.sqlite';
 
 const TIME_COLUMN = { sentAt: 'sent_at', failedAt: 'failed_at', deliveredAt: 'delivered_at', readAt: 'read_at', playedAt: 'played_at' } as const;
 
@@ -32,7 +35,7 @@ export class SqliteMessageStatusRepository extends MessageStatusRepository {
              failure_reason = CASE WHEN status_rank < @rank AND @reason IS NOT NULL THEN @reason ELSE failure_reason END,
              updated_at = @at
            WHERE thread_id = @thread_id AND message_id = @message_id AND (status_rank < @rank OR ${column} IS NULL)
-           RETURNING status`,
+           RETURNING *`,
         ),
       );
     }
@@ -49,7 +52,9 @@ export class SqliteMessageStatusRepository extends MessageStatusRepository {
         at: report.at,
         reason: report.failure?.reason ?? null,
         detail: report.failure?.detail ?? null,
-      }) as { status: string } | undefined;
+      }) as MessageRow | undefined;
+      // Any change is news, also a time first recorded below the status (a `delivered` after `read`).
+      if (updated) appendEvent(this.store, messageEvent(STATUS_EVENT[report.status], toMessage(updated), report.at));
       return updated?.status === report.status ? 'advanced' : 'unchanged';
     });
   }

@@ -166,4 +166,25 @@ export const MIGRATIONS: readonly string[] = [
     deleted_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // The event log (events.ts): appended in the same transaction as each change it reports; `seq` is the
+  // stream's cursor, in commit order since sqlite has one writer at a time. An account's status changes are
+  // numbered (`statusVersion`) so an app can drop an older one that arrives after a newer.
+  `
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    occurred_at INTEGER NOT NULL,
+    subject TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX events_by_account ON events (account_id, seq);
+  CREATE INDEX events_by_time ON events (occurred_at);
+  -- How far retention has purged: a cursor before it may have missed events, and is told so.
+  CREATE TABLE event_log_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    purged_through INTEGER NOT NULL
+  ) STRICT;
+  ALTER TABLE accounts ADD COLUMN status_version INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
