@@ -30,6 +30,9 @@ import { outboxClaimsContract } from './outbox-claims.contract';
 import { scrapeCountsContract } from './scrape-counts.contract';
 import { StoreFixture } from './store-fixture';
 import { threadsContract } from './threads.contract';
+import { eventLogContract } from './event-log.contract';
+import { EventLog } from '../../src/events/event-log.repository';
+import { SqliteEventLog } from '../../src/events/sqlite/event-log.repository.sqlite';
 import { AccountSends } from '../../src/accounts/account-sends';
 import { SqliteAccountSends } from '../../src/outbox/sqlite/account-sends.sqlite';
 
@@ -47,6 +50,7 @@ function fixtureOn(path: string): StoreFixture {
     outbox: new SqliteOutboxRepository(store),
     accountSends: new SqliteAccountSends(store),
     statuses: new SqliteMessageStatusRepository(store),
+    events: new SqliteEventLog(store),
     reopen: async () => fixtureOn(path),
     close: async () => store.close(),
   };
@@ -64,6 +68,7 @@ async function workerFixtureOn(path: string): Promise<StoreFixture> {
     outbox: worker.adapter(OutboxRepository, SqliteOutboxRepository),
     accountSends: worker.adapter(AccountSends, SqliteAccountSends),
     statuses: worker.adapter(MessageStatusRepository, SqliteMessageStatusRepository),
+    events: worker.adapter(EventLog, SqliteEventLog),
     reopen: () => workerFixtureOn(path),
     close: () => worker.close(),
   };
@@ -84,6 +89,7 @@ describe('sqlite adapters', () => {
   contactAliasesContract(makeSqlite);
   messageStatusesContract(makeSqlite);
   scrapeCountsContract(makeSqlite);
+  eventLogContract(makeSqlite);
 });
 
 describe('sqlite adapters in the store worker', () => {
@@ -97,4 +103,5 @@ describe('sqlite adapters in the store worker', () => {
   contactAliasesContract(makeSqliteWorker);
   messageStatusesContract(makeSqliteWorker);
   scrapeCountsContract(makeSqliteWorker);
+  eventLogContract(makeSqliteWorker);
 });

@@ -6,6 +6,7 @@ import { SessionRepository } from '../../src/accounts/session.repository';
 import { ThreadRepository } from '../../src/messaging/thread.repository';
 import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { MessageStatusRepository } from '../../src/receipts/message-status.repository';
+import { EventLog } from '../../src/events/event-log.repository';
 
 /** One store, seen through every repository port; `reopen` is a second connection (another process or machine). */
 export interface StoreFixture {
@@ -18,6 +19,7 @@ export interface StoreFixture {
   /** The outbox's items of an account, as its ending and purge reach them. */
   accountSends: AccountSends;
   statuses: MessageStatusRepository;
+  events: EventLog;
   reopen(): Promise<StoreFixture>;
   close(): Promise<void>;
 }
