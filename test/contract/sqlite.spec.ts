@@ -28,7 +28,7 @@ import { sessionsContract } from './sessions.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
 import { scrapeCountsContract } from './scrape-counts.contract';
-import { StoreFixture } from './store-fixture';
+import { EventLogFixture } from './store-fixture';
 import { threadsContract } from './threads.contract';
 import { eventLogContract } from './event-log.contract';
 import { EventLog } from '../../src/events/event-log.repository';
@@ -39,7 +39,7 @@ import { SqliteAccountSends } from '../../src/outbox/sqlite/account-sends.sqlite
 const dir = mkdtempSync(join(tmpdir(), 'wa-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function fixtureOn(path: string): StoreFixture {
+function fixtureOn(path: string): EventLogFixture {
   const store = SqliteStore.open(path);
   return {
     accounts: new SqliteAccountRepository(store, new SqliteAccountSends(store)),
@@ -57,7 +57,7 @@ function fixtureOn(path: string): StoreFixture {
 }
 
 /** The same adapters as the app runs them: in the store worker, every call crossing the thread boundary. */
-async function workerFixtureOn(path: string): Promise<StoreFixture> {
+async function workerFixtureOn(path: string): Promise<EventLogFixture> {
   const worker = await SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, path);
   return {
     accounts: worker.adapter(AccountRepository, SqliteAccountRepository),

@@ -19,9 +19,11 @@ export interface StoreFixture {
   /** The outbox's items of an account, as its ending and purge reach them. */
   accountSends: AccountSends;
   statuses: MessageStatusRepository;
-  events: EventLog;
   reopen(): Promise<StoreFixture>;
   close(): Promise<void>;
 }
 
 export type MakeStoreFixture = () => Promise<StoreFixture>;
+
+/** A store whose adapters append to the event log (sqlite so far; the Firestore ones do not yet). */
+export type EventLogFixture = Omit<StoreFixture, 'reopen'> & { events: EventLog; reopen(): Promise<EventLogFixture> };
