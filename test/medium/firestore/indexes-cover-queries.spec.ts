@@ -23,6 +23,11 @@ import '../../contract/firestore-adapters.spec';
  * query the adapters issue while the contract suite runs is recorded, and each must be served by what
  * firestore.indexes.json declares (the rules: support/index-need.ts).
  */
+/** Contracts whose port has no Firestore adapter yet, with why: the check below still lists them, by name. */
+const NOT_ON_FIRESTORE_YET: Record<string, string> = {
+  eventLogContract: 'the Firestore adapters do not append events yet (docs/events.md)',
+};
+
 const CONTRACTS = {
   accountsContract,
   accountLeasesContract,
@@ -53,7 +58,7 @@ describe.skipIf(!findFirestoreEmulator().found)('firestore.indexes.json against 
   it('runs every contract file in test/contract', () => {
     const files = readdirSync('test/contract').filter((file) => file.endsWith('.contract.ts'));
     const expected = files.map((file) => `${file.replace('.contract.ts', '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Contract`);
-    expect(Object.keys(CONTRACTS).sort()).toEqual(expected.sort());
+    expect([...Object.keys(CONTRACTS), ...Object.keys(NOT_ON_FIRESTORE_YET)].sort()).toEqual(expected.sort());
   });
 
   it('declares an index for every query the adapters issued', () => {
