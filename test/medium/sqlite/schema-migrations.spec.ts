@@ -108,7 +108,7 @@ describe('sqlite schema migrations', () => {
     const path = join(dir, 'requests.db');
     const before = new Database(path);
     before.pragma('journal_mode = WAL');
-    const requestsMigration = MIGRATIONS.length - 1;
+    const requestsMigration = MIGRATIONS.findIndex((migration) => migration.includes('ADD COLUMN reconnect_done_for'));
     for (const migration of MIGRATIONS.slice(0, requestsMigration)) before.exec(migration);
     before.pragma(`user_version = ${requestsMigration}`);
     before
