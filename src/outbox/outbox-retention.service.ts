@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { BatchedPurge } from '../common/batched-purge';
 import { Clock } from '../common/clock';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { EndedOutboxItems } from './ended-items.repository';
@@ -17,13 +18,15 @@ export const PURGE_BATCH = 500;
 @Injectable()
 export class OutboxRetention implements OnApplicationBootstrap {
   private readonly logger = new Logger('OutboxRetention');
-  private running: Promise<number> | null = null;
+  private readonly purge: BatchedPurge;
 
-  constructor(
-    private readonly ended: EndedOutboxItems,
-    private readonly clock: Clock,
-    private readonly metrics: MetricsRecorder,
-  ) {}
+  constructor(ended: EndedOutboxItems, clock: Clock, metrics: MetricsRecorder) {
+    this.purge = new BatchedPurge(PURGE_BATCH, async (limit) => {
+      const deleted = await ended.purge(clock.now() - OUTBOX_RETENTION_MS, limit);
+      metrics.outboxItemsPurged(deleted);
+      return deleted;
+    });
+  }
 
   onApplicationBootstrap(): void {
     void this.purgeExpired();
@@ -31,26 +34,10 @@ export class OutboxRetention implements OnApplicationBootstrap {
 
   /** Resolves with how many items were deleted; one run at a time, a failure is logged and left to the next hour. */
   @Interval(HOUR_MS)
-  purgeExpired(): Promise<number> {
-    this.running ??= this.purgeAll().finally(() => (this.running = null));
-    return this.running;
-  }
-
-  private async purgeAll(): Promise<number> {
-    const endedBefore = this.clock.now() - OUTBOX_RETENTION_MS;
-    let total = 0;
-    try {
-      for (;;) {
-        const deleted = await this.ended.purge(endedBefore, PURGE_BATCH);
-        this.metrics.outboxItemsPurged(deleted);
-        total += deleted;
-        if (deleted < PURGE_BATCH) break;
-      }
-    } catch (error) {
-      this.logger.warn({ err: error, deleted: total }, 'purging ended outbox items failed; the next run tries again');
-      return total;
-    }
-    if (total > 0) this.logger.log({ deleted: total, endedBefore: new Date(endedBefore).toISOString() }, 'ended outbox items past retention deleted');
-    return total;
+  async purgeExpired(): Promise<number> {
+    const { deleted, error } = await this.purge.run();
+    if (error) this.logger.warn({ err: error, deleted }, 'purging ended outbox items failed; the next run tries again');
+    else if (deleted > 0) this.logger.log({ deleted }, 'ended outbox items past retention deleted');
+    return deleted;
   }
 }

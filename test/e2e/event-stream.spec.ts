@@ -42,7 +42,7 @@ describe('GET /api/whatsapp/events', () => {
     const second = await open('', { 'last-event-id': lastId });
     for (let i = 0; i < 5; i++) await send('accA', `after-${i}`);
     const logged = async () => {
-      const all = [];
+      const all: Array<{ cursor: string; type: string; data: { id: string } }> = [];
       for (let cursor = start; ; ) {
         const page = (await t.request('GET', `/api/whatsapp/events?after=${cursor}&limit=200`)).body;
         all.push(...page.items);
@@ -52,11 +52,11 @@ describe('GET /api/whatsapp/events', () => {
     };
     // Every accepted send is also sent: wait until the log holds both for all 25, and the stream caught up.
     const log = await eventually(logged, (items) => items.filter((e) => e.type === 'message.sent').length === 25);
-    await eventually(() => second.events.at(-1)?.id, (id) => id === log.at(-1).cursor);
+    await eventually(() => second.events.at(-1)?.id, (id) => id === log.at(-1)?.cursor);
     await second.stop();
     const streamed = [...first.events, ...second.events].map((e) => JSON.parse(e.data!).data.id as string);
     expect(new Set(streamed).size).toBe(streamed.length);
-    expect(streamed).toEqual(log.map((item: { data: { id: string } }) => item.data.id));
+    expect(streamed).toEqual(log.map((item) => item.data.id));
     const accepted = [...first.events, ...second.events].filter((e) => e.event === 'message.accepted').map((e) => JSON.parse(e.data!).data.message.requestId);
     expect(accepted.sort()).toEqual([...['before', 'after'].flatMap((p) => Array.from({ length: p === 'before' ? 10 : 5 }, (_, i) => `${p}-${i}`)), ...Array.from({ length: 10 }, (_, i) => `during-${i}`)].sort());
   });
@@ -79,9 +79,10 @@ describe('GET /api/whatsapp/events', () => {
   it('refuses a cursor it never gave before the stream opens, and a request without a key', async () => {
     const bad = await fetch(`${base}/api/whatsapp/events`, { headers: { ...headers, 'last-event-id': 'not-a-cursor' } });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).message).toMatch(/^last-event-id: /);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/^last-event-id: /);
     expect((await fetch(`${base}/api/whatsapp/events`, { headers: { accept: 'text/event-stream' } })).status).toBe(401);
     expect((await t.request('GET', '/api/whatsapp/events?types=message.nope')).status).toBe(400);
+    expect((await t.request('GET', '/api/whatsapp/events?limit=0')).body.message).toMatch(/^limit: /);
   });
 
   it('pages the log as JSON, oldest first, with a cursor to poll with at the end', async () => {

@@ -1,11 +1,12 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../../common/ids';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../common/page';
+import { PageQueryDto } from '../../common/page.dto';
 import { EVENT_TYPES, EventType } from '../event';
 
-export class EventsQueryDto {
+/** `limit` as every list takes it; `after` instead of `cursor`, as an SSE resume point is one. */
+export class EventsQueryDto extends PickType(PageQueryDto, ['limit'] as const) {
   @ApiPropertyOptional({ example: 'account1', description: "Only this account's events" })
   @IsOptional()
   @Matches(ACCOUNT_ID_PATTERN, { message: `must be ${ACCOUNT_ID_RULE}` })
@@ -22,12 +23,4 @@ export class EventsQueryDto {
   @IsString()
   @MaxLength(128)
   after?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT, description: 'JSON only' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_LIMIT)
-  limit?: number;
 }
