@@ -105,9 +105,12 @@ describeOnFirestoreEmulator('the outbox across three processes sharing the Fires
 
     // p1's accounts wait for their takeover, which waits for the locks p1's open transactions left: up to
     // the minute Firestore takes to expire them, whatever the leases say.
-    expect(await eventually(() => view.open(), (n) => n === 0, 90_000)).toBe(0);
+    // The count first (cheap), then the items themselves: countOpen's two counts (queued, processing) are
+    // two queries, and an item released for a retry between them is in neither (seen once in CI: 0 open,
+    // one item queued with 4 attempts).
+    await eventually(() => view.open(), (n) => n === 0, 90_000);
+    const items = await eventually(() => view.rows(), (rows) => rows.every((i) => i.status !== 'queued' && i.status !== 'processing'), 30_000);
     const drained = Date.now();
-    const items = await view.rows();
     expect(items.filter((i) => i.status !== 'sent')).toEqual([]);
     expect(await view.messageStatuses()).toEqual({ sent: MESSAGES });
     const log = readSimulatorLog(logPath);
