@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { InvalidInput } from '../common/errors';
 
 /** The event types an endpoint may ask for (CONTRACT, "Events"); `*` asks for all, those to come included. */
 export const WEBHOOK_EVENT_TYPES = [
@@ -36,7 +37,7 @@ export interface WebhookEndpoint {
   url: string;
   /** Event types, or `["*"]`. */
   events: string[];
-  /** null: every account, those created later included. Never empty (an endpoint left with none is disabled). */
+  /** null: every account, those created later included. Empty only once its last account was deleted (it is then disabled). */
   accountIds: string[] | null;
   description: string | null;
   enabled: boolean;
@@ -71,8 +72,12 @@ export function signingSecrets(secrets: WebhookSecrets, now: number): string[] {
  * the result in one transaction, and the contract suite proves they agree.
  */
 
+/** Enabling an endpoint whose accounts were all deleted needs a new list: it would match nothing. */
 export function withChanges(endpoint: WebhookEndpoint, changes: EndpointChanges, now: number): WebhookEndpoint {
   const changed = { ...endpoint, ...definedOf(changes), updatedAt: now };
+  if (changed.enabled && changed.accountIds?.length === 0) {
+    throw new InvalidInput('accountIds', 'every account of this endpoint was deleted; give accountIds (or null for every account) to enable it');
+  }
   if (changes.enabled === true) changed.disabledReason = null;
   if (changes.enabled === false && endpoint.enabled) changed.disabledReason = 'byRequest';
   return changed;
@@ -88,13 +93,15 @@ export function rotated(endpoint: WebhookEndpoint, secret: string, now: number):
   return { ...endpoint, secrets: { current: secret, previous }, updatedAt: now };
 }
 
-/** A deleted account leaves the list; an endpoint left with none is disabled, never widened to all. */
+/**
+ * A deleted account leaves the list (a re-created id starts with no endpoint); one left with none is
+ * disabled with the empty list, which matches nothing: never widened to all (null).
+ */
 export function withoutAccount(endpoint: WebhookEndpoint, accountId: string, now: number): WebhookEndpoint {
   if (!endpoint.accountIds?.includes(accountId)) return endpoint;
   const accountIds = endpoint.accountIds.filter((id) => id !== accountId);
-  if (accountIds.length > 0) return { ...endpoint, accountIds, updatedAt: now };
-  // The list stays as it was: emptied it would read as "refused", nulled as "all accounts".
-  return disabled(endpoint, 'noAccounts', now);
+  const changed = { ...endpoint, accountIds, updatedAt: now };
+  return accountIds.length > 0 ? changed : disabled(changed, 'noAccounts', now);
 }
 
 /**
