@@ -29,13 +29,14 @@ export class WebhooksService {
   ) {}
 
   async create(request: NewEndpoint): Promise<WebhookEndpoint> {
+    const accountIds = accountIdsOf(request.accountIds) ?? null;
     await this.checkUrl(request.url);
     const now = this.clock.now();
     const endpoint: WebhookEndpoint = {
       webhookId: newWebhookId(),
       url: request.url,
       events: request.events ?? [ALL_EVENTS],
-      accountIds: accountIdsOf(request.accountIds) ?? null,
+      accountIds,
       description: request.description ?? null,
       enabled: true,
       disabledReason: null,
@@ -58,8 +59,8 @@ export class WebhooksService {
 
   async update(webhookId: string, changes: EndpointChanges): Promise<WebhookEndpoint> {
     assertWebhookId(webhookId);
-    if (changes.url !== undefined) await this.checkUrl(changes.url);
     const checked = { ...changes, accountIds: accountIdsOf(changes.accountIds) };
+    if (changes.url !== undefined) await this.checkUrl(changes.url);
     return found(webhookId, await this.endpoints.update(webhookId, checked, this.clock.now()));
   }
 
