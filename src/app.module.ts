@@ -30,8 +30,9 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 /**
  * The composition root: wires the modules, binds the ports a module below defines to the module above
  * that implements them, and names the adapters the sqlite store worker serves. The configuration picks
- * the store and the provider. Global only for what it binds, the config and the clock; every module lists
- * its own imports, and Nest closes each module after all the modules that import it: the store last.
+ * the store and the provider. Global only for what it binds: the config, the clock and what outbound/
+ * needs (AllowHosts, the resolver); every module lists its own imports, and Nest closes each module
+ * after all the modules that import it: the store last.
  */
 @Module({})
 export class AppModule {
