@@ -9,6 +9,7 @@ import { validationFailure } from './common/http-errors';
 import { LOG_REDACTION, PinoNestLogger, bindRequestLogs } from './common/pino-logger';
 import { AppConfig } from './config/app-config';
 import { MAX_TEXT_LENGTH } from './messaging/dto/send-message.dto';
+import { Resolver } from './outbound/outbound-client';
 import { limitEachApiKey } from './rate-limit/api-key-rate-limit';
 import { StoreConnections } from './store/store.module';
 
@@ -18,6 +19,8 @@ export const BODY_LIMIT_BYTES = MAX_TEXT_LENGTH * 4 + 16 * 1024;
 export interface AppOptions {
   /** Where pino writes; tests pass a stream to read the logs back. */
   logStream?: NodeJS.WritableStream;
+  /** Where outbound requests (webhooks) look names up; tests make a name resolve to an address of their choice. */
+  outboundResolver?: Resolver;
 }
 
 /** Builds the whole application for a configuration: main.ts and the end-to-end tests use this one path. */
@@ -27,7 +30,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     logger: { level: config.logLevel, redact: LOG_REDACTION, ...(options.logStream ? { stream: options.logStream } : {}) },
     genReqId: () => crypto.randomUUID(),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.outboundResolver), adapter, { bufferLogs: true });
   const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(new PinoNestLogger(fastify.log));
   bindRequestLogs(fastify);

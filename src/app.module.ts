@@ -13,6 +13,9 @@ import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { SendAcceptance } from './messaging/send-acceptance';
 import { MetricsModule } from './metrics/metrics.module';
+import { AllowHosts } from './outbound/allow-hosts';
+import { Resolver, systemResolver } from './outbound/outbound-client';
+import { OUTBOUND_RESOLVER } from './outbound/outbound.module';
 import { FirestoreAccountSends } from './outbox/firestore/account-sends.firestore';
 import { SqliteAccountSends } from './outbox/sqlite/account-sends.sqlite';
 import { OutboxAcceptance } from './outbox/outbox-acceptance';
@@ -22,16 +25,19 @@ import { ReceiptsModule } from './receipts/receipts.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { SQLITE_WORKER_ADAPTERS } from './sqlite-adapters';
 import { STORE_WORKER_ADAPTERS, StoreModule, repositoryFor } from './store/store.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * The composition root: wires the modules, binds the ports a module below defines to the module above
  * that implements them, and names the adapters the sqlite store worker serves. The configuration picks
- * the store and the provider. Global only for what it binds, the config and the clock; every module lists
- * its own imports, and Nest closes each module after all the modules that import it: the store last.
+ * the store and the provider. Global only for what it binds: the config, the clock and what outbound/
+ * needs (AllowHosts, the resolver); every module lists its own imports, and Nest closes each module
+ * after all the modules that import it: the store last.
  */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig): DynamicModule {
+  /** `outboundResolver`: where outbound requests look names up (tests make a name resolve anywhere). */
+  static register(config: AppConfig, outboundResolver: Resolver = systemResolver): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -45,6 +51,7 @@ export class AppModule {
         OutboxModule.forStore(config.store),
         ReceiptsModule.forStore(config.store),
         ...(config.store === 'sqlite' ? [EventsModule.forStore(config.store)] : []),
+        WebhooksModule.forStore(config.store),
         ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),
         RateLimitModule.perMinute(config.rateLimitPerMinute),
       ],
@@ -55,10 +62,12 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: STORE_WORKER_ADAPTERS, useValue: SQLITE_WORKER_ADAPTERS },
+        { provide: AllowHosts, useValue: config.outboundAllowHosts },
+        { provide: OUTBOUND_RESOLVER, useValue: outboundResolver },
         { provide: SendAcceptance, useExisting: OutboxAcceptance },
         repositoryFor(AccountSends, config.store, { sqlite: SqliteAccountSends, firestore: FirestoreAccountSends }),
       ],
-      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends],
+      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends, AllowHosts, OUTBOUND_RESOLVER],
     };
   }
 }

@@ -11,6 +11,7 @@ import { SqliteOutboxRepository } from './outbox/sqlite/outbox.repository.sqlite
 import { CursorExpired, CursorInvalid } from './events/event-log.repository';
 import { SqliteEventLog } from './events/sqlite/event-log.repository.sqlite';
 import { SqliteMessageStatusRepository } from './receipts/sqlite/message-status.repository.sqlite';
+import { SqliteWebhookEndpointRepository } from './webhooks/sqlite/webhook-endpoint.repository.sqlite';
 import type { ServedAdapterFactories, ServedErrorClasses, StoreWorkerAdapters } from './store/sqlite/worker/protocol';
 
 /**
@@ -30,6 +31,7 @@ export const SERVED_ADAPTERS: ServedAdapterFactories = {
   EndedOutboxItems: (store) => new SqliteEndedOutboxItems(store),
   MessageStatusRepository: (store) => new SqliteMessageStatusRepository(store),
   EventLog: (store) => new SqliteEventLog(store),
+  WebhookEndpointRepository: (store) => new SqliteWebhookEndpointRepository(store),
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */

@@ -54,6 +54,13 @@ export class MessageNotFound extends DomainError {
   }
 }
 
+export class WebhookNotFound extends DomainError {
+  readonly httpStatus = 404;
+  constructor(readonly webhookId: string) {
+    super(`webhookId: webhook "${webhookId}" does not exist`);
+  }
+}
+
 export class IdempotencyConflict extends DomainError {
   readonly httpStatus = 409;
   constructor(readonly requestId: string) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { InvalidInput } from './errors';
 
 /**
@@ -16,6 +16,9 @@ export const REQUEST_ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** WhatsApp message ids: Baileys makes 22 hex characters; other clients use up to ~40 alphanumerics. */
 export const WA_MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** `wh_` + random base64url; `wh_env` is the endpoint WEBHOOK_URL declares. */
+export const WEBHOOK_ID_PATTERN = /^wh_[A-Za-z0-9_-]{1,64}$/;
 
 export const ACCOUNT_ID_RULE = '1-64 letters, digits, "_" or "-", starting with a letter or digit, without "__"';
 export const REQUEST_ID_RULE = '1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit, without "/" or ".."';
@@ -40,8 +43,17 @@ export function assertMessageId(value: unknown, field = 'messageId'): string {
   return value;
 }
 
+export function assertWebhookId(value: unknown, field = 'webhookId'): string {
+  if (typeof value !== 'string' || !WEBHOOK_ID_PATTERN.test(value)) throw new InvalidInput(field, 'must be "wh_" followed by 1-64 letters, digits, "_" or "-"');
+  return value;
+}
+
 export function newMessageId(): string {
   return randomUUID().replaceAll('-', '');
+}
+
+export function newWebhookId(): string {
+  return `wh_${randomBytes(12).toString('base64url')}`;
 }
 
 export function newRequestId(): string {

@@ -2,7 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 
 /**
- * API keys, session material and message bodies never reach the logs: pino's redaction, by path, at
+ * API keys, webhook secrets, session material and message bodies never reach the logs: pino's redaction, by path, at
  * the top level and one level down (`{ err: { creds } }`, `{ body: { message } }`). pino's wildcards are
  * not recursive, so each shape we may log is listed; test/medium/ops/redaction.spec.ts feeds each one through.
  * `key` (Baileys' message key: chat, fromMe, id) stays visible: operators trace a message by it.
@@ -14,6 +14,10 @@ const SECRET_FIELDS = [
   'headers["x-api-key"]',
   'headers.authorization',
   'headers.cookie',
+  // Webhook signing secrets: an endpoint's, and WEBHOOK_SECRET in the config.
+  'secret',
+  'secrets',
+  'envWebhook',
   // Baileys session: the creds object, the signal key store, the QR (it carries the adv secret), pairing codes.
   'creds',
   'keys',

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { AllowHosts } from '../outbound/allow-hosts';
+import { SECRET_VARIABLES } from './env-rules';
 import { EnvDto } from './env.dto';
 
 export type StoreKind = 'sqlite' | 'firestore';
@@ -48,6 +50,13 @@ export class AppConfig {
   readonly eventStreamPollMs: number;
   /** How often an open event stream sends a `: ping` comment (15 s; tests shorten it). */
   readonly eventStreamPingMs: number;
+  /** Hosts outbound requests (webhooks, media URLs) may reach past the address rules. */
+  readonly outboundAllowHosts: AllowHosts;
+  /** `WEBHOOK_URL` + `WEBHOOK_SECRET`: endpoint `wh_env`, declared at each start; null when unset. */
+  readonly envWebhook: { readonly url: string; readonly secret: string } | null;
+  readonly webhookTimeoutMs: number;
+  readonly webhookConcurrency: number;
+  readonly webhookMaxAttempts: number;
 
   constructor(values: Omit<AppConfig, 'owner'>) {
     Object.assign(this, values);
@@ -65,7 +74,7 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
   const dto = plainToInstance(EnvDto, pickKnown(env));
   const errors = validateSync(dto, { whitelist: true, forbidUnknownValues: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    const lines = errors.map((e) => `${e.property}=${shown(e.property, env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const store = dto.STORE ?? 'sqlite';
@@ -104,6 +113,11 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     eventRetentionDays: dto.EVENT_RETENTION_DAYS ?? 30,
     eventStreamPollMs: dto.EVENT_STREAM_POLL_MS ?? 250,
     eventStreamPingMs: 15_000,
+    outboundAllowHosts: AllowHosts.parse(dto.OUTBOUND_ALLOW_HOSTS),
+    envWebhook: dto.WEBHOOK_URL && dto.WEBHOOK_SECRET ? { url: dto.WEBHOOK_URL, secret: dto.WEBHOOK_SECRET } : null,
+    webhookTimeoutMs: dto.WEBHOOK_TIMEOUT_MS ?? 10_000,
+    webhookConcurrency: dto.WEBHOOK_CONCURRENCY ?? 4,
+    webhookMaxAttempts: dto.WEBHOOK_MAX_ATTEMPTS ?? 11,
     ...overrides,
   });
   if (config.store === 'firestore' && config.apiKeys.length === 0 && !config.insecureNoAuth) {
@@ -112,10 +126,19 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
   if (config.store === 'firestore' && !config.firebaseProjectId) {
     throw new ConfigError('Invalid configuration:\n  FIREBASE_PROJECT_ID is required with STORE=firestore');
   }
+  if (Boolean(dto.WEBHOOK_URL) !== Boolean(dto.WEBHOOK_SECRET)) {
+    const [given, missing] = dto.WEBHOOK_URL ? ['WEBHOOK_URL', 'WEBHOOK_SECRET'] : ['WEBHOOK_SECRET', 'WEBHOOK_URL'];
+    throw new ConfigError(`Invalid configuration:\n  ${missing} is required with ${given} (set both or neither)`);
+  }
   if (config.outboxPollMs >= config.outboxLeaseMs) {
     throw new ConfigError('Invalid configuration:\n  OUTBOX_POLL_MS must be below OUTBOX_LEASE_MS');
   }
   return config;
+}
+
+/** A rejected value as the error shows it: a secret's is not repeated (the message lands in logs). */
+function shown(variable: string, value: string | undefined): string {
+  return SECRET_VARIABLES.has(variable) ? '[redacted]' : JSON.stringify(value);
 }
 
 function pickKnown(env: Record<string, string | undefined>): Record<string, string> {

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
+import { AllowHostsList, HttpUrl, WebhookSecret } from './env-rules';
 
 const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) => {
@@ -101,4 +102,26 @@ export class EnvDto {
   /** How often an open event stream reads the log for what other instances appended. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(10) @Max(60_000)
   EVENT_STREAM_POLL_MS?: number;
+
+  /** Hosts (`host` or `host:port`, comma-separated) outbound requests may reach past the address rules: local receivers, tests. */
+  @IsOptional() @Validate(AllowHostsList)
+  OUTBOUND_ALLOW_HOSTS?: string;
+
+  /** With WEBHOOK_SECRET: endpoint `wh_env`, for every event of every account, declared at each start. */
+  @IsOptional() @Validate(HttpUrl)
+  WEBHOOK_URL?: string;
+
+  @IsOptional() @Validate(WebhookSecret)
+  WEBHOOK_SECRET?: string;
+
+  /** One delivery attempt, connection to the end of the answer. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(300_000)
+  WEBHOOK_TIMEOUT_MS?: number;
+
+  /** Attempts in flight per endpoint in this process. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(64)
+  WEBHOOK_CONCURRENCY?: number;
+
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100)
+  WEBHOOK_MAX_ATTEMPTS?: number;
 }

@@ -10,6 +10,7 @@ import { outboxClaimsContract } from './outbox-claims.contract';
 import { scrapeCountsContract } from './scrape-counts.contract';
 import { sessionsContract } from './sessions.contract';
 import { threadsContract } from './threads.contract';
+import { webhookEndpointsContract } from './webhook-endpoints.contract';
 
 // The same contract suite as sqlite.spec.ts, races included, against Google's Firestore emulator.
 describeOnFirestoreEmulator('firestore adapters', (host) => {
@@ -24,6 +25,7 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   contactAliasesContract(makeFirestore);
   messageStatusesContract(makeFirestore);
   scrapeCountsContract(makeFirestore);
+  webhookEndpointsContract(makeFirestore);
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.
   describe.concurrent('the emulator, as the contract relies on it', () => {

@@ -35,6 +35,9 @@ import { EventLog } from '../../src/events/event-log.repository';
 import { SqliteEventLog } from '../../src/events/sqlite/event-log.repository.sqlite';
 import { AccountSends } from '../../src/accounts/account-sends';
 import { SqliteAccountSends } from '../../src/outbox/sqlite/account-sends.sqlite';
+import { WebhookEndpointRepository } from '../../src/webhooks/webhook-endpoint.repository';
+import { SqliteWebhookEndpointRepository } from '../../src/webhooks/sqlite/webhook-endpoint.repository.sqlite';
+import { webhookEndpointsContract } from './webhook-endpoints.contract';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,6 +54,7 @@ function fixtureOn(path: string): EventLogFixture {
     accountSends: new SqliteAccountSends(store),
     statuses: new SqliteMessageStatusRepository(store),
     events: new SqliteEventLog(store),
+    webhooks: new SqliteWebhookEndpointRepository(store),
     reopen: async () => fixtureOn(path),
     close: async () => store.close(),
   };
@@ -69,6 +73,7 @@ async function workerFixtureOn(path: string): Promise<EventLogFixture> {
     accountSends: worker.adapter(AccountSends, SqliteAccountSends),
     statuses: worker.adapter(MessageStatusRepository, SqliteMessageStatusRepository),
     events: worker.adapter(EventLog, SqliteEventLog),
+    webhooks: worker.adapter(WebhookEndpointRepository, SqliteWebhookEndpointRepository),
     reopen: () => workerFixtureOn(path),
     close: () => worker.close(),
   };
@@ -90,6 +95,7 @@ describe('sqlite adapters', () => {
   messageStatusesContract(makeSqlite);
   scrapeCountsContract(makeSqlite);
   eventLogContract(makeSqlite);
+  webhookEndpointsContract(makeSqlite);
 });
 
 describe('sqlite adapters in the store worker', () => {
@@ -104,4 +110,5 @@ describe('sqlite adapters in the store worker', () => {
   messageStatusesContract(makeSqliteWorker);
   scrapeCountsContract(makeSqliteWorker);
   eventLogContract(makeSqliteWorker);
+  webhookEndpointsContract(makeSqliteWorker);
 });

@@ -7,6 +7,7 @@ import { ThreadRepository } from '../../src/messaging/thread.repository';
 import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { MessageStatusRepository } from '../../src/receipts/message-status.repository';
 import { EventLog } from '../../src/events/event-log.repository';
+import { WebhookEndpointRepository } from '../../src/webhooks/webhook-endpoint.repository';
 
 /** One store, seen through every repository port; `reopen` is a second connection (another process or machine). */
 export interface StoreFixture {
@@ -19,6 +20,7 @@ export interface StoreFixture {
   /** The outbox's items of an account, as its ending and purge reach them. */
   accountSends: AccountSends;
   statuses: MessageStatusRepository;
+  webhooks: WebhookEndpointRepository;
   reopen(): Promise<StoreFixture>;
   close(): Promise<void>;
 }

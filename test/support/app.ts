@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../src/app.factory';
+import { AppOptions, createApp } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
 import { SqliteConnection, openSqlite } from '../../src/store/sqlite/sqlite-database';
 
@@ -21,14 +21,18 @@ export interface TestApp {
 }
 
 /** The real application on a fresh sqlite file, driven through Fastify's inject (no port needed). */
-export async function startTestApp(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'wa-app-'))): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  dir = mkdtempSync(join(tmpdir(), 'wa-app-')),
+  options: Omit<AppOptions, 'logStream'> = {},
+): Promise<TestApp> {
   const config = loadAppConfig({ SQLITE_PATH: join(dir, 'whatsapp.db'), API_KEYS: TEST_API_KEY, WA_PROVIDER: 'simulator', LOG_LEVEL: 'info', ...env });
   const logs: Array<Record<string, unknown>> = [];
   const logStream = new PassThrough();
   logStream.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line));
   });
-  const app = await createApp(config, { logStream });
+  const app = await createApp(config, { ...options, logStream });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   let db: SqliteConnection | undefined;

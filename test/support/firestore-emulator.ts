@@ -15,6 +15,7 @@ import { FirestoreOutboxRepository } from '../../src/outbox/firestore/outbox.rep
 import { FirestoreStore } from '../../src/store/firestore/firestore-store';
 import { StoreFixture } from '../contract/store-fixture';
 import { FirestoreAccountSends } from '../../src/outbox/firestore/account-sends.firestore';
+import { FirestoreWebhookEndpointRepository } from '../../src/webhooks/firestore/webhook-endpoint.repository.firestore';
 
 /**
  * Google's Cloud Firestore emulator for the test run (Debian package google-cloud-cli-firestore-emulator,
@@ -141,6 +142,7 @@ export function firestoreFixtures(host: () => string): () => Promise<FirestoreFi
       threads: new FirestoreThreadRepository(store),
       outbox: new FirestoreOutboxRepository(store),
       accountSends: new FirestoreAccountSends(store),
+      webhooks: new FirestoreWebhookEndpointRepository(store),
       reopen: async () => fixtureOn(projectId),
       close: async () => {
         if (open.delete(store)) await store.close();

@@ -187,4 +187,22 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   ALTER TABLE accounts ADD COLUMN status_version INTEGER NOT NULL DEFAULT 0;
   `,
+  // Webhook endpoints (webhooks/webhook-endpoint.ts): lists as JSON text (`account_ids` NULL: every
+  // account); the secrets are stored because they sign, the previous one beside the current for a day.
+  `
+  CREATE TABLE webhooks (
+    webhook_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,
+    account_ids TEXT,
+    description TEXT,
+    enabled INTEGER NOT NULL,
+    disabled_reason TEXT,
+    secret TEXT NOT NULL,
+    previous_secret TEXT,
+    previous_secret_expires_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

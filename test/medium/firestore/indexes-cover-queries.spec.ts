@@ -11,6 +11,7 @@ import { outboxClaimsContract } from '../../contract/outbox-claims.contract';
 import { scrapeCountsContract } from '../../contract/scrape-counts.contract';
 import { sessionsContract } from '../../contract/sessions.contract';
 import { threadsContract } from '../../contract/threads.contract';
+import { webhookEndpointsContract } from '../../contract/webhook-endpoints.contract';
 import { describeOnFirestoreEmulator, findFirestoreEmulator, firestoreFixtures } from '../../support/firestore-emulator';
 import { IndexFile, missingIndex } from './support/index-coverage';
 import { indexNeedOf } from './support/index-need';
@@ -39,6 +40,7 @@ const CONTRACTS = {
   contactAliasesContract,
   messageStatusesContract,
   scrapeCountsContract,
+  webhookEndpointsContract,
 };
 const recording = recordQueries();
 afterAll(() => recording.stop());

@@ -48,8 +48,21 @@ const SERVER_DOCS: Record<string, Record<string, unknown>> = {
   [`outbox/${OWN}__req-1`]: { accountId: OWN, status: 'queued', requestHash: 'h', answer: { requestId: 'req-1' } },
   [`messageLookup/${OWN}__inbound__3EB0AA`]: { accountId: OWN, messageRef: `${ownThread}/messages/m1` },
   [`wa_accounts/${OWN}`]: { name: 'legacy' },
+  ['events/evt_01']: { accountId: OWN, type: 'message.received', subject: { text: 'hi' } },
+  ['webhooks/wh_1']: { url: 'https://hooks.example.com/in', accountIds: [OWN], secret: 'whsec_c2VjcmV0' },
+  ['webhookDeliveries/wh_1__evt_01']: { webhookId: 'wh_1', eventId: 'evt_01', status: 'delivered' },
 };
-const SERVER_ONLY = [`accounts/${OWN}`, `accounts/${OWN}/session/creds`, `accounts/${OWN}/contactAliases/123@lid`, `outbox/${OWN}__req-1`, `messageLookup/${OWN}__inbound__3EB0AA`, `wa_accounts/${OWN}`];
+const SERVER_ONLY = [
+  `accounts/${OWN}`,
+  `accounts/${OWN}/session/creds`,
+  `accounts/${OWN}/contactAliases/123@lid`,
+  `outbox/${OWN}__req-1`,
+  `messageLookup/${OWN}__inbound__3EB0AA`,
+  `wa_accounts/${OWN}`,
+  'events/evt_01',
+  'webhooks/wh_1',
+  'webhookDeliveries/wh_1__evt_01',
+];
 
 describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, write nothing', (host) => {
   let env: RulesTestEnvironment;
@@ -163,12 +176,14 @@ describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, wri
     for (const write of writes) await assertFails(write());
   });
 
-  it('refuses sessions, contact aliases, the outbox (idempotency records), the lookup and account docs', async () => {
+  it('refuses sessions, contact aliases, the outbox (idempotency records), the lookup, account docs, events, webhooks (their secrets) and deliveries', async () => {
     for (const path of SERVER_ONLY) await assertFails(getDoc(doc(both, path)));
-    for (const path of ['accounts', `accounts/${OWN}/session`, `accounts/${OWN}/contactAliases`, 'outbox', 'messageLookup', 'wa_accounts']) {
+    for (const path of ['accounts', `accounts/${OWN}/session`, `accounts/${OWN}/contactAliases`, 'outbox', 'messageLookup', 'wa_accounts', 'events', 'webhooks', 'webhookDeliveries']) {
       await assertFails(getDocs(collection(both, path)));
     }
     await assertFails(getDocs(query(collection(both, 'outbox'), where('accountId', '==', OWN))));
+    await assertFails(getDocs(query(collection(both, 'events'), where('accountId', '==', OWN))));
+    await assertFails(getDocs(query(collection(both, 'webhooks'), where('accountIds', 'array-contains', OWN))));
   });
 
   it('refuses a signed-in user without the claim, and an unauthenticated one', async () => {
