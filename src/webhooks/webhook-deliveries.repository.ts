@@ -1,0 +1,53 @@
+import { Claim } from '../outbox/claim-rule';
+import { Page } from '../common/page';
+import { AttemptResult, ClaimedDelivery, DeliveryAttempt, DeliveryDecision } from './webhook-delivery';
+
+/** A delivery item a dispatch creates: this endpoint owes this event. */
+export interface NewDelivery {
+  webhookId: string;
+  eventId: string;
+}
+
+export interface DeliveryClaimRequest {
+  owner: string;
+  /** The endpoints this instance may attempt now, each with its room under WEBHOOK_CONCURRENCY. */
+  endpoints: Array<{ webhookId: string; limit: number }>;
+  now: number;
+  leaseMs: number;
+}
+
+/**
+ * Delivery items and their attempts. Adapters: sqlite/webhook-deliveries.repository.sqlite.ts (tables
+ * `webhook_deliveries`, `webhook_attempts`, `webhook_dispatch`, `webhook_pauses`).
+ */
+export abstract class WebhookDeliveries {
+  /** How far the event log has been fanned out (null: not yet). */
+  abstract dispatchedThrough(): Promise<string | null>;
+  /**
+   * Creates `items` and moves the dispatch cursor from `from` to `to`, atomically, only if the cursor is
+   * still `from`: another instance that dispatched the same events first wins, and this one creates none.
+   * An item created before (a replay, a repeat) stays as it is. New items wait out their endpoint's pause.
+   */
+  abstract dispatch(from: string | null, to: string, items: NewDelivery[], now: number): Promise<boolean>;
+  /** Up to each endpoint's limit of due items (queued and due, or processing under a lease that ran out), claimed. */
+  abstract claim(request: DeliveryClaimRequest): Promise<ClaimedDelivery[]>;
+  /**
+   * Logs the attempt and applies its decision, only while the claim holds (false otherwise: another
+   * instance reclaimed the item, and this attempt's answer is only logged). A pause holds every item of
+   * the endpoint back until then, those dispatched later included.
+   */
+  abstract record(claim: Claim, attempt: DeliveryAttempt, decision: DeliveryDecision, now: number): Promise<boolean>;
+  /** Claims handed back at shutdown, unattempted. */
+  abstract releaseAll(owner: string, now: number): Promise<number>;
+  /**
+   * Queues these events for the endpoint again, from attempt 1, creating the items a dispatch made
+   * before its filters matched; an item being attempted now is left to its attempt. How many were queued.
+   */
+  abstract replay(webhookId: string, eventIds: string[], now: number): Promise<number>;
+  /** The endpoint's attempts, newest first. */
+  abstract attempts(webhookId: string, filter: { result?: AttemptResult }, limit: number, cursor: string | null): Promise<Page<DeliveryAttempt>>;
+  /** Items still owed (queued or processing) per endpoint, and the oldest one's creation time. */
+  abstract backlog(): Promise<Array<{ webhookId: string; open: number; oldestCreatedAt: number }>>;
+  /** Removes ended items and attempts older than `before`; how many items went. */
+  abstract purgeBefore(before: number, limit: number): Promise<number>;
+}
