@@ -12,6 +12,7 @@ import { CursorExpired, CursorInvalid } from './events/event-log.repository';
 import { SqliteEventLog } from './events/sqlite/event-log.repository.sqlite';
 import { SqliteMessageStatusRepository } from './receipts/sqlite/message-status.repository.sqlite';
 import { SqliteWebhookEndpointRepository } from './webhooks/sqlite/webhook-endpoint.repository.sqlite';
+import { SqliteWebhookDeliveries } from './webhooks/sqlite/webhook-deliveries.repository.sqlite';
 import type { ServedAdapterFactories, ServedErrorClasses, StoreWorkerAdapters } from './store/sqlite/worker/protocol';
 
 /**
@@ -32,6 +33,7 @@ export const SERVED_ADAPTERS: ServedAdapterFactories = {
   MessageStatusRepository: (store) => new SqliteMessageStatusRepository(store),
   EventLog: (store) => new SqliteEventLog(store),
   WebhookEndpointRepository: (store) => new SqliteWebhookEndpointRepository(store),
+  WebhookDeliveries: (store) => new SqliteWebhookDeliveries(store),
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */

@@ -57,6 +57,8 @@ export class AppConfig {
   readonly webhookTimeoutMs: number;
   readonly webhookConcurrency: number;
   readonly webhookMaxAttempts: number;
+  /** How often the dispatcher reads the event log for events to fan out (the first attempt waits at most this). */
+  readonly webhookDispatchPollMs: number;
 
   constructor(values: Omit<AppConfig, 'owner'>) {
     Object.assign(this, values);
@@ -118,6 +120,7 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     webhookTimeoutMs: dto.WEBHOOK_TIMEOUT_MS ?? 10_000,
     webhookConcurrency: dto.WEBHOOK_CONCURRENCY ?? 4,
     webhookMaxAttempts: dto.WEBHOOK_MAX_ATTEMPTS ?? 11,
+    webhookDispatchPollMs: dto.WEBHOOK_DISPATCH_POLL_MS ?? 50,
     ...overrides,
   });
   if (config.store === 'firestore' && config.apiKeys.length === 0 && !config.insecureNoAuth) {

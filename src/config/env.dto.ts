@@ -124,4 +124,8 @@ export class EnvDto {
 
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100)
   WEBHOOK_MAX_ATTEMPTS?: number;
+
+  /** How often the dispatcher reads the event log for events to fan out to endpoints. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(5) @Max(60_000)
+  WEBHOOK_DISPATCH_POLL_MS?: number;
 }

@@ -33,6 +33,10 @@ export abstract class EventLog {
   abstract read(cursor: string | null, filter: EventFilter, limit: number): Promise<LogRead>;
   /** The cursor of the log's end now: a live stream without a cursor starts there. */
   abstract end(): Promise<string>;
+  /** A cursor a read resumes from to meet every event that occurred at or after `time` (a replay's `since`). */
+  abstract startAt(time: number): Promise<string>;
+  /** The events still kept among these ids, in log order. */
+  abstract byIds(eventIds: readonly string[]): Promise<LoggedEvent[]>;
   /** Removes events older than `before` (sqlite; Firestore's TTL does it there); how many went. */
   abstract purgeBefore(before: number, limit: number): Promise<number>;
 }

@@ -42,6 +42,13 @@ export class MetricsRecorder {
     help: 'Provider events waiting in this process\'s spool (its own and those adopted from dead processes) for the store',
     registers: [this.registry],
   });
+  private readonly webhookResults = this.counter('whatsapp_webhook_deliveries_total', 'Webhook delivery attempts by what they decided: delivered (2xx), retrying (later), failed (410, or no attempts left)', ['result']);
+  private readonly webhookLatency = new Histogram({
+    name: 'whatsapp_webhook_attempt_seconds',
+    help: 'One webhook delivery attempt, connection to the end of the answer (or the timeout)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
   private readonly eventFailures = this.counter('whatsapp_provider_event_failures_total', 'Provider events whose handling failed and is not retried (logged at error), by event', ['event']);
 
   constructor() {
@@ -102,6 +109,11 @@ export class MetricsRecorder {
 
   spoolHolds(pending: number): void {
     this.spoolPending.set(pending);
+  }
+
+  webhookAttempted(result: 'delivered' | 'retrying' | 'failed', ms: number): void {
+    this.webhookResults.inc({ result });
+    this.webhookLatency.observe(ms / 1000);
   }
 
   /** `event`: `connection` (the account record not updated), `session_write`, or a listener's event name. */

@@ -23,7 +23,8 @@ export function claimLimit(request: ClaimRequest, account: ClaimRequest['account
   return Math.min(request.perAccount, account.limit ?? request.perAccount);
 }
 
-export function claimOf(item: OutboxItem): Claim {
+/** The claim a claimed work item (an outbox item, a webhook delivery) carries. */
+export function claimOf(item: { id: string; claimedBy: string | null; attempts: number }): Claim {
   return { id: item.id, claimedBy: item.claimedBy!, attempts: item.attempts };
 }
 

@@ -1,5 +1,5 @@
 import { Claim } from '../outbox/claim-rule';
-import { Page } from '../common/page';
+import { Page, PageRequest } from '../common/page';
 import { AttemptResult, ClaimedDelivery, DeliveryAttempt, DeliveryDecision } from './webhook-delivery';
 
 /** A delivery item a dispatch creates: this endpoint owes this event. */
@@ -44,8 +44,8 @@ export abstract class WebhookDeliveries {
    * before its filters matched; an item being attempted now is left to its attempt. How many were queued.
    */
   abstract replay(webhookId: string, eventIds: string[], now: number): Promise<number>;
-  /** The endpoint's attempts, newest first. */
-  abstract attempts(webhookId: string, filter: { result?: AttemptResult }, limit: number, cursor: string | null): Promise<Page<DeliveryAttempt>>;
+  /** The endpoint's attempts, newest first; a cursor's id is the log's sequence number (ATTEMPT_CURSOR). */
+  abstract attempts(webhookId: string, filter: { result?: AttemptResult }, page: PageRequest): Promise<Page<DeliveryAttempt>>;
   /** Items still owed (queued or processing) per endpoint, and the oldest one's creation time. */
   abstract backlog(): Promise<Array<{ webhookId: string; open: number; oldestCreatedAt: number }>>;
   /** Removes ended items and attempts older than `before`; how many items went. */

@@ -45,11 +45,14 @@ export function deliveryIdOf(webhookId: string, eventId: string): string {
   return `${webhookId}__${eventId}`;
 }
 
-/** An endpoint hears an event when enabled, asking for its type, listing its account, and existing when it happened. */
+/** An endpoint hears an event when enabled, existing when it happened, and asking for it. */
 export function hears(endpoint: WebhookEndpoint, event: Pick<LoggedEvent, 'type' | 'accountId' | 'occurredAt'>): boolean {
-  if (!endpoint.enabled || event.occurredAt < endpoint.createdAt) return false;
+  return endpoint.enabled && event.occurredAt >= endpoint.createdAt && asksFor(endpoint, event);
+}
+
+/** Its filters, what a replay applies: the event's type, and its account (null is every account; [] none). */
+export function asksFor(endpoint: WebhookEndpoint, event: Pick<LoggedEvent, 'type' | 'accountId'>): boolean {
   if (!endpoint.events.includes(ALL_EVENTS) && !endpoint.events.includes(event.type)) return false;
-  // null is every account; [] (its last account deleted) is none.
   return endpoint.accountIds === null || endpoint.accountIds.includes(event.accountId);
 }
 

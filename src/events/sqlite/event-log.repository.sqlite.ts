@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqliteStore } from '../../store/sqlite/sqlite-store';
 import { CursorExpired, CursorInvalid, EventFilter, EventLog, LogRead } from '../event-log.repository';
+import { LoggedEvent } from '../event';
 import { EventRow, toLoggedEvent } from './event-rows.sqlite';
 
 /** A cursor is the log's `seq`: commit order, since sqlite has one writer at a time. */
@@ -27,6 +28,21 @@ export class SqliteEventLog extends EventLog {
 
   async end(): Promise<string> {
     return String(this.endSeq());
+  }
+
+  /** `occurred_at` is each writer's clock, so the log is in time order only nearly: the first seq at `time`, less one. */
+  async startAt(time: number): Promise<string> {
+    const first = this.store.statement('SELECT MIN(seq) AS seq FROM events WHERE occurred_at >= ?').get(time) as { seq: number | null };
+    return String(first.seq === null ? this.endSeq() : first.seq - 1);
+  }
+
+  async byIds(eventIds: readonly string[]): Promise<LoggedEvent[]> {
+    const byId = this.store.statement('SELECT * FROM events WHERE event_id = ?');
+    return eventIds
+      .map((eventId) => byId.get(eventId) as EventRow | undefined)
+      .filter((row): row is EventRow => row !== undefined)
+      .sort((a, b) => a.seq - b.seq)
+      .map(toLoggedEvent);
   }
 
   async purgeBefore(before: number, limit: number): Promise<number> {

@@ -205,4 +205,42 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // Webhook delivery items (webhooks/webhook-delivery.ts), one per (endpoint, event), on the claim
+  // engine: a claimed item's next_attempt_at is its lease's end, so one index serves "due" for both open
+  // states. Attempts are the endpoint's deliveries log; the dispatch cursor is how far the event log has
+  // been fanned out; a pause is a Retry-After that holds an endpoint's every item back.
+  `
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    webhook_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER,
+    claimed_by TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    ended_at INTEGER
+  ) STRICT;
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (webhook_id, next_attempt_at) WHERE status IN ('queued', 'processing');
+  CREATE INDEX webhook_deliveries_claimed ON webhook_deliveries (claimed_by) WHERE status = 'processing';
+  CREATE INDEX webhook_deliveries_ended ON webhook_deliveries (ended_at) WHERE ended_at IS NOT NULL;
+  CREATE TABLE webhook_attempts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    status_code INTEGER,
+    error TEXT,
+    ms INTEGER NOT NULL,
+    result TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX webhook_attempts_by_endpoint ON webhook_attempts (webhook_id, seq);
+  CREATE INDEX webhook_attempts_by_time ON webhook_attempts (at);
+  CREATE TABLE webhook_dispatch (id INTEGER PRIMARY KEY CHECK (id = 1), cursor TEXT NOT NULL) STRICT;
+  CREATE TABLE webhook_pauses (webhook_id TEXT PRIMARY KEY, until INTEGER NOT NULL) STRICT;
+  `,
 ];

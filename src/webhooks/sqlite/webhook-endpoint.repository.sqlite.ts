@@ -40,8 +40,12 @@ export class SqliteWebhookEndpointRepository extends WebhookEndpointRepository {
     return this.change(webhookId, (endpoint) => disabled(endpoint, reason, now));
   }
 
+  /** Its delivery items, attempts and pause go with it, in the same transaction. */
   async delete(webhookId: string): Promise<boolean> {
-    return this.store.statement('DELETE FROM webhooks WHERE webhook_id = ?').run(webhookId).changes > 0;
+    return this.store.transaction(() => {
+      for (const table of ['webhook_deliveries', 'webhook_attempts', 'webhook_pauses']) this.store.statement(`DELETE FROM ${table} WHERE webhook_id = ?`).run(webhookId);
+      return this.store.statement('DELETE FROM webhooks WHERE webhook_id = ?').run(webhookId).changes > 0;
+    });
   }
 
   async removeAccount(accountId: string, now: number): Promise<number> {

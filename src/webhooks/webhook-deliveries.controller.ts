@@ -1,0 +1,35 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CursorShape } from '../common/page';
+import { pageRequestOf } from '../common/page.dto';
+import { DeliveriesQueryDto, DeliveryAttemptDto, ReplayAnswerDto, ReplayDto } from './dto/delivery.dto';
+import { WebhookReplays } from './webhook-replays.service';
+
+/** An attempts cursor holds the log's sequence number. */
+const ATTEMPT_CURSOR: CursorShape = { key: 'none', isId: (id) => /^[0-9]{1,15}$/.test(id) };
+
+@ApiTags('webhooks')
+@ApiSecurity('api-key')
+@Controller('api/whatsapp/webhooks')
+export class WebhookDeliveriesController {
+  constructor(private readonly replays: WebhookReplays) {}
+
+  @Get(':webhookId/deliveries')
+  @ApiOperation({ summary: "The endpoint's delivery attempts, newest first: time, HTTP status or error, ms, and what each decided" })
+  async deliveries(@Param('webhookId') webhookId: string, @Query() query: DeliveriesQueryDto): Promise<{ items: DeliveryAttemptDto[]; nextCursor: string | null }> {
+    const page = await this.replays.attempts(webhookId, query.status, pageRequestOf(query, ATTEMPT_CURSOR));
+    return { items: page.items.map(DeliveryAttemptDto.of), nextCursor: page.nextCursor };
+  }
+
+  @Post(':webhookId/replay')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Deliver events again, in the background, with the same event ids',
+    description: 'Either `since` (and `until`) or `eventIds`; the endpoint\'s current filters apply. Answers how many events were queued.',
+  })
+  @ApiAcceptedResponse({ type: ReplayAnswerDto })
+  async replay(@Param('webhookId') webhookId: string, @Body() body: ReplayDto): Promise<ReplayAnswerDto> {
+    const selection = body.eventIds ? { eventIds: body.eventIds } : { since: Date.parse(body.since!), until: body.until === undefined ? undefined : Date.parse(body.until) };
+    return this.replays.replay(webhookId, selection);
+  }
+}

@@ -1,0 +1,70 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Clock } from '../common/clock';
+import { PeriodicJob } from '../common/periodic-job';
+import { AppConfig } from '../config/app-config';
+import { EventLog } from '../events/event-log.repository';
+import { WebhookDeliveries } from './webhook-deliveries.repository';
+import { WebhookDeliveryWorker } from './webhook-delivery-worker.service';
+import { hears } from './webhook-delivery';
+import { WebhookEndpointRepository } from './webhook-endpoint.repository';
+
+/** Events fanned out per dispatch: one write, well under a group commit's bound. */
+const DISPATCH_BATCH = 500;
+
+/**
+ * Turns each logged event into one delivery item per endpoint that hears it. The change wrote its event
+ * only (the send path pays for no endpoint); every instance runs this, and the store's dispatch cursor,
+ * moved in the same write as the items it made, lets exactly one of them fan out each page of the log.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('WebhookDispatcher');
+  private readonly poll: PeriodicJob;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly deliveries: WebhookDeliveries,
+    private readonly endpoints: WebhookEndpointRepository,
+    private readonly worker: WebhookDeliveryWorker,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    scheduler: SchedulerRegistry,
+  ) {
+    this.poll = new PeriodicJob(scheduler, 'webhook-dispatch');
+  }
+
+  onApplicationBootstrap(): void {
+    this.poll.every(this.config.webhookDispatchPollMs, () => void this.dispatch());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.poll.stop();
+    await this.running;
+  }
+
+  /** Fans out what the log holds past the cursor, page after page; one run at a time. */
+  dispatch(): Promise<void> {
+    this.running ??= this.dispatchAll()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'webhook dispatch failed; the next poll tries again'))
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async dispatchAll(): Promise<void> {
+    while ((await this.dispatchPage()) === DISPATCH_BATCH);
+  }
+
+  /** How many events the page held (0: nothing new, or another instance dispatched it first). */
+  private async dispatchPage(): Promise<number> {
+    const from = await this.deliveries.dispatchedThrough();
+    const read = await this.log.read(from, {}, DISPATCH_BATCH);
+    if (read.next === from) return 0;
+    const endpoints = await this.endpoints.list();
+    const items = read.entries.flatMap(({ event }) => endpoints.filter((endpoint) => hears(endpoint, event)).map(({ webhookId }) => ({ webhookId, eventId: event.eventId })));
+    if (!(await this.deliveries.dispatch(from, read.next, items, this.clock.now()))) return 0;
+    for (const webhookId of new Set(items.map((item) => item.webhookId))) this.worker.stir(webhookId);
+    return read.entries.length;
+  }
+}
