@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AccountReferences } from './accounts/account-references';
 import { AccountSends } from './accounts/account-sends';
 import { AccountsModule } from './accounts/accounts.module';
 import { ApiKeyGuard } from './common/api-key.guard';
@@ -25,6 +26,7 @@ import { ReceiptsModule } from './receipts/receipts.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { SQLITE_WORKER_ADAPTERS } from './sqlite-adapters';
 import { STORE_WORKER_ADAPTERS, StoreModule, repositoryFor } from './store/store.module';
+import { EndpointAccountReferences } from './webhooks/endpoint-account-references';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
@@ -65,9 +67,10 @@ export class AppModule {
         { provide: AllowHosts, useValue: config.outboundAllowHosts },
         { provide: OUTBOUND_RESOLVER, useValue: outboundResolver },
         { provide: SendAcceptance, useExisting: OutboxAcceptance },
+        { provide: AccountReferences, useExisting: EndpointAccountReferences },
         repositoryFor(AccountSends, config.store, { sqlite: SqliteAccountSends, firestore: FirestoreAccountSends }),
       ],
-      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends, AllowHosts, OUTBOUND_RESOLVER],
+      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends, AccountReferences, AllowHosts, OUTBOUND_RESOLVER],
     };
   }
 }

@@ -2,7 +2,9 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/app-config';
+import { Clock } from '../common/clock';
 import { AccountPurges } from './account-purges';
+import { AccountReferences } from './account-references';
 
 /** Records per step: one Firestore commit (at most 500 writes), and a short sqlite write. */
 const PURGE_BATCH = 400;
@@ -24,7 +26,9 @@ export class AccountPurger implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly purges: AccountPurges,
+    private readonly references: AccountReferences,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     scheduler: SchedulerRegistry,
   ) {
     this.passes = new PeriodicJob(scheduler, 'account-purges');
@@ -66,6 +70,8 @@ export class AccountPurger implements OnApplicationBootstrap, OnApplicationShutd
 
   private async pass(): Promise<void> {
     for (const accountId of await this.purges.pending(PURGES_PER_PASS)) {
+      // First: the last step frees the id, and a re-created account must find no endpoint naming it.
+      await this.references.forget(accountId, this.clock.now());
       let removed = 0;
       for (let step; (step = await this.purges.purgeSome(accountId, PURGE_BATCH)) > 0 && !this.stopping; ) removed += step;
       this.logger.log({ accountId, removed }, 'deleted account purged');

@@ -52,6 +52,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     return this.running;
   }
 
+  /**
+   * Fans out at least every event logged before this call (a run under way may have read the log before
+   * it), and throws what the store threw: the caller must not go on as if it had.
+   */
+  async catchUp(): Promise<void> {
+    await this.running;
+    await this.dispatchAll();
+  }
+
   private async dispatchAll(): Promise<void> {
     while ((await this.dispatchPage()) === DISPATCH_BATCH);
   }

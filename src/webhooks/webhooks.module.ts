@@ -3,6 +3,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { EventsModule } from '../events/events.module';
 import { StoreModule, perStore, repositoryFor, sqliteRepository } from '../store/store.module';
+import { EndpointAccountReferences } from './endpoint-account-references';
 import { EnvWebhook } from './env-webhook';
 import { FirestoreWebhookEndpointRepository } from './firestore/webhook-endpoint.repository.firestore';
 import { SqliteWebhookEndpointRepository } from './sqlite/webhook-endpoint.repository.sqlite';
@@ -34,11 +35,12 @@ export class WebhooksModule {
     providers: [
       WebhooksService,
       EnvWebhook,
+      EndpointAccountReferences,
       repositoryFor(WebhookEndpointRepository, store, { sqlite: SqliteWebhookEndpointRepository, firestore: FirestoreWebhookEndpointRepository }),
       ...(store === 'sqlite'
         ? [sqliteRepository(WebhookDeliveries, SqliteWebhookDeliveries), WebhookDispatcher, WebhookDeliveryWorker, WebhookReplays, WebhookRetention, WebhookGauges]
         : []),
     ],
-    exports: [WebhookEndpointRepository],
+    exports: [WebhookEndpointRepository, EndpointAccountReferences],
   }));
 }

@@ -236,4 +236,29 @@ describe('webhook deliveries', () => {
     const slowLog = await eventually(async () => (await t.request('GET', `/api/whatsapp/webhooks/${slow.webhookId}/deliveries`)).body.items, (items) => items.length > 0);
     expect(slowLog[0]).toMatchObject({ statusCode: null, result: 'retrying', error: expect.stringMatching(/^no answer from .*within 300 ms/) });
   });
+
+  it("a deleted account's last events reach the endpoints that listed it; then it leaves them, and a re-created id inherits none", async () => {
+    answers['/listed-both'] = 200;
+    answers['/listed-one'] = 200;
+    await t.request('POST', '/api/whatsapp/accounts', { body: { accountId: 'accDel' } });
+    await eventually(() => t.request('GET', '/api/whatsapp/accounts/accDel'), (r) => r.body.status === 'connected');
+    const both = await create({ url: url('/listed-both'), events: ['account.deleted', 'message.accepted'], accountIds: ['accDel', 'accA'] });
+    const only = await create({ url: url('/listed-one'), events: ['account.deleted', 'message.accepted'], accountIds: ['accDel'] });
+    expect((await t.request('DELETE', '/api/whatsapp/accounts/accDel')).status).toBe(204);
+    const listed = await eventually(() => t.request('GET', `/api/whatsapp/webhooks/${both.webhookId}`), (r) => !r.body.accountIds.includes('accDel'));
+    expect(listed.body).toMatchObject({ accountIds: ['accA'], enabled: true });
+    expect((await t.request('GET', `/api/whatsapp/webhooks/${only.webhookId}`)).body).toMatchObject({ accountIds: [], enabled: false, disabledReason: 'noAccounts' });
+    const deleted = (path: string, secret: string) => deliveredTo(path, secret).filter((d) => d.type === 'account.deleted' && d.body.data.accountId === 'accDel');
+    await eventually(() => deleted('/listed-both', both.secret).length + deleted('/listed-one', only.secret).length, (n) => n === 2);
+    // Re-created once the purge freed the id: its events go to neither endpoint.
+    const recreated = await eventually(() => t.request('POST', '/api/whatsapp/accounts', { body: { accountId: 'accDel' } }), (r) => r.status === 201, 5_000);
+    expect(recreated.status).toBe(201);
+    await eventually(() => t.request('GET', '/api/whatsapp/accounts/accDel'), (r) => r.body.status === 'connected');
+    await send('accDel', 'after-recreate');
+    await send('accA', 'after-recreate-a');
+    await eventually(() => deliveredTo('/listed-both', both.secret).filter((d) => d.type === 'message.accepted').length, (n) => n === 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const accepted = receiver.received.filter((r) => r.path.startsWith('/listed-')).map((r) => JSON.parse(r.body)).filter((b) => b.type === 'message.accepted');
+    expect(accepted.map((b) => b.data.accountId)).toEqual(['accA']);
+  });
 });
