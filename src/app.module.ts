@@ -52,7 +52,7 @@ export class AppModule {
         AccountsModule.forStore(config.store),
         OutboxModule.forStore(config.store),
         ReceiptsModule.forStore(config.store),
-        ...(config.store === 'sqlite' ? [EventsModule.forStore(config.store)] : []),
+        EventsModule.forStore(config.store),
         WebhooksModule.forStore(config.store),
         ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),
         RateLimitModule.perMinute(config.rateLimitPerMinute),

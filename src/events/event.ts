@@ -32,16 +32,30 @@ export interface LoggedEvent {
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+let last: { now: number; random: number[] } = { now: -1, random: [] };
+
 /**
  * `evt_` + 10 characters of the time in milliseconds and 16 random ones (Crockford base32, as a ULID):
  * ids sort by time across instances without a counter document, which Firestore would cap at about
- * one write a second.
+ * one write a second. Ids made for the same millisecond in one process count up from the first (a
+ * monotonic ULID): the events of one write (a status and its QR) share a commit time on Firestore,
+ * where the id alone keeps them in the order they were appended.
  */
 export function newEventId(now: number): string {
   let time = '';
   for (let rest = now, i = 0; i < 10; i++, rest = Math.floor(rest / 32)) time = CROCKFORD[rest % 32] + time;
-  const random = [...randomBytes(16)].map((byte) => CROCKFORD[byte % 32]).join('');
-  return `evt_${time}${random}`;
+  last = now === last.now ? { now, random: incremented(last.random) } : { now, random: [...randomBytes(16)].map((byte) => byte % 32) };
+  return `evt_${time}${last.random.map((digit) => CROCKFORD[digit]).join('')}`;
+}
+
+/** One more, in base 32; the 80 random bits never run out within a millisecond in practice, and wrap if they did. */
+function incremented(digits: number[]): number[] {
+  const next = [...digits];
+  for (let i = next.length - 1; i >= 0; i--) {
+    next[i] = (next[i] + 1) % 32;
+    if (next[i] !== 0) break;
+  }
+  return next;
 }
 
 export const EVENT_ID_PATTERN = /^evt_[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -43,7 +43,7 @@ export const STORE_WORKER_ADAPTERS = Symbol('SqliteWorkerAdapters');
     {
       provide: FirestoreStore,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => (config.store === 'firestore' ? FirestoreStore.open(config.firebaseProjectId!, config.firestoreEmulatorHost) : null),
+      useFactory: (config: AppConfig) => (config.store === 'firestore' ? FirestoreStore.open(config.firebaseProjectId!, config.firestoreEmulatorHost, config.eventRetentionDays * 24 * 3_600_000) : null),
     },
     {
       provide: StoreConnections,

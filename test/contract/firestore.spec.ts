@@ -4,6 +4,7 @@ import { accountLeasesContract } from './account-leases.contract';
 import { accountLifecycleContract } from './account-lifecycle.contract';
 import { accountsContract } from './accounts.contract';
 import { contactAliasesContract } from './contact-aliases.contract';
+import { eventLogContract } from './event-log.contract';
 import { messageStatusesContract } from './message-statuses.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
@@ -26,6 +27,7 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   messageStatusesContract(makeFirestore);
   scrapeCountsContract(makeFirestore);
   webhookEndpointsContract(makeFirestore);
+  eventLogContract(makeFirestore);
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.
   describe.concurrent('the emulator, as the contract relies on it', () => {

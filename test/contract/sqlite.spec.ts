@@ -28,7 +28,7 @@ import { sessionsContract } from './sessions.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
 import { scrapeCountsContract } from './scrape-counts.contract';
-import { EventLogFixture } from './store-fixture';
+import { StoreFixture } from './store-fixture';
 import { threadsContract } from './threads.contract';
 import { eventLogContract } from './event-log.contract';
 import { EventLog } from '../../src/events/event-log.repository';
@@ -42,8 +42,9 @@ import { webhookEndpointsContract } from './webhook-endpoints.contract';
 const dir = mkdtempSync(join(tmpdir(), 'wa-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function fixtureOn(path: string): EventLogFixture {
+function fixtureOn(path: string): StoreFixture {
   const store = SqliteStore.open(path);
+  const events = new SqliteEventLog(store);
   return {
     accounts: new SqliteAccountRepository(store, new SqliteAccountSends(store)),
     purges: new SqliteAccountPurges(store, new SqliteAccountSends(store)),
@@ -53,7 +54,8 @@ function fixtureOn(path: string): EventLogFixture {
     outbox: new SqliteOutboxRepository(store),
     accountSends: new SqliteAccountSends(store),
     statuses: new SqliteMessageStatusRepository(store),
-    events: new SqliteEventLog(store),
+    events,
+    expireEvents: async () => void (await events.purgeBefore(Date.now() + 1, 1_000)),
     webhooks: new SqliteWebhookEndpointRepository(store),
     reopen: async () => fixtureOn(path),
     close: async () => store.close(),
@@ -61,8 +63,9 @@ function fixtureOn(path: string): EventLogFixture {
 }
 
 /** The same adapters as the app runs them: in the store worker, every call crossing the thread boundary. */
-async function workerFixtureOn(path: string): Promise<EventLogFixture> {
+async function workerFixtureOn(path: string): Promise<StoreFixture> {
   const worker = await SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, path);
+  const events = worker.adapter(EventLog, SqliteEventLog);
   return {
     accounts: worker.adapter(AccountRepository, SqliteAccountRepository),
     purges: worker.adapter(AccountPurges, SqliteAccountPurges),
@@ -72,7 +75,8 @@ async function workerFixtureOn(path: string): Promise<EventLogFixture> {
     outbox: worker.adapter(OutboxRepository, SqliteOutboxRepository),
     accountSends: worker.adapter(AccountSends, SqliteAccountSends),
     statuses: worker.adapter(MessageStatusRepository, SqliteMessageStatusRepository),
-    events: worker.adapter(EventLog, SqliteEventLog),
+    events,
+    expireEvents: async () => void (await events.purgeBefore(Date.now() + 1, 1_000)),
     webhooks: worker.adapter(WebhookEndpointRepository, SqliteWebhookEndpointRepository),
     reopen: () => workerFixtureOn(path),
     close: () => worker.close(),

@@ -21,11 +21,11 @@ export interface StoreFixture {
   accountSends: AccountSends;
   statuses: MessageStatusRepository;
   webhooks: WebhookEndpointRepository;
+  events: EventLog;
+  /** Lets retention take every event logged so far (sqlite purges; Firestore's clock passes it and TTL is done by hand). */
+  expireEvents(): Promise<void>;
   reopen(): Promise<StoreFixture>;
   close(): Promise<void>;
 }
 
 export type MakeStoreFixture = () => Promise<StoreFixture>;
-
-/** A store whose adapters append to the event log (sqlite so far; the Firestore ones do not yet). */
-export type EventLogFixture = Omit<StoreFixture, 'reopen'> & { events: EventLog; reopen(): Promise<EventLogFixture> };

@@ -16,6 +16,25 @@ import { FirestoreStore } from '../../src/store/firestore/firestore-store';
 import { StoreFixture } from '../contract/store-fixture';
 import { FirestoreAccountSends } from '../../src/outbox/firestore/account-sends.firestore';
 import { FirestoreWebhookEndpointRepository } from '../../src/webhooks/firestore/webhook-endpoint.repository.firestore';
+import { Clock } from '../../src/common/clock';
+import { EVENT_SETTLE_MS, FirestoreEventLog } from '../../src/events/firestore/event-log.repository.firestore';
+import { EVENTS } from '../../src/events/firestore/event-docs.firestore';
+
+/**
+ * The event log's clock in the contract: one settle window ahead, so an event is read as soon as its write
+ * returns (the settle code still runs), and moved on by `pass` as retention's time goes by.
+ */
+class SettledClock extends Clock {
+  private passed = 0;
+
+  now(): number {
+    return Date.now() + EVENT_SETTLE_MS + this.passed;
+  }
+
+  pass(ms: number): void {
+    this.passed += ms;
+  }
+}
 
 /**
  * Google's Cloud Firestore emulator for the test run (Debian package google-cloud-cli-firestore-emulator,
@@ -132,6 +151,7 @@ export function firestoreFixtures(host: () => string): () => Promise<FirestoreFi
   const fixtureOn = (projectId: string): FirestoreFixture => {
     const store = FirestoreStore.open(projectId, host());
     open.add(store);
+    const clock = new SettledClock();
     return {
       db: store.db,
       accounts: new FirestoreAccountRepository(store, new FirestoreAccountSends(store)),
@@ -143,6 +163,12 @@ export function firestoreFixtures(host: () => string): () => Promise<FirestoreFi
       outbox: new FirestoreOutboxRepository(store),
       accountSends: new FirestoreAccountSends(store),
       webhooks: new FirestoreWebhookEndpointRepository(store),
+      events: new FirestoreEventLog(store, clock),
+      expireEvents: async () => {
+        clock.pass(store.eventRetentionMs + 1);
+        // What the TTL policy on expireAt does in production; the emulator has no TTL.
+        await store.db.recursiveDelete(store.db.collection(EVENTS));
+      },
       reopen: async () => fixtureOn(projectId),
       close: async () => {
         if (open.delete(store)) await store.close();

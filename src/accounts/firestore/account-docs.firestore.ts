@@ -21,8 +21,11 @@ const TIME_FIELDS = [
 ] as const;
 type TimeField = (typeof TIME_FIELDS)[number];
 
-/** The record as stored: the same fields, times as Timestamps (null where the record has null). */
-export type AccountDoc = Omit<AccountRecord, TimeField> & { [F in TimeField]: AccountRecord[F] extends number ? Timestamp : Timestamp | null };
+/**
+ * The record as stored: the same fields, times as Timestamps (null where the record has null), and the
+ * number of the last `account.status` event (absent before the first).
+ */
+export type AccountDoc = Omit<AccountRecord, TimeField> & { [F in TimeField]: AccountRecord[F] extends number ? Timestamp : Timestamp | null } & { statusVersion?: number };
 
 export function accountsCollection(db: Firestore): CollectionReference {
   return db.collection(ACCOUNTS);
@@ -41,7 +44,8 @@ export function toAccountDoc(account: AccountRecord): AccountDoc {
  * operator request made before requests were recorded done counts as done: it was acted on back then.
  */
 export function toAccount(accountId: string, doc: AccountDoc): AccountRecord {
-  const account: AccountRecord = { ...newAccount(accountId, null, 0), ...(withTimes(doc, toMillis) as Partial<AccountRecord>), accountId };
+  const { statusVersion: _version, ...fields } = doc;
+  const account: AccountRecord = { ...newAccount(accountId, null, 0), ...(withTimes(fields, toMillis) as Partial<AccountRecord>), accountId };
   if (!('reconnectDoneFor' in doc)) account.reconnectDoneFor = account.reconnectRequestedAt;
   if (!('resetDoneFor' in doc)) account.resetDoneFor = account.resetRequestedAt;
   return account;

@@ -6,6 +6,7 @@ import { toTimestamp } from '../../store/firestore/firestore-time';
 import { ACCOUNT_STATUSES, AccountRecord, ConnectionPatch } from '../account';
 import { AccountDoc, accountRef, accountsCollection, toAccount, toPatchDoc } from './account-docs.firestore';
 import { endSessionAndSends } from './account-ending.firestore';
+import { accountChangeEvents, withStatusVersion } from './account-change-log.firestore';
 import { AccountSends } from '../account-sends';
 import { AccountAction, AccountEnding, Holding } from '../account.repository';
 
@@ -53,7 +54,7 @@ export class FirestoreAccountLeases {
         const takeover = updateWhile<AccountDoc>(
           seen.ref,
           isFree,
-          (doc) => ({
+          withStatusVersion(seen.id, (doc) => ({
             owner,
             ownerEpoch: doc.ownerEpoch + 1,
             leaseUntil: toTimestamp(now + leaseMs),
@@ -61,8 +62,9 @@ export class FirestoreAccountLeases {
             ...TAKEN_OVER,
             // The new holder opens a new socket: that performs a pending reconnect.
             reconnectDoneFor: doc.reconnectRequestedAt ?? null,
-          }),
+          })),
           seen,
+          accountChangeEvents(this.store, seen.id, now),
         );
         return withinMs(takeover, leaseMs / 6).then((doc) => doc && toAccount(seen.id, doc));
       }),
@@ -95,11 +97,11 @@ export class FirestoreAccountLeases {
 
   release(holding: Holding, patch?: ConnectionPatch): Promise<boolean> {
     const changes = { ...(patch ? toPatchDoc(patch) : {}), owner: null, leaseUntil: null };
-    return this.inOrder(holding, () => changes);
+    return this.inOrder(holding, () => changes, patch?.updatedAt);
   }
 
   recordConnection(holding: Holding, patch: ConnectionPatch): Promise<boolean> {
-    return this.inOrder(holding, () => toPatchDoc(patch));
+    return this.inOrder(holding, () => toPatchDoc(patch), patch.updatedAt);
   }
 
   /** The last write of an ending lands after its fenced commits (see endSessionAndSends), in order with the holder's others. */
@@ -110,7 +112,7 @@ export class FirestoreAccountLeases {
       ...(ending.release ? { owner: null, leaseUntil: null } : {}),
       ...(ending.resetRequestedAt !== null ? { resetDoneFor: toTimestamp(ending.resetRequestedAt) } : {}),
     };
-    return this.inOrder(holding, () => changes);
+    return this.inOrder(holding, () => changes, ending.patch.updatedAt);
   }
 
   completeRequest(holding: Holding, action: AccountAction, requestedAt: number): Promise<boolean> {
@@ -119,8 +121,9 @@ export class FirestoreAccountLeases {
   }
 
   async markRelinkable(accountId: string, now: number): Promise<void> {
-    const changes = { status: 'disconnected', updatedAt: toTimestamp(now) };
-    await updateWhile<AccountDoc>(accountRef(this.db, accountId), (doc) => doc.status === 'logged_out', () => changes);
+    const changes = { status: 'disconnected', updatedAt: toTimestamp(now) } as const;
+    const ref = accountRef(this.db, accountId);
+    await updateWhile<AccountDoc>(ref, (doc) => doc.status === 'logged_out', withStatusVersion(accountId, () => changes), undefined, accountChangeEvents(this.store, accountId, now));
   }
 
   /**
@@ -129,10 +132,15 @@ export class FirestoreAccountLeases {
    * writes racing on one doc would retry in any order, and a `connecting` written after `connected`
    * left accounts shown connecting for good (seen with three processes on the emulator). sqlite writes
    * in call order anyway; here the writes of one account are queued in the process.
+   * With `loggedAt` (a write of connection state), what it changed is logged in the same commit.
    */
-  private inOrder(holding: Holding, changes: () => Partial<AccountDoc>): Promise<boolean> {
+  private inOrder(holding: Holding, changes: () => Partial<AccountDoc>, loggedAt?: number): Promise<boolean> {
     const ref = accountRef(this.store.db, holding.accountId);
-    return this.store.inTurn(`${ref.path}#holder`, async () => (await updateWhile<AccountDoc>(ref, isHeldBy(holding), changes)) !== undefined);
+    const write = () =>
+      loggedAt === undefined
+        ? updateWhile<AccountDoc>(ref, isHeldBy(holding), changes)
+        : updateWhile<AccountDoc>(ref, isHeldBy(holding), withStatusVersion(holding.accountId, changes), undefined, accountChangeEvents(this.store, holding.accountId, loggedAt));
+    return this.store.inTurn(`${ref.path}#holder`, async () => (await write()) !== undefined);
   }
 
   /**

@@ -9,6 +9,7 @@ import { countByStatus } from '../../store/firestore/count-by-status';
 import { ACCOUNT_STATUSES, AccountRecord, AccountStatus, ConnectionPatch } from '../account';
 import { ACCOUNTS, AccountDoc, accountRef, accountsCollection, toAccount, toAccountDoc } from './account-docs.firestore';
 import { FirestoreAccountLeases } from './account-leases.firestore';
+import { accountCreatedIn, accountDeletedIn } from './account-change-log.firestore';
 import { AccountSends } from '../account-sends';
 import { AccountAction, AccountEnding, AccountRepository, Holding } from '../account.repository';
 import { purgeRef } from './account-purges.firestore';
@@ -34,7 +35,9 @@ export class FirestoreAccountRepository extends AccountRepository {
         const [existing, purge] = await tx.getAll(accountRef(db, account.accountId), purgeRef(db, account.accountId));
         if (purge.exists) throw new AccountBeingPurged(account.accountId);
         if (existing.exists) throw new AccountAlreadyExists(account.accountId);
-        tx.create(accountRef(db, account.accountId), toAccountDoc(account));
+        const doc = toAccountDoc(account);
+        tx.create(accountRef(db, account.accountId), doc);
+        accountCreatedIn(this.store, tx, account.accountId, doc);
       });
     } catch (error) {
       if (isAlreadyExists(error)) throw new AccountAlreadyExists(account.accountId);
@@ -63,15 +66,17 @@ export class FirestoreAccountRepository extends AccountRepository {
   /**
    * The session goes first: a subcollection outlives its parent doc in Firestore, and the linked device
    * must go with the account. Then one transaction deletes the doc and records its purge (the rest under
-   * it, the aliases, go with the purge).
+   * it, the aliases, go with the purge) and logs `account.deleted`.
    */
   async delete(accountId: string, now: number): Promise<boolean> {
     const db = this.store.db;
     const ref = accountRef(db, accountId);
     await db.recursiveDelete(ref.collection(SESSION));
     return db.runTransaction(async (tx) => {
-      if (!(await tx.get(ref)).exists) return false;
+      const account = await tx.get(ref);
+      if (!account.exists) return false;
       tx.delete(ref);
+      accountDeletedIn(this.store, tx, accountId, account.data() as AccountDoc, now);
       tx.set(purgeRef(db, accountId), { deletedAt: toTimestamp(now) });
       return true;
     });

@@ -5,6 +5,8 @@ import { isAlreadyExists, isFailedPrecondition } from '../../store/firestore/fir
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { toTimestamp } from '../../store/firestore/firestore-time';
 import { Direction, MessageRecord, ThreadRecord } from '../message';
+import { messageEvent, providerMessageEvent } from '../message-events';
+import { appendEventIn } from '../../events/firestore/event-docs.firestore';
 import {
   MESSAGES,
   MessageDoc,
@@ -82,7 +84,9 @@ export class FirestoreThreadRepository extends ThreadRepository {
         if ((await lookup.get()).exists) return 'duplicate';
         const summary = await thread.get();
         const batch = db.batch();
-        batch.create(messageRef(db, message.threadId, message.messageId), toMessageDoc(message));
+        const doc = toMessageDoc(message);
+        batch.create(messageRef(db, message.threadId, message.messageId), doc);
+        appendEventIn(this.store, batch, messageEvent(providerMessageEvent(message), toMessage(message.messageId, doc), message.updatedAt));
         batch.create(lookup, toLookupDoc(message));
         writeSummary(batch, summary, message);
         try {

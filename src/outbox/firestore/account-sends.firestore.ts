@@ -16,7 +16,7 @@ export class FirestoreAccountSends extends AccountSends {
   }
 
   failWaiting(accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<number | null> {
-    return failWaitingItems(this.store.db, accountId, reason, now, fence);
+    return failWaitingItems(this.store, accountId, reason, now, fence);
   }
 
   async removeSome(accountId: string, limit: number): Promise<number> {

@@ -1,9 +1,12 @@
 import { DocumentData, DocumentSnapshot, FieldValue, Firestore, Transaction, UpdateData } from 'firebase-admin/firestore';
 import { accountRef } from '../../accounts/firestore/account-docs.firestore';
-import { MessageDoc, threadRef } from '../../messaging/firestore/message-docs.firestore';
+import { MessageDoc, threadRef, toMessage } from '../../messaging/firestore/message-docs.firestore';
+import { messageEvent } from '../../messaging/message-events';
+import { EventType } from '../../events/event';
+import { appendEventIn } from '../../events/firestore/event-docs.firestore';
 import { Failure } from '../../messaging/failure-reason';
 import { isAcknowledged, statusRank } from '../../messaging/message-status';
-import { updateWhile } from '../../store/firestore/conditional-update';
+import { asWritten, updateWhile } from '../../store/firestore/conditional-update';
 import { isFailedPrecondition } from '../../store/firestore/firestore-errors';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { toTimestamp } from '../../store/firestore/firestore-time';
@@ -13,6 +16,11 @@ import { OPEN_STATUSES, OutboxDoc, endedAtFields, outboxCollection, toOutboxItem
 import { passTurn } from './thread-turn.firestore';
 
 type Fields = UpdateData<DocumentData>;
+/** What an end does to the item's message (nothing when `changes` answers undefined), and the event that reports it. */
+export interface MessageMove {
+  event: EventType;
+  changes: (message: MessageDoc) => Fields | undefined;
+}
 /** Looks per claim when racing claimers keep taking the chosen items first; each look is a fresh query. */
 const CLAIM_ATTEMPTS = 5;
 const isOpen = (doc: OutboxDoc) => OPEN_STATUSES.includes(doc.status);
@@ -80,29 +88,29 @@ export class FirestoreOutboxLifecycle {
 
   /** A late ack still counts: only an item that already ended refuses it. */
   markSent(claim: Claim, now: number): Promise<boolean> {
-    return this.end(claim.id, isOpen, sentItem(now), sentMessage(now));
+    return this.end(claim.id, isOpen, sentItem(now), now, sentMessage(now));
   }
 
   markFailed(claim: Claim, failure: Failure, now: number): Promise<boolean> {
     const at = toTimestamp(now);
     const failed = { status: 'failed', ...failedFields(failure), ...endedAtFields(now), leaseUntil: null, updatedAt: at };
-    return this.end(claim.id, isStillClaimed(claim), failed, (message) =>
-      message.statusRank < statusRank('failed')
-        ? { status: 'failed', statusRank: statusRank('failed'), failedAt: at, error: failure.detail ?? FieldValue.delete(), failureReason: failure.reason, updatedAt: at }
-        : undefined,
-      isUnacknowledged,
-    );
+    const message: MessageMove = {
+      event: 'message.failed',
+      changes: (doc) =>
+        doc.statusRank < statusRank('failed') ? { status: 'failed', statusRank: statusRank('failed'), failedAt: at, error: failure.detail ?? FieldValue.delete(), failureReason: failure.reason, updatedAt: at } : undefined,
+    };
+    return this.end(claim.id, isStillClaimed(claim), failed, now, message, isUnacknowledged);
   }
 
   /** WhatsApp rejected the message: its open item ends, never retried (the receipt moves the message). */
   async failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {
     const id = await this.openItemOf(accountId, waMessageId);
-    return id !== undefined && this.end(id, isOpen, { status: 'failed', ...failedFields(failure), ...endedAtFields(now), leaseUntil: null, updatedAt: toTimestamp(now) });
+    return id !== undefined && this.end(id, isOpen, { status: 'failed', ...failedFields(failure), ...endedAtFields(now), leaseUntil: null, updatedAt: toTimestamp(now) }, now);
   }
 
   async markSentBySending(accountId: string, waMessageId: string, now: number): Promise<boolean> {
     const id = await this.openItemOf(accountId, waMessageId);
-    return id !== undefined && this.end(id, isOpen, sentItem(now), sentMessage(now));
+    return id !== undefined && this.end(id, isOpen, sentItem(now), now, sentMessage(now));
   }
 
   /** No turn change, but the message's status is read with the item: a send WhatsApp has is never retried. */
@@ -148,14 +156,15 @@ export class FirestoreOutboxLifecycle {
 
   /**
    * Ends one item if `holds` (re-read inside the transaction) and its message `allows`, moves its message
-   * with `messageChanges` (nothing when it returns undefined), and passes the thread's turn on. Reads:
-   * item, then message and thread, then the thread's next open item when the turn moves; writes: up to four docs.
+   * (`messageMove`, with its event), and passes the thread's turn on. Reads: item, then message and
+   * thread, then the thread's next open item when the turn moves; writes: up to five docs.
    */
   private end(
     id: string,
     holds: (doc: OutboxDoc) => boolean,
     itemChanges: Fields,
-    messageChanges?: (message: MessageDoc) => Fields | undefined,
+    now: number,
+    messageMove?: MessageMove,
     allows: (message: MessageDoc) => boolean = () => true,
   ): Promise<boolean> {
     const ref = outboxCollection(this.db).doc(id);
@@ -167,7 +176,7 @@ export class FirestoreOutboxLifecycle {
       if (message.exists && !allows(message.data() as MessageDoc)) return false;
       const turn = await passTurn(tx, this.db, thread, [{ id, seq: doc.seq }]);
       tx.update(ref, { ...itemChanges, threadHead: false, claimableAt: null });
-      writeMessage(tx, message, messageChanges);
+      if (messageMove) writeMessage(this.store, tx, message, messageMove, now);
       for (const [target, fields] of turn) tx.update(target, fields);
       return true;
     });
@@ -178,10 +187,14 @@ function sentItem(now: number): Fields {
   return { status: 'sent', ...endedAtFields(now), leaseUntil: null, lastError: null, updatedAt: toTimestamp(now) };
 }
 
-/** The message of a sent item: `sent` unless a receipt already raised it, and when it was sent. */
-function sentMessage(now: number): (message: MessageDoc) => Fields {
+/** The message of a sent item: `sent` unless a receipt already raised it, and when it was sent; untouched when it has both. */
+function sentMessage(now: number): MessageMove {
   const at = toTimestamp(now);
-  return (message) => ({ ...(message.statusRank < statusRank('sent') ? { status: 'sent', statusRank: statusRank('sent') } : {}), sentAt: message.sentAt ?? at, updatedAt: at });
+  const rank = statusRank('sent');
+  return {
+    event: 'message.sent',
+    changes: (message) => (message.statusRank < rank || message.sentAt === undefined ? { ...(message.statusRank < rank ? { status: 'sent', statusRank: rank } : {}), sentAt: message.sentAt ?? at, updatedAt: at } : undefined),
+  };
 }
 
 /** A claim handed back unused: queued again as it was, the attempt not counted. */
@@ -193,7 +206,12 @@ function failedFields(failure: Failure): Fields {
   return { lastError: failure.detail, failureReason: failure.reason };
 }
 
-export function writeMessage(tx: Transaction, message: DocumentSnapshot, changes?: (message: MessageDoc) => Fields | undefined): void {
-  const fields = message.exists && changes ? changes(message.data() as MessageDoc) : undefined;
-  if (fields) tx.update(message.ref, fields);
+/** The message's move, if it moves, with its event in the same transaction (its snapshot: the doc as written). */
+export function writeMessage(store: FirestoreStore, tx: Transaction, message: DocumentSnapshot, move: MessageMove, now: number): void {
+  if (!message.exists) return;
+  const before = message.data() as MessageDoc;
+  const fields = move.changes(before);
+  if (!fields) return;
+  tx.update(message.ref, fields);
+  appendEventIn(store, tx, messageEvent(move.event, toMessage(message.id, asWritten(before, fields)), now));
 }

@@ -5,7 +5,9 @@ import { accountRef } from '../../accounts/firestore/account-docs.firestore';
 import { AccountLoggedOut, AccountNotFound } from '../../common/errors';
 import { MessageRecord } from '../../messaging/message';
 import { summaryWrite } from '../../messaging/firestore/thread-summary.firestore';
-import { messageLookupRef, messageRef, threadRef, toLookupDoc, toMessageDoc } from '../../messaging/firestore/message-docs.firestore';
+import { messageLookupRef, messageRef, threadRef, toLookupDoc, toMessage, toMessageDoc } from '../../messaging/firestore/message-docs.firestore';
+import { messageEvent } from '../../messaging/message-events';
+import { appendEventIn } from '../../events/firestore/event-docs.firestore';
 import { countByStatus } from '../../store/firestore/count-by-status';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { AcceptedSend } from '../../messaging/send-acceptance';
@@ -27,9 +29,10 @@ export class FirestoreOutboxRepository extends OutboxRepository {
   }
 
   /**
-   * One transaction: 3 document reads in one round trip (outbox key, account, thread), then 4 creates
-   * or updates in one commit (message, lookup, thread, outbox item). An existing key or a missing account
-   * writes nothing. A transaction, not preconditions: the thread's next sequence number must be read.
+   * One transaction: 3 document reads in one round trip (outbox key, account, thread), then 5 creates
+   * or updates in one commit (message, lookup, thread, outbox item, its `message.accepted` event). An
+   * existing key or a missing account writes nothing. A transaction, not preconditions: the thread's
+   * next sequence number must be read.
    * Accepts on one thread are queued in this process (`inTurn`): they all read and write its counter.
    */
   accept(send: AcceptedSend): Promise<AcceptOutcome> {
@@ -46,7 +49,9 @@ export class FirestoreOutboxRepository extends OutboxRepository {
         const hasTurn = turnIsFree(summary);
         const seq = takeSeq(tx, summary, send, hasTurn);
         const item = outboxItemFor(send, seq, (account.get('phone') as string | null | undefined) ?? null);
-        tx.create(messageRef(db, send.threadId, send.messageId), toMessageDoc(queuedMessage(send, seq)));
+        const message = toMessageDoc(queuedMessage(send, seq));
+        tx.create(messageRef(db, send.threadId, send.messageId), message);
+        appendEventIn(this.store, tx, messageEvent('message.accepted', toMessage(send.messageId, message), send.now));
         tx.create(messageLookupRef(db, send.accountId, 'outbound', send.waMessageId), toLookupDoc({ ...send, direction: 'outbound' }));
         tx.create(itemRef, toOutboxDoc(item, hasTurn));
         return { kind: 'accepted', item };

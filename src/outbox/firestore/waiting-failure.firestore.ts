@@ -1,4 +1,5 @@
-import { DocumentSnapshot, FieldValue, Firestore, QueryDocumentSnapshot, Transaction } from 'firebase-admin/firestore';
+import { DocumentSnapshot, FieldValue, QueryDocumentSnapshot, Transaction } from 'firebase-admin/firestore';
+import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { accountRef } from '../../accounts/firestore/account-docs.firestore';
 import { Holding } from '../../accounts/account.repository';
 import { FailureReason } from '../../messaging/failure-reason';
@@ -10,8 +11,8 @@ import { OPEN_STATUSES, OutboxDoc, endedAtFields, outboxCollection } from './out
 import { PlannedWrite, passTurn } from './thread-turn.firestore';
 
 /**
- * Items per transaction. Each ends with up to four writes (item, message, thread, the thread's next item),
- * and a Firestore commit takes at most 500.
+ * Items per transaction. Each ends with up to five writes (item, message, its event, thread, the
+ * thread's next item), and a Firestore commit takes at most 500.
  */
 const BATCH = 100;
 
@@ -22,17 +23,18 @@ const BATCH = 100;
  * are not, which is safe: a retry fails whatever is still open. With a `fence`, each batch reads the
  * account doc too and ends nothing once that holding is no longer current: null then.
  */
-export async function failWaitingItems(db: Firestore, accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<number | null> {
+export async function failWaitingItems(store: FirestoreStore, accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<number | null> {
   let failed = 0;
   for (;;) {
-    const batch = await db.runTransaction((tx) => failBatch(tx, db, accountId, reason, now, fence));
+    const batch = await store.db.runTransaction((tx) => failBatch(tx, store, accountId, reason, now, fence));
     if (batch === null) return null;
     failed += batch.failed;
     if (batch.ended < BATCH) return failed;
   }
 }
 
-async function failBatch(tx: Transaction, db: Firestore, accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<{ ended: number; failed: number } | null> {
+async function failBatch(tx: Transaction, store: FirestoreStore, accountId: string, reason: FailureReason, now: number, fence?: Holding): Promise<{ ended: number; failed: number } | null> {
+  const db = store.db;
   if (fence) {
     const account = await tx.get(accountRef(db, accountId));
     if (account.get('owner') !== fence.owner || account.get('ownerEpoch') !== fence.ownerEpoch) return null;
@@ -59,7 +61,7 @@ async function failBatch(tx: Transaction, db: Firestore, accountId: string, reas
     if (message.exists && isAcknowledged((message.data() as MessageDoc).status)) return tx.update(doc.ref, { ...closed, status: 'sent', lastError: null });
     failed += 1;
     tx.update(doc.ref, { ...closed, status: 'failed', lastError: null, failureReason: reason });
-    writeMessage(tx, message, (m: MessageDoc) => (m.statusRank < rank ? { status: 'failed', statusRank: rank, failedAt: at, error: FieldValue.delete(), failureReason: reason, updatedAt: at } : undefined));
+    writeMessage(store, tx, message, { event: 'message.failed', changes: (m) => (m.statusRank < rank ? { status: 'failed', statusRank: rank, failedAt: at, error: FieldValue.delete(), failureReason: reason, updatedAt: at } : undefined) }, now);
   });
   for (const [target, fields] of turns) tx.update(target, fields);
   return { ended: items.length, failed };

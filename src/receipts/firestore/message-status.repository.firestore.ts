@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { FieldValue } from 'firebase-admin/firestore';
-import { MessageDoc, MessageLookupDoc, messageLookupRef } from '../../messaging/firestore/message-docs.firestore';
+import { MessageDoc, MessageLookupDoc, messageLookupRef, toMessage } from '../../messaging/firestore/message-docs.firestore';
+import { STATUS_EVENT, messageEvent } from '../../messaging/message-events';
+import { appendEventIn } from '../../events/firestore/event-docs.firestore';
 import { updateWhile } from '../../store/firestore/conditional-update';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { toTimestamp } from '../../store/firestore/firestore-time';
@@ -18,6 +20,7 @@ export class FirestoreMessageStatusRepository extends MessageStatusRepository {
    * Reads the lookup, then the message; writes it only when the status moves forward or its time is
    * still missing (a `sent` after `delivered` still tells when it was sent), conditioned on the message
    * not having changed since it was read: no transaction, and racing receipts re-read and decide again.
+   * The change's event commits in the same batch.
    */
   async advance(report: StatusReport): Promise<StatusOutcome> {
     const db = this.store.db;
@@ -26,14 +29,18 @@ export class FirestoreMessageStatusRepository extends MessageStatusRepository {
     const rank = statusRank(report.status);
     const timeField = STATUS_TIME_FIELD[report.status];
     const at = toTimestamp(report.at);
+    const ref = db.doc((lookup.data() as MessageLookupDoc).messageRef);
     const written = await updateWhile<MessageDoc>(
-      db.doc((lookup.data() as MessageLookupDoc).messageRef),
+      ref,
       (message) => message.statusRank < rank || message[timeField] === undefined,
       (message) => ({
         ...(message.statusRank < rank ? { status: report.status, statusRank: rank, statusUncertain: FieldValue.delete(), ...(report.failure ? { error: report.failure.detail ?? FieldValue.delete(), failureReason: report.failure.reason } : {}) } : {}),
         [timeField]: message[timeField] ?? at,
         updatedAt: at,
       }),
+      undefined,
+      // Any change is news, also a time first recorded below the status (a `delivered` after `read`).
+      (_before, message, batch) => appendEventIn(this.store, batch, messageEvent(STATUS_EVENT[report.status], toMessage(ref.id, message), report.at)),
     );
     return written?.status === report.status ? 'advanced' : 'unchanged';
   }

@@ -3,6 +3,8 @@ import { Firestore, getFirestore } from 'firebase-admin/firestore';
 import { pointFirebaseAtEmulator } from '../../config/firebase-environment';
 import { KeyedQueue } from './keyed-queue';
 
+const DEFAULT_EVENT_RETENTION_MS = 30 * 24 * 3_600_000;
+
 /**
  * The Firestore client. With FIRESTORE_EMULATOR_HOST set, firebase-admin talks to the emulator and
  * needs no credentials; otherwise it uses the usual Google application default credentials.
@@ -13,16 +15,18 @@ export class FirestoreStore {
   private constructor(
     private readonly app: App,
     readonly db: Firestore,
+    /** How long an event is kept: its `expireAt` is set this long after it occurred. */
+    readonly eventRetentionMs: number,
   ) {}
 
-  static open(projectId: string, emulatorHost?: string): FirestoreStore {
+  static open(projectId: string, emulatorHost?: string, eventRetentionMs = DEFAULT_EVENT_RETENTION_MS): FirestoreStore {
     if (emulatorHost) pointFirebaseAtEmulator(emulatorHost);
     const app = initializeApp({ projectId }, `store-${projectId}-${Math.random().toString(36).slice(2)}`);
     const db = getFirestore(app);
     // Naming the universe stops google-gax asking the auth library for it, which probes the GCE metadata
     // server (169.254.169.254) from every new client: a network call the emulator never needs.
     db.settings({ ignoreUndefinedProperties: true, ...(emulatorHost ? { universeDomain: 'googleapis.com' } : {}) });
-    return new FirestoreStore(app, db);
+    return new FirestoreStore(app, db, eventRetentionMs);
   }
 
   /**
