@@ -28,7 +28,7 @@ import { sessionsContract } from './sessions.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
 import { scrapeCountsContract } from './scrape-counts.contract';
-import { StoreFixture } from './store-fixture';
+import { DeliveriesFixture, StoreFixture } from './store-fixture';
 import { threadsContract } from './threads.contract';
 import { eventLogContract } from './event-log.contract';
 import { EventLog } from '../../src/events/event-log.repository';
@@ -38,11 +38,14 @@ import { SqliteAccountSends } from '../../src/outbox/sqlite/account-sends.sqlite
 import { WebhookEndpointRepository } from '../../src/webhooks/webhook-endpoint.repository';
 import { SqliteWebhookEndpointRepository } from '../../src/webhooks/sqlite/webhook-endpoint.repository.sqlite';
 import { webhookEndpointsContract } from './webhook-endpoints.contract';
+import { webhookDeliveriesContract } from './webhook-deliveries.contract';
+import { WebhookDeliveries } from '../../src/webhooks/webhook-deliveries.repository';
+import { SqliteWebhookDeliveries } from '../../src/webhooks/sqlite/webhook-deliveries.repository.sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function fixtureOn(path: string): StoreFixture {
+function fixtureOn(path: string): DeliveriesFixture {
   const store = SqliteStore.open(path);
   const events = new SqliteEventLog(store);
   return {
@@ -57,13 +60,14 @@ function fixtureOn(path: string): StoreFixture {
     events,
     expireEvents: async () => void (await events.purgeBefore(Date.now() + 1, 1_000)),
     webhooks: new SqliteWebhookEndpointRepository(store),
+    deliveries: new SqliteWebhookDeliveries(store),
     reopen: async () => fixtureOn(path),
     close: async () => store.close(),
   };
 }
 
 /** The same adapters as the app runs them: in the store worker, every call crossing the thread boundary. */
-async function workerFixtureOn(path: string): Promise<StoreFixture> {
+async function workerFixtureOn(path: string): Promise<DeliveriesFixture> {
   const worker = await SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, path);
   const events = worker.adapter(EventLog, SqliteEventLog);
   return {
@@ -78,6 +82,7 @@ async function workerFixtureOn(path: string): Promise<StoreFixture> {
     events,
     expireEvents: async () => void (await events.purgeBefore(Date.now() + 1, 1_000)),
     webhooks: worker.adapter(WebhookEndpointRepository, SqliteWebhookEndpointRepository),
+    deliveries: worker.adapter(WebhookDeliveries, SqliteWebhookDeliveries),
     reopen: () => workerFixtureOn(path),
     close: () => worker.close(),
   };
@@ -100,6 +105,7 @@ describe('sqlite adapters', () => {
   scrapeCountsContract(makeSqlite);
   eventLogContract(makeSqlite);
   webhookEndpointsContract(makeSqlite);
+  webhookDeliveriesContract(makeSqlite);
 });
 
 describe('sqlite adapters in the store worker', () => {
@@ -115,4 +121,5 @@ describe('sqlite adapters in the store worker', () => {
   scrapeCountsContract(makeSqliteWorker);
   eventLogContract(makeSqliteWorker);
   webhookEndpointsContract(makeSqliteWorker);
+  webhookDeliveriesContract(makeSqliteWorker);
 });

@@ -8,6 +8,7 @@ import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { MessageStatusRepository } from '../../src/receipts/message-status.repository';
 import { EventLog } from '../../src/events/event-log.repository';
 import { WebhookEndpointRepository } from '../../src/webhooks/webhook-endpoint.repository';
+import { WebhookDeliveries } from '../../src/webhooks/webhook-deliveries.repository';
 
 /** One store, seen through every repository port; `reopen` is a second connection (another process or machine). */
 export interface StoreFixture {
@@ -29,3 +30,6 @@ export interface StoreFixture {
 }
 
 export type MakeStoreFixture = () => Promise<StoreFixture>;
+
+/** A store with webhook delivery items (sqlite so far; not built on Firestore yet: docs/webhooks.md). */
+export type DeliveriesFixture = StoreFixture & { deliveries: WebhookDeliveries };

@@ -77,6 +77,19 @@ export function webhookDeliveriesContract(make: () => Promise<DeliveriesFixture>
       await store.close();
     });
 
+    it("refuses the outcome of an attempt the same instance reclaimed since (its claim's attempt count moved on)", async () => {
+      const store = await make();
+      const [e1] = await logEvents(store, 1);
+      await store.deliveries.dispatch(null, '1', [{ webhookId: 'wh_a', eventId: e1 }], 1000);
+      const claim = (now: number) => store.deliveries.claim({ owner: 'w1', endpoints: [{ webhookId: 'wh_a', limit: 1 }], now, leaseMs: LEASE });
+      const [slow] = await claim(1000);
+      const [again] = await claim(1000 + LEASE);
+      expect(again.attempts).toBe(2);
+      expect(await store.deliveries.record(claimOf(slow), attemptOf(slow, 1000 + LEASE, 500, 'retrying'), { result: 'retrying', retryAt: 5_000 }, 1000 + LEASE)).toBe(false);
+      expect(await store.deliveries.claim({ owner: 'w2', endpoints: [{ webhookId: 'wh_a', limit: 1 }], now: 5_000, leaseMs: LEASE })).toEqual([]);
+      await store.close();
+    });
+
     it('retries at the decided time; a pause holds every item of the endpoint back, those dispatched later too, and no other endpoint', async () => {
       const store = await make();
       const [e1, e2, e3] = await logEvents(store, 3);

@@ -3,6 +3,7 @@ import { FieldPath, Query, QueryDocumentSnapshot, Timestamp } from 'firebase-adm
 import { Clock } from '../../common/clock';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { toTimestamp } from '../../store/firestore/firestore-time';
+import { LoggedEvent } from '../event';
 import { CursorExpired, EventFilter, EventLog, LogEntry, LogRead } from '../event-log.repository';
 import { decodeCursor, encodeCursor, LogPosition, positionOf, timestampOf } from './event-cursor.firestore';
 import { EventDoc, EVENTS, toLoggedEvent } from './event-docs.firestore';
@@ -16,6 +17,8 @@ import { EventDoc, EVENTS, toLoggedEvent } from './event-docs.firestore';
  * The price is that a stream hears an event about a second late.
  */
 export const EVENT_SETTLE_MS = 1_000;
+/** How far a commit time may trail the writer's clock (the commit itself, and clock skew between machines). */
+const COMMIT_SKEW_MS = 60_000;
 
 /** The event log on Firestore; appended by the change writers (event-docs.firestore.ts), deleted by TTL. */
 @Injectable()
@@ -48,6 +51,26 @@ export class FirestoreEventLog extends EventLog {
 
   async end(): Promise<string> {
     return encodeCursor(await this.endPosition(this.horizon()));
+  }
+
+  /**
+   * Commit times trail the writer's `occurredAt` by the commit's own time: starting a minute before
+   * `time` meets every event that occurred at it or later (the caller filters on `occurredAt`).
+   */
+  async startAt(time: number): Promise<string> {
+    // Never before what the log keeps: a cursor there reads as expired.
+    const keptFrom = this.clock.now() - this.store.eventRetentionMs + 1;
+    return encodeCursor(positionOf(toTimestamp(Math.max(0, keptFrom, time - COMMIT_SKEW_MS)), ''));
+  }
+
+  async byIds(eventIds: readonly string[]): Promise<LoggedEvent[]> {
+    if (eventIds.length === 0) return [];
+    const docs = await this.store.db.getAll(...eventIds.map((eventId) => this.store.db.collection(EVENTS).doc(eventId)));
+    return docs
+      .filter((doc) => doc.exists)
+      .map((doc) => ({ position: positionOfDoc(doc as QueryDocumentSnapshot), event: toLoggedEvent(doc.id, doc.data() as EventDoc) }))
+      .sort((a, b) => compare(a.position, b.position))
+      .map(({ event }) => event);
   }
 
   /** TTL on `expireAt` deletes events on Firestore (firestore.indexes.json). */

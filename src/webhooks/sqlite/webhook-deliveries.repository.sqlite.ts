@@ -15,7 +15,6 @@ const CLAIM = `UPDATE webhook_deliveries SET status = 'processing', claimed_by =
   WHERE id IN (
     SELECT id FROM webhook_deliveries
     WHERE webhook_id = @webhookId AND ${OPEN} AND next_attempt_at <= @now
-      AND NOT EXISTS (SELECT 1 FROM webhook_pauses p WHERE p.webhook_id = @webhookId AND p.until > @now)
     ORDER BY next_attempt_at
     LIMIT @limit)
   RETURNING *`;
