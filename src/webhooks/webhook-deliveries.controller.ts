@@ -5,8 +5,8 @@ import { pageRequestOf } from '../common/page.dto';
 import { DeliveriesQueryDto, DeliveryAttemptDto, ReplayAnswerDto, ReplayDto } from './dto/delivery.dto';
 import { WebhookReplays } from './webhook-replays.service';
 
-/** An attempts cursor holds the log's sequence number. */
-const ATTEMPT_CURSOR: CursorShape = { key: 'none', isId: (id) => /^[0-9]{1,15}$/.test(id) };
+/** An attempts cursor holds the last attempt's time and the store's id for it (sqlite: its sequence number). */
+const ATTEMPT_CURSOR: CursorShape = { key: 'time', isId: (id) => /^[A-Za-z0-9]{1,40}$/.test(id) };
 
 @ApiTags('webhooks')
 @ApiSecurity('api-key')

@@ -44,7 +44,7 @@ export abstract class WebhookDeliveries {
    * before its filters matched; an item being attempted now is left to its attempt. How many were queued.
    */
   abstract replay(webhookId: string, eventIds: string[], now: number): Promise<number>;
-  /** The endpoint's attempts, newest first; a cursor's id is the log's sequence number (ATTEMPT_CURSOR). */
+  /** The endpoint's attempts, newest first; a cursor is the last attempt's time and the adapter's id for it. */
   abstract attempts(webhookId: string, filter: { result?: AttemptResult }, page: PageRequest): Promise<Page<DeliveryAttempt>>;
   /** Items still owed (queued or processing) per endpoint, and the oldest one's creation time. */
   abstract backlog(): Promise<Array<{ webhookId: string; open: number; oldestCreatedAt: number }>>;

@@ -155,8 +155,8 @@ export function webhookDeliveriesContract(make: () => Promise<DeliveriesFixture>
       for (;;) {
         seen.push(...page.items.map((a) => a.eventId));
         if (!page.nextCursor) break;
-        const [, id] = JSON.parse(Buffer.from(page.nextCursor, 'base64url').toString()) as [number, string];
-        page = await store.deliveries.attempts('wh_a', {}, { limit: 2, after: { key: 0, id } });
+        const [key, id] = JSON.parse(Buffer.from(page.nextCursor, 'base64url').toString()) as [number, string];
+        page = await store.deliveries.attempts('wh_a', {}, { limit: 2, after: { key, id } });
       }
       expect(seen).toEqual(claimed.map((d) => d.eventId).reverse());
       const retrying = await store.deliveries.attempts('wh_a', { result: 'retrying' }, { limit: 10 });

@@ -106,13 +106,14 @@ export class SqliteWebhookDeliveries extends WebhookDeliveries {
 
   async attempts(webhookId: string, filter: { result?: AttemptResult }, page: PageRequest): Promise<Page<DeliveryAttempt>> {
     const result = filter.result === undefined ? '' : 'AND result = @result';
+    // seq orders attempts as `at` does, give or take a clock step; the cursor's time is Firestore's key.
     const after = page.after ? 'AND seq < @before' : '';
     const rows = this.store
       .statement(`SELECT * FROM webhook_attempts WHERE webhook_id = @webhookId ${result} ${after} ORDER BY seq DESC LIMIT @limit`)
       .all({ webhookId, result: filter.result, before: page.after ? Number(page.after.id) : undefined, limit: page.limit + 1 }) as AttemptRow[];
     const items = rows.slice(0, page.limit);
     const last = items[items.length - 1];
-    return { items: items.map(toAttempt), nextCursor: rows.length > page.limit ? encodeCursor({ key: 0, id: String(last.seq) }) : null };
+    return { items: items.map(toAttempt), nextCursor: rows.length > page.limit ? encodeCursor({ key: last.at, id: String(last.seq) }) : null };
   }
 
   async backlog(): Promise<Array<{ webhookId: string; open: number; oldestCreatedAt: number }>> {
