@@ -55,7 +55,9 @@ describeOnFirestoreEmulator('the contract suite, its queries recorded', (host) =
 
 describe.skipIf(!findFirestoreEmulator().found)('firestore.indexes.json against the recorded queries', () => {
   it('runs every contract file in test/contract', () => {
-    const files = readdirSync('test/contract').filter((file) => file.endsWith('.contract.ts'));
+    // Webhook delivery items have no Firestore adapter yet (docs/webhooks.md): their contract runs on sqlite only.
+    const NOT_ON_FIRESTORE_YET = ['webhook-deliveries.contract.ts'];
+    const files = readdirSync('test/contract').filter((file) => file.endsWith('.contract.ts') && !NOT_ON_FIRESTORE_YET.includes(file));
     const expected = files.map((file) => `${file.replace('.contract.ts', '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Contract`);
     expect(Object.keys(CONTRACTS).sort()).toEqual(expected.sort());
   });
