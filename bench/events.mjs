@@ -4,11 +4,11 @@
 // simulator and pacing off; the receiver (bench/support/webhook-receiver.mjs) is its own process on
 // 127.0.0.1, answering 200 at once.
 //
-//   npm run bench:events [-- --events 10000 --rate 500 --send-rate 300 --seconds 10 --accounts 10]
+//   npm run bench:events [-- --events 10000 --rate 500 --send-rate 300 --seconds 10 --accounts 10 --concurrency 4]
 //
 // 1. Deliveries/s, measured alone: `events` events are logged (sends: accepted + sent each) and delivered
 //    to one endpoint once (not measured); then one replay queues them all again and the clock runs from
-//    its answer to the receiver's last request. WEBHOOK_CONCURRENCY is the default, 4.
+//    its answer to the receiver's last request, with WEBHOOK_CONCURRENCY = `concurrency` (default 4).
 // 2. Change to first attempt at a steady `rate` events/s (rate/2 sends/s, open loop) for `seconds`:
 //    each event's first arrival at the receiver less its occurredAt (one clock: same machine).
 // 3. Accept p99 at a fixed `send-rate` sends/s with no endpoint enabled, then with two, in alternating
@@ -33,6 +33,7 @@ const { values: options } = parseArgs({
     'send-rate': { type: 'string', default: '300' },
     seconds: { type: 'string', default: '10' },
     accounts: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '4' },
     ...COMMON_OPTIONS,
   },
 });
@@ -41,6 +42,7 @@ const settings = {
   rate: Number(options.rate),
   sendRate: Number(options['send-rate']),
   seconds: Number(options.seconds),
+  concurrency: options.concurrency,
   accountIds: Array.from({ length: Number(options.accounts) }, (_, i) => `bench-account-${String(i + 1).padStart(2, '0')}`),
 };
 const bench = startBench('events', options);
@@ -57,7 +59,7 @@ const app = await startApp({
   root: bench.root,
   name: 'app',
   sqlitePath: path.join(bench.workDir, 'whatsapp.db'),
-  env: { WA_SIMULATOR_SEND_MS: '0', SEND_MIN_INTERVAL_MS: '0', OUTBOUND_ALLOW_HOSTS: `127.0.0.1:${receiverPort}`, WEBHOOK_DISPATCH_POLL_MS: '20' },
+  env: { WA_SIMULATOR_SEND_MS: '0', SEND_MIN_INTERVAL_MS: '0', OUTBOUND_ALLOW_HOSTS: `127.0.0.1:${receiverPort}`, WEBHOOK_DISPATCH_POLL_MS: '20', WEBHOOK_CONCURRENCY: settings.concurrency },
 });
 
 async function api(method, route, body) {
@@ -96,7 +98,7 @@ try {
   const replayMs = Date.now() - replayStart;
   const deliveriesPerSecond = (replay.events / replayMs) * 1000;
   if (replay.events < settings.events) problems.push(`the replay queued ${replay.events} events, not ${settings.events}`);
-  console.log(`\n1. deliveries: ${replay.events} replayed events delivered in ${replayMs} ms: ${deliveriesPerSecond.toFixed(0)}/s (goal >= ${GOALS.deliveriesPerSecond}) [${replayed.requests} requests in all]`);
+  console.log(`\n1. deliveries: ${replay.events} replayed events delivered in ${replayMs} ms at WEBHOOK_CONCURRENCY=${settings.concurrency}: ${deliveriesPerSecond.toFixed(0)}/s (goal >= ${GOALS.deliveriesPerSecond}) [${replayed.requests} requests in all]`);
 
   // 2. Change to first attempt at a steady rate.
   await ask('mark');
