@@ -186,12 +186,13 @@ describe('webhook deliveries', () => {
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['neither since nor eventIds', {}, /^since: .*give either since/],
+    ['neither since nor eventIds', {}, /^since: give either since \(and until, optionally\) or eventIds$/],
     ['both', { since: '2026-12-01T00:00:00.000Z', eventIds: ['evt_01KBF4Z0X5Q6W2J8R3T7Y9M1N4'] }, /since: give either/],
     ['a since older than retention', { since: '2020-01-01T00:00:00.000Z' }, /^since: is older than the 30 days/],
     ['until before since', { since: new Date(Date.now() - 1000).toISOString(), until: new Date(Date.now() - 2000).toISOString() }, /^until: must be after since/],
     ['a malformed event id', { eventIds: ['evt_nope'] }, /each of eventIds must be an event id/],
-    ['a since that is no time', { since: 'yesterday' }, /since: .*ISO 8601/],
+    ['a since that is no time', { since: 'yesterday' }, /^since: must be an ISO 8601 time/],
+    ['an until beside eventIds', { eventIds: ['evt_01KBF4Z0X5Q6W2J8R3T7Y9M1N4'], until: '2026-12-01T00:00:00.000Z' }, /^until: give either since/],
   ])('refuses a replay with %s, naming the field', async (_why, body, message) => {
     const { webhookId } = await create({ url: url('/ok'), accountIds: ['accZ'] });
     const answer = await t.request('POST', `/api/whatsapp/webhooks/${webhookId}/replay`, { body });

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsISO8601, IsOptional, Matches, Validate, ValidateIf, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsOptional, Matches, isISO8601, Validate, ValidateIf, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
 import { PageQueryDto } from '../../common/page.dto';
 import { EVENT_ID_PATTERN } from '../../events/event';
 import { AttemptResult, DeliveryAttempt } from '../webhook-delivery';
@@ -29,16 +29,31 @@ export class DeliveryAttemptDto {
   }
 }
 
-@ValidatorConstraint({ name: 'replaySelection' })
-class OneSelection implements ValidatorConstraintInterface {
-  validate(_value: unknown, args: ValidationArguments): boolean {
-    const { since, eventIds, until } = args.object as ReplayDto;
-    if (eventIds !== undefined) return since === undefined && until === undefined;
-    return since !== undefined;
+const EITHER = 'give either since (and until, optionally) or eventIds';
+
+/** `since`, or `eventIds` alone: one message for what is wrong, not every rule at once. */
+@ValidatorConstraint({ name: 'replaySince' })
+class ReplaySince implements ValidatorConstraintInterface {
+  validate(since: unknown, args: ValidationArguments): boolean {
+    const { eventIds } = args.object as ReplayDto;
+    return eventIds === undefined && typeof since === 'string' && isISO8601(since, { strict: true });
   }
 
-  defaultMessage(): string {
-    return 'give either since (and until, optionally) or eventIds';
+  defaultMessage(args: ValidationArguments): string {
+    const { eventIds, since } = args.object as ReplayDto;
+    if (eventIds !== undefined || since === undefined) return EITHER;
+    return 'must be an ISO 8601 time, such as 2026-12-02T10:00:00.000Z';
+  }
+}
+
+@ValidatorConstraint({ name: 'replayUntil' })
+class ReplayUntil implements ValidatorConstraintInterface {
+  validate(until: unknown, args: ValidationArguments): boolean {
+    return (args.object as ReplayDto).eventIds === undefined && typeof until === 'string' && isISO8601(until, { strict: true });
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return (args.object as ReplayDto).eventIds !== undefined ? EITHER : 'must be an ISO 8601 time, such as 2026-12-02T11:00:00.000Z';
   }
 }
 
@@ -46,14 +61,12 @@ export class ReplayDto {
   @ApiPropertyOptional({ example: '2026-12-02T10:00:00.000Z', description: 'Events that occurred at or after this time (within EVENT_RETENTION_DAYS)' })
   // Checked when absent too (unless eventIds is given alone): a body with neither is refused, naming since.
   @ValidateIf((body: ReplayDto) => body.eventIds === undefined || body.since !== undefined)
-  @Validate(OneSelection)
-  @IsISO8601({ strict: true })
+  @Validate(ReplaySince)
   since?: string;
 
   @ApiPropertyOptional({ example: '2026-12-02T11:00:00.000Z', description: 'And before this time; default now' })
   @IsOptional()
-  @Validate(OneSelection)
-  @IsISO8601({ strict: true })
+  @Validate(ReplayUntil)
   until?: string;
 
   @ApiPropertyOptional({ example: ['evt_01KBF4Z0X5Q6W2J8R3T7Y9M1N4'], description: `These events (at most ${MAX_REPLAY_IDS})` })
