@@ -1,21 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidInput } from '../common/errors';
 
-/** The event types an endpoint may ask for (CONTRACT, "Events"); `*` asks for all, those to come included. */
-export const WEBHOOK_EVENT_TYPES = [
-  'message.accepted',
-  'message.received',
-  'message.sent',
-  'message.delivered',
-  'message.read',
-  'message.played',
-  'message.failed',
-  'message.media_stored',
-  'account.status',
-  'account.qr',
-  'account.created',
-  'account.deleted',
-] as const;
+/** An endpoint asks for some of the log's types (events/event.ts), or for `*`: all, those to come included. */
 export const ALL_EVENTS = '*';
 
 /** The endpoint WEBHOOK_URL + WEBHOOK_SECRET declare at each start. */

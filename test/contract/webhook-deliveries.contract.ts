@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { claimOf } from '../../src/outbox/claim-rule';
 import { ClaimedDelivery, DeliveryAttempt, DeliveryDecision, deliveryIdOf } from '../../src/webhooks/webhook-delivery';
-import { WebhookEndpoint } from '../../src/webhooks/webhook-endpoint';
 import { acceptedSend, account } from '../support/sends';
+import { endpointOf as endpoint } from '../support/webhook-endpoints';
 import { DispatchedEvent } from '../../src/webhooks/webhook-deliveries.repository';
 import { DeliveriesFixture } from './store-fixture';
 
 const LEASE = 30_000;
-
-function endpoint(webhookId: string, changes: Partial<WebhookEndpoint> = {}): WebhookEndpoint {
-  return {
-    webhookId,
-    url: 'https://hooks.example.com/',
-    events: ['*'],
-    accountIds: null,
-    description: null,
-    enabled: true,
-    disabledReason: null,
-    secrets: { current: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', previous: null },
-    createdAt: 0,
-    updatedAt: 0,
-    ...changes,
-  };
-}
 
 /** `n` accepted sends on the account: `n` more events in the log; answers them, dispatchable. */
 async function logEvents(store: DeliveriesFixture, n: number, accountId = 'acc1'): Promise<DispatchedEvent[]> {

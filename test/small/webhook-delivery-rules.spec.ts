@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RETRY_SCHEDULE_MS, asksFor, decide, hears } from '../../src/webhooks/webhook-delivery';
 import { WebhookEndpoint } from '../../src/webhooks/webhook-endpoint';
+import { endpointOf } from '../support/webhook-endpoints';
 
 const NOW = 1_800_000_000_000;
 const MAX = 11;
@@ -50,19 +51,7 @@ describe('what an attempt decides (decide)', () => {
 });
 
 describe('which endpoints hear an event', () => {
-  const endpoint = (changes: Partial<WebhookEndpoint>): WebhookEndpoint => ({
-    webhookId: 'wh_a',
-    url: 'https://hooks.example.com/',
-    events: ['*'],
-    accountIds: null,
-    description: null,
-    enabled: true,
-    disabledReason: null,
-    secrets: { current: 'whsec_x', previous: null },
-    createdAt: NOW - 1000,
-    updatedAt: NOW - 1000,
-    ...changes,
-  });
+  const endpoint = (changes: Partial<WebhookEndpoint>) => endpointOf('wh_a', { createdAt: NOW - 1000, updatedAt: NOW - 1000, ...changes });
   const event = { type: 'message.received' as const, accountId: 'acme', occurredAt: NOW };
 
   it.each<[string, Partial<WebhookEndpoint>, boolean]>([

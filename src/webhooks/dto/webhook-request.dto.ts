@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsOptional, IsString, MaxLength, Validate, ValidateIf, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { ACCOUNT_ID_RULE } from '../../common/ids';
-import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from '../webhook-endpoint';
+import { EVENT_TYPES } from '../../events/event';
+import { ALL_EVENTS } from '../webhook-endpoint';
 
-const EVENT_RULE = `must be a list of event types (${WEBHOOK_EVENT_TYPES.join(', ')}), or ["${ALL_EVENTS}"] alone`;
+const EVENT_RULE = `must be a list of event types (${EVENT_TYPES.join(', ')}), or ["${ALL_EVENTS}"] alone`;
 const NO_EMPTY_ACCOUNTS = 'must name at least one account; leave it out (or null on PATCH) for every account';
 
 @ValidatorConstraint({ name: 'eventSelection' })
@@ -11,7 +12,7 @@ class EventSelection implements ValidatorConstraintInterface {
   validate(events: unknown): boolean {
     if (!Array.isArray(events) || events.length === 0 || new Set(events).size !== events.length) return false;
     if (events.includes(ALL_EVENTS)) return events.length === 1;
-    return events.every((type) => (WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(type));
+    return events.every((type) => (EVENT_TYPES as readonly unknown[]).includes(type));
   }
 
   defaultMessage(): string {
