@@ -3,7 +3,7 @@ import { claimOf } from '../../src/outbox/claim-rule';
 import { ClaimedDelivery, DeliveryAttempt, DeliveryDecision, deliveryIdOf } from '../../src/webhooks/webhook-delivery';
 import { WebhookEndpoint } from '../../src/webhooks/webhook-endpoint';
 import { acceptedSend, account } from '../support/sends';
-import { DeliveriesFixture } from './store-fixture';
+import { MakeStoreFixture, StoreFixture } from './store-fixture';
 
 const LEASE = 30_000;
 
@@ -23,7 +23,7 @@ function endpoint(webhookId: string): WebhookEndpoint {
 }
 
 /** `n` accepted sends on acc1, so the log holds `n` events; answers their ids. */
-async function logEvents(store: DeliveriesFixture, n: number): Promise<string[]> {
+async function logEvents(store: StoreFixture, n: number): Promise<string[]> {
   await store.accounts.create(account('acc1')).catch(() => undefined);
   for (let i = 0; i < n; i++) await store.outbox.accept(acceptedSend({ accountId: 'acc1' }));
   const read = await store.events.read(null, {}, 500);
@@ -34,7 +34,7 @@ function attemptOf(delivery: ClaimedDelivery, at: number, statusCode: number | n
   return { deliveryId: delivery.id, webhookId: delivery.webhookId, eventId: delivery.eventId, attempt: delivery.attempts, at, statusCode, error: null, ms: 3, result };
 }
 
-export function webhookDeliveriesContract(make: () => Promise<DeliveriesFixture>): void {
+export function webhookDeliveriesContract(make: MakeStoreFixture): void {
   describe('WebhookDeliveries', () => {
     it('dispatches once: the cursor moves with its items, and a second dispatch from the same place makes none', async () => {
       const store = await make();

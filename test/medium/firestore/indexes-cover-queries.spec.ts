@@ -13,6 +13,7 @@ import { scrapeCountsContract } from '../../contract/scrape-counts.contract';
 import { sessionsContract } from '../../contract/sessions.contract';
 import { threadsContract } from '../../contract/threads.contract';
 import { webhookEndpointsContract } from '../../contract/webhook-endpoints.contract';
+import { webhookDeliveriesContract } from '../../contract/webhook-deliveries.contract';
 import { describeOnFirestoreEmulator, findFirestoreEmulator, firestoreFixtures } from '../../support/firestore-emulator';
 import { IndexFile, missingIndex } from './support/index-coverage';
 import { indexNeedOf } from './support/index-need';
@@ -38,6 +39,7 @@ const CONTRACTS = {
   scrapeCountsContract,
   webhookEndpointsContract,
   eventLogContract,
+  webhookDeliveriesContract,
 };
 const recording = recordQueries();
 afterAll(() => recording.stop());
