@@ -1,36 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { DocumentData, FieldPath, Firestore, Transaction, UpdateData } from 'firebase-admin/firestore';
 import { Page, PageRequest, encodeCursor } from '../../common/page';
-import { EventDoc, EVENTS, toLoggedEvent } from '../../events/firestore/event-docs.firestore';
 import { Claim } from '../../outbox/claim-rule';
 import { updateWhile } from '../../store/firestore/conditional-update';
-import { isFailedPrecondition } from '../../store/firestore/firestore-errors';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { toTimestamp } from '../../store/firestore/firestore-time';
 import { DeliveryClaimRequest, NewDelivery, WebhookDeliveries } from '../webhook-deliveries.repository';
-import { AttemptResult, ClaimedDelivery, DeliveryAttempt, DeliveryDecision, WebhookDelivery } from '../webhook-delivery';
+import { AttemptResult, ClaimedDelivery, DeliveryAttempt, DeliveryDecision } from '../webhook-delivery';
 import { endpointBacklog } from './webhook-backlog.firestore';
+import { claimDeliveries } from './webhook-delivery-claim.firestore';
 import {
   AttemptDoc,
   DISPATCH_CURSOR,
-  DELIVERIES,
   DeliveryDoc,
-  OPEN_STATUSES,
   attemptsCollection,
   deliveriesCollection,
   deliveryRef,
   newDeliveryDoc,
   toAttempt,
   toAttemptDoc,
-  toDelivery,
 } from './webhook-delivery-docs.firestore';
 import { holdBack, pauseEndsIn, pauseIn } from './webhook-pauses.firestore';
 
 /** Items per transaction (a dispatch's, a replay's): well under a commit's bounds, with their reads. */
 const ITEM_BATCH = 400;
-/** Looks per claim when racing claimers keep taking the chosen items first; each look is a fresh query. */
-const CLAIM_ATTEMPTS = 5;
-
 const isStillClaimed = (claim: Claim) => (doc: DeliveryDoc) => doc.status === 'processing' && doc.claimedBy === claim.claimedBy && doc.attempts === claim.attempts;
 
 /**
@@ -74,43 +67,8 @@ export class FirestoreWebhookDeliveries extends WebhookDeliveries {
     });
   }
 
-  async claim(request: DeliveryClaimRequest): Promise<ClaimedDelivery[]> {
-    const perEndpoint = await Promise.all(
-      request.endpoints.map((endpoint) => this.store.inTurn(`${DELIVERIES}/${endpoint.webhookId}#claim`, () => this.claimFor(request, endpoint))),
-    );
-    return this.withEvents(perEndpoint.flat());
-  }
-
-  /**
-   * The claim condition as one query (sqlite's CLAIM mirrors it): open, and due, `nextAttemptAt` being the
-   * lease's end while processing. Then one batch writing each chosen item on condition that it is unchanged
-   * since the query (as the outbox claims: no lock held between racing claimers); a claimer that loses an
-   * item looks again.
-   */
-  private async claimFor(request: DeliveryClaimRequest, { webhookId, limit }: DeliveryClaimRequest['endpoints'][number]): Promise<WebhookDelivery[]> {
-    if (limit <= 0) return [];
-    const { owner, now } = request;
-    const due = deliveriesCollection(this.db).where('webhookId', '==', webhookId).where('status', 'in', OPEN_STATUSES).where('nextAttemptAt', '<=', toTimestamp(now));
-    for (let look = 1; look <= CLAIM_ATTEMPTS; look++) {
-      const found = await due.orderBy('nextAttemptAt').limit(limit).get();
-      if (found.empty) return [];
-      const leaseUntil = toTimestamp(now + request.leaseMs);
-      const batch = this.db.batch();
-      const claimed = found.docs.map((doc) => {
-        const item = doc.data() as DeliveryDoc;
-        const fields = { status: 'processing' as const, claimedBy: owner, leaseUntil, nextAttemptAt: leaseUntil, attempts: item.attempts + 1, updatedAt: toTimestamp(now) };
-        batch.update(doc.ref, fields, { lastUpdateTime: doc.updateTime });
-        return toDelivery(doc.id, { ...item, ...fields });
-      });
-      try {
-        await batch.commit();
-        return claimed;
-      } catch (error) {
-        if (!isFailedPrecondition(error)) throw error;
-      }
-    }
-    // Still losing races after several looks: leave the rest to the next poll.
-    return [];
+  claim(request: DeliveryClaimRequest): Promise<ClaimedDelivery[]> {
+    return claimDeliveries(this.store, request);
   }
 
   /**
@@ -213,11 +171,6 @@ export class FirestoreWebhookDeliveries extends WebhookDeliveries {
     return queued;
   }
 
-  private async withEvents(items: WebhookDelivery[]): Promise<ClaimedDelivery[]> {
-    if (items.length === 0) return [];
-    const events = await this.db.getAll(...items.map((item) => this.db.collection(EVENTS).doc(item.eventId)));
-    return items.map((item, i) => ({ ...item, event: events[i].exists ? toLoggedEvent(events[i].id, events[i].data() as EventDoc) : null }));
-  }
 }
 
 function decided(decision: DeliveryDecision, now: number): UpdateData<DocumentData> {
@@ -229,7 +182,6 @@ function decided(decision: DeliveryDecision, now: number): UpdateData<DocumentDa
 function requeued(dueAt: number, now: number): UpdateData<DocumentData> {
   return { status: 'queued', attempts: 0, nextAttemptAt: toTimestamp(dueAt), leaseUntil: null, claimedBy: null, endedAt: null, updatedAt: toTimestamp(now) };
 }
-
 
 function inBatches<T>(items: T[]): T[][] {
   const batches: T[][] = [];

@@ -1,4 +1,4 @@
-import { CollectionReference, Firestore, Timestamp } from 'firebase-admin/firestore';
+import { CollectionReference, DocumentReference, Firestore, Timestamp } from 'firebase-admin/firestore';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { toMillis, toTimestamp } from '../../store/firestore/firestore-time';
 import { AttemptResult, DeliveryAttempt, DeliveryStatus, WebhookDelivery, deliveryIdOf } from '../webhook-delivery';
@@ -92,7 +92,7 @@ export function toAttempt(doc: AttemptDoc): DeliveryAttempt {
   };
 }
 
-export function deliveryRef(db: Firestore, item: NewDelivery) {
+export function deliveryRef(db: Firestore, item: NewDelivery): DocumentReference {
   return deliveriesCollection(db).doc(deliveryIdOf(item.webhookId, item.eventId));
 }
 
