@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { IncomingHttpHeaders, IncomingMessage, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { LookupFunction, isIP } from 'node:net';
 import { refusalOf } from './address-rules';
 import { AllowHosts } from './allow-hosts';
@@ -35,6 +35,8 @@ export interface OpenResponse {
   address: string;
   /** Ends the exchange early (the caller read enough). */
   abort(): void;
+  /** The answer was read to its end: its timeout is off, and its connection free for the next request. */
+  done(): void;
 }
 
 export interface OutboundResponse {
@@ -61,6 +63,8 @@ export class OutboundRefused extends Error {
 export class OutboundFailed extends Error {}
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Kept-alive connection pools, one per (origin, checked address); past this many, the oldest is closed. */
+const MAX_POOLS = 256;
 
 /**
  * HTTP(S) requests to addresses apps give us (webhook endpoints, media URLs), kept off this machine and
@@ -68,6 +72,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * made to the checked address itself (a pinned lookup), so a second lookup cannot rebind it elsewhere.
  */
 export class OutboundClient {
+  private readonly pools = new Map<string, HttpAgent>();
+
   constructor(
     private readonly allowHosts: AllowHosts,
     private readonly resolve: Resolver = systemResolver,
@@ -129,10 +135,12 @@ export class OutboundClient {
         size += chunk.length;
       }
     } catch (error) {
-      throw error instanceof OutboundFailed ? error : new OutboundFailed(`${opened.url}: the answer broke off (${(error as Error).message})`);
-    } finally {
       opened.abort();
+      throw error instanceof OutboundFailed ? error : new OutboundFailed(`${opened.url}: the answer broke off (${(error as Error).message})`);
     }
+    // Read to its end, the connection goes back to its pool; one left mid-answer cannot be reused.
+    if (truncated) opened.abort();
+    else opened.done();
     const { response, url, address } = opened;
     return { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), truncated, url, address };
   }
@@ -147,7 +155,8 @@ export class OutboundClient {
     };
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<OpenResponse>((resolve, reject) => {
-      const outgoing = send(target, { method: request.method ?? 'GET', headers: request.headers, lookup: pinned, agent: false, ...(request.ca ? { ca: request.ca } : {}) });
+      const agent = request.ca ? false : this.poolFor(target, address.address);
+      const outgoing = send(target, { method: request.method ?? 'GET', headers: request.headers, lookup: pinned, agent, ...(request.ca ? { ca: request.ca } : {}) });
       const late = () => new OutboundFailed(`no answer from ${url} within ${request.timeoutMs} ms`);
       const timer = setTimeout(() => {
         const error = late();
@@ -159,6 +168,7 @@ export class OutboundClient {
         clearTimeout(timer);
         outgoing.destroy();
       };
+      const done = () => clearTimeout(timer);
       outgoing.on('error', (error) => {
         clearTimeout(timer);
         reject(error instanceof OutboundFailed ? error : new OutboundFailed(`${url}: ${error.message}`));
@@ -166,10 +176,29 @@ export class OutboundClient {
       outgoing.on('response', (response) => {
         answered = response;
         response.on('end', () => clearTimeout(timer));
-        resolve({ response, url, address: address.address, abort });
+        resolve({ response, url, address: address.address, abort, done });
       });
       outgoing.end(request.body);
     });
+  }
+
+  /**
+   * Its connections all go to `address`, the one the rules checked (a new one is made through the pinned
+   * lookup), so reusing one is no second lookup: a delivery a millisecond apart skips the handshake.
+   */
+  private poolFor(target: URL, address: string): HttpAgent {
+    const key = `${target.protocol}//${target.host}@${address}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+      this.pools.set(key, pool);
+      if (this.pools.size > MAX_POOLS) {
+        const [oldest, agent] = this.pools.entries().next().value as [string, HttpAgent];
+        agent.destroy();
+        this.pools.delete(oldest);
+      }
+    }
+    return pool;
   }
 }
 

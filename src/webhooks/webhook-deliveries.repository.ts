@@ -1,12 +1,10 @@
+import { LoggedEvent } from '../events/event';
 import { Claim } from '../outbox/claim-rule';
 import { Page, PageRequest } from '../common/page';
 import { AttemptResult, ClaimedDelivery, DeliveryAttempt, DeliveryDecision } from './webhook-delivery';
 
-/** A delivery item a dispatch creates: this endpoint owes this event. */
-export interface NewDelivery {
-  webhookId: string;
-  eventId: string;
-}
+/** What a dispatch needs of an event to tell which endpoints hear it (webhook-delivery.ts `hears`). */
+export type DispatchedEvent = Pick<LoggedEvent, 'eventId' | 'type' | 'accountId' | 'occurredAt'>;
 
 export interface DeliveryClaimRequest {
   owner: string;
@@ -25,11 +23,14 @@ export abstract class WebhookDeliveries {
   /** How far the event log has been fanned out (null: not yet). */
   abstract dispatchedThrough(): Promise<string | null>;
   /**
-   * Creates `items` and moves the dispatch cursor from `from` to `to`, atomically, only if the cursor is
-   * still `from`: another instance that dispatched the same events first wins, and this one creates none.
-   * An item created before (a replay, a repeat) stays as it is. New items wait out their endpoint's pause.
+   * Creates one item per event and endpoint that hears it, and moves the dispatch cursor from `from` to
+   * `to`, atomically, only if the cursor is still `from`: another instance that dispatched the same events
+   * first wins, and this one creates none. The endpoints are read in the same atomic step, so one created
+   * meanwhile is either seen or created after every event it could have heard. An item created before (a
+   * replay) stays as it is; new items wait out their endpoint's pause. Answers the endpoints given items,
+   * or null when the cursor had moved on.
    */
-  abstract dispatch(from: string | null, to: string, items: NewDelivery[], now: number): Promise<boolean>;
+  abstract dispatch(from: string | null, to: string, events: DispatchedEvent[], now: number): Promise<string[] | null>;
   /** Up to each endpoint's limit of due items (queued and due, or processing under a lease that ran out), claimed. */
   abstract claim(request: DeliveryClaimRequest): Promise<ClaimedDelivery[]>;
   /**

@@ -14,6 +14,9 @@ import { ClaimedDelivery, DeliveryDecision, decide } from './webhook-delivery';
 import { WebhookEndpoint } from './webhook-endpoint';
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 
+/** How long a round trusts the endpoints it read: a change made on another instance is seen within this. */
+const ENDPOINTS_FRESH_MS = 1_000;
+
 interface DeliveryWork {
   delivery: ClaimedDelivery;
   endpoint: WebhookEndpoint;
@@ -32,6 +35,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   private readonly poll: PeriodicJob;
   /** Past the attempt's timeout with room for the outcome's write: no other instance attempts it meanwhile. */
   private readonly leaseMs: number;
+  private endpointsRead: { at: number; byId: Map<string, WebhookEndpoint> } | null = null;
 
   constructor(
     private readonly deliveries: WebhookDeliveries,
@@ -69,7 +73,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   }
 
   private async claim({ every, stirred, room, later }: ClaimRound): Promise<DeliveryWork[]> {
-    const byId = new Map((await this.endpoints.list()).filter((endpoint) => endpoint.enabled).map((endpoint) => [endpoint.webhookId, endpoint]));
+    const byId = await this.enabledEndpoints();
     const wanted: Array<{ webhookId: string; limit: number }> = [];
     for (const webhookId of byId.keys()) {
       if (!every && !stirred.has(webhookId)) continue;
@@ -80,6 +84,16 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     if (wanted.length === 0) return [];
     const claimed = await this.deliveries.claim({ owner: this.config.owner, endpoints: wanted, now: this.clock.now(), leaseMs: this.leaseMs });
     return claimed.map((delivery) => ({ delivery, endpoint: byId.get(delivery.webhookId)! }));
+  }
+
+  /** Re-read at most once a second: a round follows every finished attempt, hundreds a second under load. */
+  private async enabledEndpoints(): Promise<Map<string, WebhookEndpoint>> {
+    const now = this.clock.now();
+    if (!this.endpointsRead || now - this.endpointsRead.at >= ENDPOINTS_FRESH_MS) {
+      const enabled = (await this.endpoints.list()).filter((endpoint) => endpoint.enabled);
+      this.endpointsRead = { at: now, byId: new Map(enabled.map((endpoint) => [endpoint.webhookId, endpoint])) };
+    }
+    return this.endpointsRead.byId;
   }
 
   private async attempt({ delivery, endpoint }: DeliveryWork): Promise<void> {
@@ -105,6 +119,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     if (!recorded) return this.logger.warn({ webhookId: delivery.webhookId, eventId: delivery.eventId }, 'delivery claim lost before its outcome was recorded');
     if (decision.result === 'failed' && 'disable' in decision && decision.disable) {
       await this.endpoints.disable(delivery.webhookId, decision.disable, ended);
+      this.endpointsRead = null;
       this.logger.warn({ webhookId: delivery.webhookId }, 'endpoint answered 410: disabled until enabled again');
     } else if (decision.result === 'failed') {
       this.logger.warn({ webhookId: delivery.webhookId, eventId: delivery.eventId, attempts: delivery.attempts, status: outcome.status, error: outcome.error }, 'delivery failed for good (replayable)');

@@ -6,8 +6,6 @@ import { AppConfig } from '../config/app-config';
 import { EventLog } from '../events/event-log.repository';
 import { WebhookDeliveries } from './webhook-deliveries.repository';
 import { WebhookDeliveryWorker } from './webhook-delivery-worker.service';
-import { hears } from './webhook-delivery';
-import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 
 /** Events fanned out per dispatch: one write, well under a group commit's bound. */
 const DISPATCH_BATCH = 500;
@@ -26,7 +24,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly log: EventLog,
     private readonly deliveries: WebhookDeliveries,
-    private readonly endpoints: WebhookEndpointRepository,
     private readonly worker: WebhookDeliveryWorker,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -71,10 +68,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const from = await this.deliveries.dispatchedThrough();
     const read = await this.log.read(from, {}, DISPATCH_BATCH);
     if (read.next === from) return 0;
-    const endpoints = await this.endpoints.list();
-    const items = read.entries.flatMap(({ event }) => endpoints.filter((endpoint) => hears(endpoint, event)).map(({ webhookId }) => ({ webhookId, eventId: event.eventId })));
-    if (!(await this.deliveries.dispatch(from, read.next, items, this.clock.now()))) return 0;
-    for (const webhookId of new Set(items.map((item) => item.webhookId))) this.worker.stir(webhookId);
+    const events = read.entries.map(({ event: { eventId, type, accountId, occurredAt } }) => ({ eventId, type, accountId, occurredAt }));
+    const given = await this.deliveries.dispatch(from, read.next, events, this.clock.now());
+    if (given === null) return 0;
+    for (const webhookId of given) this.worker.stir(webhookId);
     return read.entries.length;
   }
 }

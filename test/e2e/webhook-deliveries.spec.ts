@@ -2,6 +2,7 @@ import { IncomingHttpHeaders, Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Resolver } from '../../src/outbound/outbound-client';
 import { TestApp, startTestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 
@@ -38,6 +39,13 @@ interface Delivered {
   eventId: string;
   body: { type: string; timestamp: string; data: Record<string, any> };
 }
+
+/** `moving.test` resolves to a public address when the endpoint is made, to a private one ever after. */
+let movingLookups = 0;
+const resolver: Resolver = async (host) => {
+  if (host !== 'moving.test') throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+  return [{ address: movingLookups++ === 0 ? '93.184.216.34' : '10.0.0.1', family: 4 }];
+};
 
 /** Webhook deliveries end to end: the real app on sqlite, its dispatcher and worker, a real receiver. */
 describe('webhook deliveries', () => {
@@ -77,14 +85,15 @@ describe('webhook deliveries', () => {
 
   beforeAll(async () => {
     receiver = await startReceiver(answers);
-    t = await startTestApp({
+    const env = {
       SEND_MIN_INTERVAL_MS: '0',
       OUTBOX_POLL_MS: '100',
       WEBHOOK_DISPATCH_POLL_MS: '20',
       WEBHOOK_TIMEOUT_MS: '300',
       WEBHOOK_CONCURRENCY: '1',
       OUTBOUND_ALLOW_HOSTS: `127.0.0.1:${receiver.port}`,
-    });
+    };
+    t = await startTestApp(env, undefined, { outboundResolver: resolver });
     for (const accountId of ['accA', 'accB']) await t.request('POST', '/api/whatsapp/accounts', { body: { accountId } });
     for (const accountId of ['accA', 'accB']) await eventually(() => t.request('GET', `/api/whatsapp/accounts/${accountId}`), (r) => r.body.status === 'connected');
   });
@@ -260,5 +269,13 @@ describe('webhook deliveries', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const accepted = receiver.received.filter((r) => r.path.startsWith('/listed-')).map((r) => JSON.parse(r.body)).filter((b) => b.type === 'message.accepted');
     expect(accepted.map((b) => b.data.accountId)).toEqual(['accA']);
+  });
+
+  it('checks the address again at every attempt: a name that moved to a private address is refused, and retried later', async () => {
+    const { webhookId } = await create({ url: 'http://moving.test/hook', events: ['message.accepted'], accountIds: ['accA'] });
+    await send('accA', 'moved-1');
+    const [attempt] = await eventually(async () => (await t.request('GET', `/api/whatsapp/webhooks/${webhookId}/deliveries`)).body.items, (items) => items.length > 0);
+    expect(attempt).toMatchObject({ statusCode: null, result: 'retrying', error: expect.stringMatching(/^refused: moving\.test resolves to 10\.0\.0\.1, a private address/) });
+    expect(movingLookups).toBe(2);
   });
 });

@@ -111,6 +111,24 @@ describe('OutboundClient', () => {
     expect(answer.body.length).toBe(64 * 1024);
   });
 
+  it('reuses a connection to the checked address for the next request, and never one left mid-answer', async () => {
+    const client = new OutboundClient(AllowHosts.parse('127.0.0.1'));
+    const sockets = new Set<unknown>();
+    const count = (req: IncomingMessage) => sockets.add(req.socket);
+    server.on('request', count);
+    try {
+      for (let i = 0; i < 5; i++) expect((await request(client, `http://127.0.0.1:${port}/again-${i}`)).status).toBe(200);
+      expect(sockets.size).toBe(1);
+      // The truncated answer came on that connection, which is closed, not pooled: the next request opens another.
+      await request(client, `http://127.0.0.1:${port}/big`);
+      expect(sockets.size).toBe(1);
+      await request(client, `http://127.0.0.1:${port}/after-big`);
+      expect(sockets.size).toBe(2);
+    } finally {
+      server.off('request', count);
+    }
+  });
+
   it('gives up on a receiver that never answers, at the timeout', async () => {
     await expect(request(allowLocal, `http://127.0.0.1:${port}/hang`, { timeoutMs: 300 })).rejects.toThrow(OutboundFailed);
     await expect(request(allowLocal, `http://127.0.0.1:${port}/hang`, { timeoutMs: 300 })).rejects.toThrow(/within 300 ms/);

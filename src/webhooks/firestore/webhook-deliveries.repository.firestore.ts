@@ -5,12 +5,13 @@ import { Claim } from '../../outbox/claim-rule';
 import { updateWhile } from '../../store/firestore/conditional-update';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { toTimestamp } from '../../store/firestore/firestore-time';
-import { DeliveryClaimRequest, NewDelivery, WebhookDeliveries } from '../webhook-deliveries.repository';
-import { AttemptResult, ClaimedDelivery, DeliveryAttempt, DeliveryDecision } from '../webhook-delivery';
+import { DeliveryClaimRequest, DispatchedEvent, WebhookDeliveries } from '../webhook-deliveries.repository';
+import { AttemptResult, ClaimedDelivery, DeliveryAttempt, DeliveryDecision, deliveryIdOf, hears } from '../webhook-delivery';
 import { endpointBacklog } from './webhook-backlog.firestore';
 import { claimDeliveries } from './webhook-delivery-claim.firestore';
 import {
   AttemptDoc,
+  DeliveryKey,
   DISPATCH_CURSOR,
   DeliveryDoc,
   attemptsCollection,
@@ -20,10 +21,14 @@ import {
   toAttempt,
   toAttemptDoc,
 } from './webhook-delivery-docs.firestore';
+import { WebhookDoc, toEndpoint, webhooksCollection } from './webhook-docs.firestore';
 import { holdBack, pauseEndsIn, pauseIn } from './webhook-pauses.firestore';
 
 /** Items per transaction (a dispatch's, a replay's): well under a commit's bounds, with their reads. */
 const ITEM_BATCH = 400;
+/** A dispatch transaction's answer, or the items to make first when they are too many for it. */
+type DispatchRound = { given: string[] | null } | { overflow: DeliveryKey[] };
+
 const isStillClaimed = (claim: Claim) => (doc: DeliveryDoc) => doc.status === 'processing' && doc.claimedBy === claim.claimedBy && doc.attempts === claim.attempts;
 
 /**
@@ -44,27 +49,31 @@ export class FirestoreWebhookDeliveries extends WebhookDeliveries {
   }
 
   /**
-   * The last batch of items commits with the cursor's move, in one transaction that re-reads the cursor:
-   * of racing dispatchers exactly one moves it, and a loser makes nothing. Items beyond one batch are made
-   * first, each batch in its own transaction, so a crash never leaves the cursor past items not made; a
-   * dispatcher that then loses the cursor's race made items the winner made too (the ids are
-   * deterministic and both read the same page of the log), so they are harmless.
+   * One transaction re-reads the cursor and the enabled endpoints, makes the items and moves the cursor:
+   * of racing dispatchers exactly one moves it and a loser makes nothing, and an endpoint created meanwhile
+   * is either read here or created after every event it could hear. A fan-out too large for one commit
+   * makes all but its last batch first, each batch in its own transaction, then tries again: a crash never
+   * leaves the cursor past items not made, and a dispatcher that then loses the race made items the winner
+   * makes too (the ids are deterministic and both read the same page of the log), so they are harmless.
    */
-  async dispatch(from: string | null, to: string, items: NewDelivery[], now: number): Promise<boolean> {
-    const batches = inBatches(items);
-    const last = batches.pop() ?? [];
-    if (batches.length > 0) {
-      if ((await this.dispatchedThrough()) !== from) return false;
-      for (const batch of batches) await this.db.runTransaction((tx) => this.queueIn(tx, batch, now, false));
-    }
+  async dispatch(from: string | null, to: string, events: DispatchedEvent[], now: number): Promise<string[] | null> {
     const cursor = this.db.doc(DISPATCH_CURSOR);
-    return this.db.runTransaction(async (tx) => {
-      const seen = await tx.get(cursor);
-      if (((seen.get('cursor') as string | undefined) ?? null) !== from) return false;
-      await this.queueIn(tx, last, now, false);
-      tx.set(cursor, { cursor: to });
-      return true;
-    });
+    const made = new Set<string>();
+    for (;;) {
+      const outcome = await this.db.runTransaction<DispatchRound>(async (tx) => {
+        if ((((await tx.get(cursor)).get('cursor') as string | undefined) ?? null) !== from) return { given: null };
+        const endpoints = (await tx.get(webhooksCollection(this.db).where('enabled', '==', true))).docs.map((doc) => toEndpoint(doc.data() as WebhookDoc));
+        const items = events.flatMap((event) => endpoints.filter((endpoint) => hears(endpoint, event)).map(({ webhookId }) => ({ webhookId, eventId: event.eventId })));
+        const missing = items.filter((item) => !made.has(deliveryIdOf(item.webhookId, item.eventId)));
+        if (missing.length > ITEM_BATCH) return { overflow: missing.slice(0, -ITEM_BATCH) };
+        await this.queueIn(tx, missing, now, false);
+        tx.set(cursor, { cursor: to });
+        return { given: [...new Set(items.map((item) => item.webhookId))] };
+      });
+      if (!('overflow' in outcome)) return outcome.given;
+      for (const batch of inBatches(outcome.overflow)) await this.db.runTransaction((tx) => this.queueIn(tx, batch, now, false));
+      for (const item of outcome.overflow) made.add(deliveryIdOf(item.webhookId, item.eventId));
+    }
   }
 
   claim(request: DeliveryClaimRequest): Promise<ClaimedDelivery[]> {
@@ -155,7 +164,7 @@ export class FirestoreWebhookDeliveries extends WebhookDeliveries {
    * Makes the missing items in `tx`, each due when its endpoint's pause ends (or now); with `requeue`, an
    * existing one not being attempted is queued again from attempt 1. How many were made or queued.
    */
-  private async queueIn(tx: Transaction, items: NewDelivery[], now: number, requeue: boolean): Promise<number> {
+  private async queueIn(tx: Transaction, items: DeliveryKey[], now: number, requeue: boolean): Promise<number> {
     if (items.length === 0) return 0;
     const refs = items.map((item) => deliveryRef(this.db, item));
     const docs = await tx.getAll(...refs);

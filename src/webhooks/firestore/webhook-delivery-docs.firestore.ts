@@ -2,7 +2,6 @@ import { CollectionReference, DocumentReference, Firestore, Timestamp } from 'fi
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { toMillis, toTimestamp } from '../../store/firestore/firestore-time';
 import { AttemptResult, DeliveryAttempt, DeliveryStatus, WebhookDelivery, deliveryIdOf } from '../webhook-delivery';
-import { NewDelivery } from '../webhook-deliveries.repository';
 
 /**
  * The deliveries' layout (server-only; firestore.rules refuses clients all of it):
@@ -32,6 +31,12 @@ export interface DeliveryDoc {
   expireAt: Timestamp;
 }
 
+/** Which item: this endpoint owes this event. */
+export interface DeliveryKey {
+  webhookId: string;
+  eventId: string;
+}
+
 export type AttemptDoc = Omit<DeliveryAttempt, 'at'> & { at: Timestamp; expireAt: Timestamp };
 
 export function deliveriesCollection(db: Firestore): CollectionReference {
@@ -43,7 +48,7 @@ export function attemptsCollection(db: Firestore): CollectionReference {
 }
 
 /** A new item, due at `dueAt` (now, or its endpoint's pause end). */
-export function newDeliveryDoc(store: FirestoreStore, item: NewDelivery, dueAt: number, now: number): DeliveryDoc {
+export function newDeliveryDoc(store: FirestoreStore, item: DeliveryKey, dueAt: number, now: number): DeliveryDoc {
   const at = toTimestamp(now);
   return {
     webhookId: item.webhookId,
@@ -92,7 +97,7 @@ export function toAttempt(doc: AttemptDoc): DeliveryAttempt {
   };
 }
 
-export function deliveryRef(db: Firestore, item: NewDelivery): DocumentReference {
+export function deliveryRef(db: Firestore, item: DeliveryKey): DocumentReference {
   return deliveriesCollection(db).doc(deliveryIdOf(item.webhookId, item.eventId));
 }
 

@@ -3,8 +3,9 @@ import { Page, PageRequest, encodeCursor } from '../../common/page';
 import { EventRow, toLoggedEvent } from '../../events/sqlite/event-rows.sqlite';
 import { Claim } from '../../outbox/claim-rule';
 import { SqliteStore } from '../../store/sqlite/sqlite-store';
-import { DeliveryClaimRequest, NewDelivery, WebhookDeliveries } from '../webhook-deliveries.repository';
-import { AttemptResult, ClaimedDelivery, DeliveryAttempt, DeliveryDecision, deliveryIdOf } from '../webhook-delivery';
+import { DeliveryClaimRequest, DispatchedEvent, WebhookDeliveries } from '../webhook-deliveries.repository';
+import { AttemptResult, ClaimedDelivery, DeliveryAttempt, DeliveryDecision, deliveryIdOf, hears } from '../webhook-delivery';
+import { WebhookRow, toEndpoint } from './webhook-rows.sqlite';
 import { AttemptRow, DeliveryRow, toAttempt, toAttemptRow, toDelivery } from './webhook-delivery-rows.sqlite';
 
 const OPEN = `status IN ('queued', 'processing')`;
@@ -35,16 +36,23 @@ export class SqliteWebhookDeliveries extends WebhookDeliveries {
     return (this.store.statement('SELECT cursor FROM webhook_dispatch WHERE id = 1').get() as { cursor: string } | undefined)?.cursor ?? null;
   }
 
-  dispatch(from: string | null, to: string, items: NewDelivery[], now: number): Promise<boolean> {
+  dispatch(from: string | null, to: string, events: DispatchedEvent[], now: number): Promise<string[] | null> {
     return this.store.writes.run(() => {
       const moved =
         from === null
           ? this.store.statement('INSERT INTO webhook_dispatch (id, cursor) VALUES (1, @to) ON CONFLICT (id) DO NOTHING').run({ to })
           : this.store.statement('UPDATE webhook_dispatch SET cursor = @to WHERE id = 1 AND cursor = @from').run({ from, to });
-      if (moved.changes === 0) return false;
+      if (moved.changes === 0) return null;
+      const endpoints = (this.store.statement('SELECT * FROM webhooks WHERE enabled = 1').all() as WebhookRow[]).map(toEndpoint);
       const insert = this.store.statement(`${INSERT_ITEM} ON CONFLICT (id) DO NOTHING`);
-      for (const item of items) insert.run({ ...item, id: deliveryIdOf(item.webhookId, item.eventId), now });
-      return true;
+      const given = new Set<string>();
+      for (const event of events) {
+        for (const endpoint of endpoints.filter((candidate) => hears(candidate, event))) {
+          insert.run({ id: deliveryIdOf(endpoint.webhookId, event.eventId), webhookId: endpoint.webhookId, eventId: event.eventId, now });
+          given.add(endpoint.webhookId);
+        }
+      }
+      return [...given];
     });
   }
 

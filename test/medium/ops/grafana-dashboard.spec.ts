@@ -38,7 +38,7 @@ describe('docs/grafana-dashboard.json, importable as is', () => {
 
   it('has the panels an operator looks for', () => {
     const titles = graphs.map((panel) => panel.title.toLowerCase()).join(' | ');
-    for (const topic of ['queue', 'latency', 'failures', 'receipts', 'accounts by status', 'reconnects', 'lease']) expect(titles).toContain(topic);
+    for (const topic of ['queue', 'latency', 'failures', 'receipts', 'accounts by status', 'reconnects', 'lease', 'webhook deliveries', 'webhook backlog', 'oldest undelivered']) expect(titles).toContain(topic);
     const latency = graphs.find((panel) => panel.title.toLowerCase().includes('latency'))!;
     expect(latency.targets!.map((target) => target.expr)).toEqual([expect.stringContaining('histogram_quantile(0.5,'), expect.stringContaining('histogram_quantile(0.99,')]);
   });
