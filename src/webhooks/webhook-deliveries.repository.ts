@@ -16,7 +16,8 @@ export interface DeliveryClaimRequest {
 
 /**
  * Delivery items and their attempts. Adapters: sqlite/webhook-deliveries.repository.sqlite.ts (tables
- * `webhook_deliveries`, `webhook_attempts`, `webhook_dispatch`, `webhook_pauses`).
+ * `webhook_deliveries`, `webhook_attempts`, `webhook_dispatch`, `webhook_pauses`) and
+ * firestore/webhook-deliveries.repository.firestore.ts (the collections of the same names in camelCase).
  */
 export abstract class WebhookDeliveries {
   /** How far the event log has been fanned out (null: not yet). */

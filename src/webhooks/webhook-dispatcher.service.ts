@@ -33,7 +33,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    this.poll.every(this.config.webhookDispatchPollMs, () => void this.dispatch());
+    // On Firestore every poll that finds events writes the one cursor doc, which takes about one sustained write a second.
+    this.poll.every(this.config.store === 'firestore' ? Math.max(1000, this.config.webhookDispatchPollMs) : this.config.webhookDispatchPollMs, () => void this.dispatch());
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { EventsModule } from '../events/events.module';
-import { StoreModule, perStore, repositoryFor, sqliteRepository } from '../store/store.module';
+import { StoreModule, perStore, repositoryFor } from '../store/store.module';
 import { EndpointAccountReferences } from './endpoint-account-references';
 import { EnvWebhook } from './env-webhook';
 import { FirestoreWebhookEndpointRepository } from './firestore/webhook-endpoint.repository.firestore';
@@ -10,6 +10,7 @@ import { SqliteWebhookEndpointRepository } from './sqlite/webhook-endpoint.repos
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
+import { FirestoreWebhookDeliveries } from './firestore/webhook-deliveries.repository.firestore';
 import { SqliteWebhookDeliveries } from './sqlite/webhook-deliveries.repository.sqlite';
 import { WebhookDeliveries } from './webhook-deliveries.repository';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
@@ -23,23 +24,25 @@ import { WebhookRetention } from './webhook-retention.service';
  * Webhook endpoints: their routes, their store, `wh_env` from the environment; and their deliveries: the
  * dispatcher fanning the event log out into delivery items, the worker attempting them (one attempt,
  * signed, through the outbound client: webhook-attempt.ts, which the test route uses too), the
- * deliveries log and replays. Deliveries run on sqlite only for now: the Firestore event log and its
- * delivery items are not built yet (docs/webhooks.md). From the composition root: the config and the clock.
+ * deliveries log and replays, on either store. From the composition root: the config and the clock.
  */
 @Module({})
 export class WebhooksModule {
   static readonly forStore = perStore((store) => ({
     module: WebhooksModule,
-    imports: [StoreModule, OutboundModule, MetricsModule, ...(store === 'sqlite' ? [EventsModule.forStore(store)] : [])],
-    controllers: [WebhooksController, ...(store === 'sqlite' ? [WebhookDeliveriesController] : [])],
+    imports: [StoreModule, OutboundModule, MetricsModule, EventsModule.forStore(store)],
+    controllers: [WebhooksController, WebhookDeliveriesController],
     providers: [
       WebhooksService,
       EnvWebhook,
       EndpointAccountReferences,
       repositoryFor(WebhookEndpointRepository, store, { sqlite: SqliteWebhookEndpointRepository, firestore: FirestoreWebhookEndpointRepository }),
-      ...(store === 'sqlite'
-        ? [sqliteRepository(WebhookDeliveries, SqliteWebhookDeliveries), WebhookDispatcher, WebhookDeliveryWorker, WebhookReplays, WebhookRetention, WebhookGauges]
-        : []),
+      repositoryFor(WebhookDeliveries, store, { sqlite: SqliteWebhookDeliveries, firestore: FirestoreWebhookDeliveries }),
+      WebhookDispatcher,
+      WebhookDeliveryWorker,
+      WebhookReplays,
+      WebhookRetention,
+      WebhookGauges,
     ],
     exports: [WebhookEndpointRepository, EndpointAccountReferences],
   }));

@@ -12,6 +12,7 @@ import { scrapeCountsContract } from './scrape-counts.contract';
 import { sessionsContract } from './sessions.contract';
 import { threadsContract } from './threads.contract';
 import { webhookEndpointsContract } from './webhook-endpoints.contract';
+import { webhookDeliveriesContract } from './webhook-deliveries.contract';
 
 // The same contract suite as sqlite.spec.ts, races included, against Google's Firestore emulator.
 describeOnFirestoreEmulator('firestore adapters', (host) => {
@@ -28,6 +29,7 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   scrapeCountsContract(makeFirestore);
   webhookEndpointsContract(makeFirestore);
   eventLogContract(makeFirestore);
+  webhookDeliveriesContract(makeFirestore);
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.
   describe.concurrent('the emulator, as the contract relies on it', () => {

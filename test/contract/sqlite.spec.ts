@@ -28,7 +28,7 @@ import { sessionsContract } from './sessions.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
 import { scrapeCountsContract } from './scrape-counts.contract';
-import { DeliveriesFixture, StoreFixture } from './store-fixture';
+import { StoreFixture } from './store-fixture';
 import { threadsContract } from './threads.contract';
 import { eventLogContract } from './event-log.contract';
 import { EventLog } from '../../src/events/event-log.repository';
@@ -45,7 +45,7 @@ import { SqliteWebhookDeliveries } from '../../src/webhooks/sqlite/webhook-deliv
 const dir = mkdtempSync(join(tmpdir(), 'wa-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function fixtureOn(path: string): DeliveriesFixture {
+function fixtureOn(path: string): StoreFixture {
   const store = SqliteStore.open(path);
   const events = new SqliteEventLog(store);
   return {
@@ -67,7 +67,7 @@ function fixtureOn(path: string): DeliveriesFixture {
 }
 
 /** The same adapters as the app runs them: in the store worker, every call crossing the thread boundary. */
-async function workerFixtureOn(path: string): Promise<DeliveriesFixture> {
+async function workerFixtureOn(path: string): Promise<StoreFixture> {
   const worker = await SqliteStoreWorker.start(SQLITE_WORKER_ADAPTERS, path);
   const events = worker.adapter(EventLog, SqliteEventLog);
   return {

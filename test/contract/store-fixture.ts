@@ -23,6 +23,7 @@ export interface StoreFixture {
   statuses: MessageStatusRepository;
   webhooks: WebhookEndpointRepository;
   events: EventLog;
+  deliveries: WebhookDeliveries;
   /** Lets retention take every event logged so far (sqlite purges; Firestore's clock passes it and TTL is done by hand). */
   expireEvents(): Promise<void>;
   reopen(): Promise<StoreFixture>;
@@ -30,6 +31,3 @@ export interface StoreFixture {
 }
 
 export type MakeStoreFixture = () => Promise<StoreFixture>;
-
-/** A store with webhook delivery items (sqlite so far; not built on Firestore yet: docs/webhooks.md). */
-export type DeliveriesFixture = StoreFixture & { deliveries: WebhookDeliveries };

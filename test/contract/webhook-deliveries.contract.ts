@@ -4,12 +4,12 @@ import { ClaimedDelivery, DeliveryAttempt, DeliveryDecision, deliveryIdOf } from
 import { acceptedSend, account } from '../support/sends';
 import { endpointOf as endpoint } from '../support/webhook-endpoints';
 import { DispatchedEvent } from '../../src/webhooks/webhook-deliveries.repository';
-import { DeliveriesFixture } from './store-fixture';
+import { MakeStoreFixture, StoreFixture } from './store-fixture';
 
 const LEASE = 30_000;
 
 /** `n` accepted sends on the account: `n` more events in the log; answers them, dispatchable. */
-async function logEvents(store: DeliveriesFixture, n: number, accountId = 'acc1'): Promise<DispatchedEvent[]> {
+async function logEvents(store: StoreFixture, n: number, accountId = 'acc1'): Promise<DispatchedEvent[]> {
   await store.accounts.create(account(accountId)).catch(() => undefined);
   const before = (await store.events.read(null, {}, 1000)).entries.length;
   for (let i = 0; i < n; i++) await store.outbox.accept(acceptedSend({ accountId }));
@@ -22,9 +22,9 @@ function attemptOf(delivery: ClaimedDelivery, at: number, statusCode: number | n
   return { deliveryId: delivery.id, webhookId: delivery.webhookId, eventId: delivery.eventId, attempt: delivery.attempts, at, statusCode, error: null, ms: 3, result };
 }
 
-export function webhookDeliveriesContract(make: () => Promise<DeliveriesFixture>): void {
+export function webhookDeliveriesContract(make: MakeStoreFixture): void {
   describe('WebhookDeliveries', () => {
-    const claimAll = (store: DeliveriesFixture, webhookIds: string[], now: number, owner = 'w1', limit = 10) =>
+    const claimAll = (store: StoreFixture, webhookIds: string[], now: number, owner = 'w1', limit = 10) =>
       store.deliveries.claim({ owner, endpoints: webhookIds.map((webhookId) => ({ webhookId, limit })), now, leaseMs: LEASE });
 
     it('dispatches once: the cursor moves with the items of every endpoint that hears each event, and a second dispatch from the same place makes none', async () => {

@@ -16,6 +16,7 @@ import { FirestoreStore } from '../../src/store/firestore/firestore-store';
 import { StoreFixture } from '../contract/store-fixture';
 import { FirestoreAccountSends } from '../../src/outbox/firestore/account-sends.firestore';
 import { FirestoreWebhookEndpointRepository } from '../../src/webhooks/firestore/webhook-endpoint.repository.firestore';
+import { FirestoreWebhookDeliveries } from '../../src/webhooks/firestore/webhook-deliveries.repository.firestore';
 import { Clock } from '../../src/common/clock';
 import { EVENT_SETTLE_MS, FirestoreEventLog } from '../../src/events/firestore/event-log.repository.firestore';
 import { EVENTS } from '../../src/events/firestore/event-docs.firestore';
@@ -164,6 +165,7 @@ export function firestoreFixtures(host: () => string): () => Promise<FirestoreFi
       accountSends: new FirestoreAccountSends(store),
       webhooks: new FirestoreWebhookEndpointRepository(store),
       events: new FirestoreEventLog(store, clock),
+      deliveries: new FirestoreWebhookDeliveries(store),
       expireEvents: async () => {
         clock.pass(store.eventRetentionMs + 1);
         // What the TTL policy on expireAt does in production; the emulator has no TTL.

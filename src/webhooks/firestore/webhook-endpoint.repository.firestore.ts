@@ -3,6 +3,7 @@ import { CollectionReference } from 'firebase-admin/firestore';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { DisabledReason, EndpointChanges, ENV_WEBHOOK_ID, WebhookEndpoint, declaredEnv, disabled, rotated, withChanges, withoutAccount } from '../webhook-endpoint';
 import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
+import { removeDeliveriesOf } from './webhook-delivery-docs.firestore';
 import { WebhookDoc, toEndpoint, toWebhookDoc, webhooksCollection } from './webhook-docs.firestore';
 
 @Injectable()
@@ -38,13 +39,16 @@ export class FirestoreWebhookEndpointRepository extends WebhookEndpointRepositor
     return this.change(webhookId, (endpoint) => endpoint && disabled(endpoint, reason, now));
   }
 
+  /** Its delivery items, attempts and pause go with it, after it (see removeDeliveriesOf). */
   async delete(webhookId: string): Promise<boolean> {
-    return this.store.db.runTransaction(async (tx) => {
+    const existed = await this.store.db.runTransaction(async (tx) => {
       const ref = this.webhooks().doc(webhookId);
       if (!(await tx.get(ref)).exists) return false;
       tx.delete(ref);
       return true;
     });
+    await removeDeliveriesOf(this.store.db, webhookId);
+    return existed;
   }
 
   /** Found by `array-contains` (built-in index); each endpoint changed in its own transaction, re-read there. */

@@ -13,6 +13,7 @@ import { scrapeCountsContract } from '../../contract/scrape-counts.contract';
 import { sessionsContract } from '../../contract/sessions.contract';
 import { threadsContract } from '../../contract/threads.contract';
 import { webhookEndpointsContract } from '../../contract/webhook-endpoints.contract';
+import { webhookDeliveriesContract } from '../../contract/webhook-deliveries.contract';
 import { describeOnFirestoreEmulator, findFirestoreEmulator, firestoreFixtures } from '../../support/firestore-emulator';
 import { IndexFile, missingIndex } from './support/index-coverage';
 import { indexNeedOf } from './support/index-need';
@@ -38,6 +39,7 @@ const CONTRACTS = {
   scrapeCountsContract,
   webhookEndpointsContract,
   eventLogContract,
+  webhookDeliveriesContract,
 };
 const recording = recordQueries();
 afterAll(() => recording.stop());
@@ -55,9 +57,7 @@ describeOnFirestoreEmulator('the contract suite, its queries recorded', (host) =
 
 describe.skipIf(!findFirestoreEmulator().found)('firestore.indexes.json against the recorded queries', () => {
   it('runs every contract file in test/contract', () => {
-    // Webhook delivery items have no Firestore adapter yet (docs/webhooks.md): their contract runs on sqlite only.
-    const NOT_ON_FIRESTORE_YET = ['webhook-deliveries.contract.ts'];
-    const files = readdirSync('test/contract').filter((file) => file.endsWith('.contract.ts') && !NOT_ON_FIRESTORE_YET.includes(file));
+    const files = readdirSync('test/contract').filter((file) => file.endsWith('.contract.ts'));
     const expected = files.map((file) => `${file.replace('.contract.ts', '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Contract`);
     expect(Object.keys(CONTRACTS).sort()).toEqual(expected.sort());
   });

@@ -51,6 +51,9 @@ const SERVER_DOCS: Record<string, Record<string, unknown>> = {
   ['events/evt_01']: { accountId: OWN, type: 'message.received', subject: { text: 'hi' } },
   ['webhooks/wh_1']: { url: 'https://hooks.example.com/in', accountIds: [OWN], secret: 'whsec_c2VjcmV0' },
   ['webhookDeliveries/wh_1__evt_01']: { webhookId: 'wh_1', eventId: 'evt_01', status: 'delivered' },
+  ['webhookAttempts/a1']: { webhookId: 'wh_1', eventId: 'evt_01', statusCode: 200, result: 'delivered' },
+  ['webhookDispatch/cursor']: { cursor: 'c' },
+  ['webhookPauses/wh_1']: { until: 1 },
 };
 const SERVER_ONLY = [
   `accounts/${OWN}`,
@@ -62,6 +65,9 @@ const SERVER_ONLY = [
   'events/evt_01',
   'webhooks/wh_1',
   'webhookDeliveries/wh_1__evt_01',
+  'webhookAttempts/a1',
+  'webhookDispatch/cursor',
+  'webhookPauses/wh_1',
 ];
 
 describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, write nothing', (host) => {
@@ -176,14 +182,15 @@ describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, wri
     for (const write of writes) await assertFails(write());
   });
 
-  it('refuses sessions, contact aliases, the outbox (idempotency records), the lookup, account docs, events, webhooks (their secrets) and deliveries', async () => {
+  it('refuses sessions, contact aliases, the outbox (idempotency records), the lookup, account docs, events, webhooks (their secrets) and deliveries (items, attempts, dispatch cursor, pauses)', async () => {
     for (const path of SERVER_ONLY) await assertFails(getDoc(doc(both, path)));
-    for (const path of ['accounts', `accounts/${OWN}/session`, `accounts/${OWN}/contactAliases`, 'outbox', 'messageLookup', 'wa_accounts', 'events', 'webhooks', 'webhookDeliveries']) {
+    for (const path of ['accounts', `accounts/${OWN}/session`, `accounts/${OWN}/contactAliases`, 'outbox', 'messageLookup', 'wa_accounts', 'events', 'webhooks', 'webhookDeliveries', 'webhookAttempts', 'webhookDispatch', 'webhookPauses']) {
       await assertFails(getDocs(collection(both, path)));
     }
     await assertFails(getDocs(query(collection(both, 'outbox'), where('accountId', '==', OWN))));
     await assertFails(getDocs(query(collection(both, 'events'), where('accountId', '==', OWN))));
     await assertFails(getDocs(query(collection(both, 'webhooks'), where('accountIds', 'array-contains', OWN))));
+    await assertFails(getDocs(query(collection(both, 'webhookAttempts'), where('webhookId', '==', 'wh_1'))));
   });
 
   it('refuses a signed-in user without the claim, and an unauthenticated one', async () => {
