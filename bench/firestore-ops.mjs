@@ -19,7 +19,8 @@ import { describeSource, ensureFreshBuild } from './support/build.mjs';
 import { describeMachine } from './support/machine.mjs';
 import { startFirestoreEmulator } from './support/firestore-emulator.mjs';
 import { FirestoreOpLog } from './support/firestore-op-log.mjs';
-import { lifecycleTotal, markdownTable, recordFirestoreOps, rpcsOf, stageTable, stagesOf } from './support/firestore-ops-report.mjs';
+import http from 'node:http';
+import { lifecycleTotal, markdownTable, recordFirestoreOps, rpcsOf, stageTable, stagesOf, webhookTotal } from './support/firestore-ops-report.mjs';
 
 const API_KEY = 'bench-key-0123456789abcdef';
 const ACCOUNT = 'ops-account';
@@ -41,7 +42,12 @@ log.recordCalls({
   contactAliases: load('messaging/firestore/contact-alias.repository.firestore.js').FirestoreContactAliasRepository,
   accounts: load('accounts/firestore/account.repository.firestore.js').FirestoreAccountRepository,
   sessions: load('accounts/firestore/session.repository.firestore.js').FirestoreSessionRepository,
+  eventLog: load('events/firestore/event-log.repository.firestore.js').FirestoreEventLog,
+  deliveries: load('webhooks/firestore/webhook-deliveries.repository.firestore.js').FirestoreWebhookDeliveries,
+  endpoints: load('webhooks/firestore/webhook-endpoint.repository.firestore.js').FirestoreWebhookEndpointRepository,
 });
+const { WebhookDispatcher } = load('webhooks/webhook-dispatcher.service.js');
+const { EVENT_SETTLE_MS } = load('events/firestore/event-log.repository.firestore.js');
 log.recordServices({
   send: load('messaging/send.service.js').SendService,
   inbound: load('messaging/inbound.service.js').InboundService,
@@ -72,6 +78,9 @@ try {
     WORKER_ID: 'ops-bench',
     SEND_MIN_INTERVAL_MS: '0',
     OUTBOX_POLL_MS: '600000',
+    // The dispatcher runs when the webhook step asks, not on a poll that would charge every step.
+    WEBHOOK_DISPATCH_POLL_MS: '60000',
+    OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
     OUTBOX_LEASE_MS: '3600000',
     ACCOUNT_LEASE_MS: '3600000',
     LOG_LEVEL: 'warn',
@@ -110,6 +119,28 @@ try {
   await step('inbound', () => api('POST', `/api/whatsapp/simulator/accounts/${ACCOUNT}/inbound`, inbound), 'threads.storeProviderMessage');
   await step('inbound again', () => api('POST', `/api/whatsapp/simulator/accounts/${ACCOUNT}/inbound`, inbound), 'threads.storeProviderMessage');
 
+  // One event delivered to one endpoint: the log fanned out up to now first (not counted), then an
+  // endpoint for `message.received` and one inbound message; counted: the dispatch and the delivery.
+  const received = [];
+  const hookServer = http.createServer((req, res) => req.resume().on('end', () => (received.push(req.headers['webhook-id']), res.writeHead(204).end())));
+  await new Promise((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
+  const dispatcher = app.get(WebhookDispatcher);
+  await new Promise((resolve) => setTimeout(resolve, EVENT_SETTLE_MS + 200));
+  await dispatcher.catchUp();
+  await api('POST', '/api/whatsapp/webhooks', { url: `http://127.0.0.1:${hookServer.address().port}/hook`, events: ['message.received'] });
+  await log.settled();
+  await step(
+    'webhook',
+    async () => {
+      await api('POST', `/api/whatsapp/simulator/accounts/${ACCOUNT}/inbound`, { from: '40788888888', text: 'for the webhook', waMessageId: 'OPSINBOUND2' });
+      await new Promise((resolve) => setTimeout(resolve, EVENT_SETTLE_MS + 200));
+      await dispatcher.catchUp();
+    },
+    'deliveries.record',
+  );
+  hookServer.close();
+  if (received.length !== 1) failures.push(`the endpoint got ${received.length} deliveries, not 1`);
+
   // The outcomes the contract promises, read through the API once the counting is over.
   const outbound = await api('GET', `/api/whatsapp/threads/${encodeURIComponent(threadId)}/messages/${messageId}`);
   if (sent.status !== 202 || outbound.body.status !== 'read') failures.push(`outbound message ended ${outbound.body.status}, not read`);
@@ -130,6 +161,7 @@ try {
       lifecycleTotal('one outbound message, accepted → sent → delivered → read', ofSteps('send', 'delivered', 'read')),
       lifecycleTotal('one inbound message, stored', ofSteps('inbound')),
       lifecycleTotal('the same inbound message delivered again', ofSteps('inbound again')),
+      webhookTotal('one event delivered to one endpoint (dispatch, claim, attempt logged)', ofSteps('webhook')),
     ].map(row)),
     '\n**Per stage**\n',
     markdownTable(header, stageTable(staged).map(row)),

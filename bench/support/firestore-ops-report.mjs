@@ -24,6 +24,15 @@ function stageOfCall(step, call) {
       return step === 'send' ? 'echo of the send (Baileys repeats our own message: a duplicate)' : `${step} (${call.outcome})`;
     case 'statuses.advance':
       return step;
+    case 'deliveries.dispatchedThrough':
+    case 'eventLog.read':
+    case 'deliveries.dispatch':
+      return 'webhook: the event fanned out (cursor, log page, item)';
+    case 'endpoints.list':
+    case 'deliveries.claim':
+      return 'webhook: the item claimed';
+    case 'deliveries.record':
+      return 'webhook: the attempt logged, the item delivered';
     default:
       return `${step}: ${call.label} (background)`;
   }
@@ -46,6 +55,11 @@ export function lifecycleTotal(name, steps) {
   const calls = steps.flatMap((step) => step.calls).filter((call) => call.stage !== NOT_IN_PRODUCTION);
   const sum = (field) => calls.reduce((total, call) => total + call[field], 0);
   return { stage: name, rpcs: sum('rpcs'), reads: sum('reads'), writes: sum('writes'), transactions: calls.filter((c) => c.transaction).length };
+}
+
+/** Totals over a step's webhook calls only (the inbound write that made the event is counted above). */
+export function webhookTotal(name, steps) {
+  return lifecycleTotal(name, steps.map((step) => ({ ...step, calls: step.calls.filter((call) => call.stage.startsWith('webhook:')) })));
 }
 
 /** One row per stage, in the order stages were first met: RPCs, billed reads, billed writes. */

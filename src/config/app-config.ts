@@ -48,6 +48,8 @@ export class AppConfig {
   readonly rateLimitPerMinute: number;
   readonly eventRetentionDays: number;
   readonly eventStreamPollMs: number;
+  /** Firestore: how far behind now the event log is read (events/firestore/event-log.repository.firestore.ts). */
+  readonly eventSettleMs: number;
   /** How often an open event stream sends a `: ping` comment (15 s; tests shorten it). */
   readonly eventStreamPingMs: number;
   /** Hosts outbound requests (webhooks, media URLs) may reach past the address rules. */
@@ -114,6 +116,7 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     rateLimitPerMinute: dto.RATE_LIMIT_PER_MINUTE ?? 6000,
     eventRetentionDays: dto.EVENT_RETENTION_DAYS ?? 30,
     eventStreamPollMs: dto.EVENT_STREAM_POLL_MS ?? 250,
+    eventSettleMs: dto.EVENT_SETTLE_MS ?? 1_000,
     eventStreamPingMs: 15_000,
     outboundAllowHosts: AllowHosts.parse(dto.OUTBOUND_ALLOW_HOSTS),
     envWebhook: dto.WEBHOOK_URL && dto.WEBHOOK_SECRET ? { url: dto.WEBHOOK_URL, secret: dto.WEBHOOK_SECRET } : null,

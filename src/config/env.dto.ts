@@ -99,6 +99,10 @@ export class EnvDto {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(3650)
   EVENT_RETENTION_DAYS?: number;
 
+  /** Firestore: how long after its commit time an event is first read (commits not yet visible must not be passed). */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(120_000)
+  EVENT_SETTLE_MS?: number;
+
   /** How often an open event stream reads the log for what other instances appended. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(10) @Max(60_000)
   EVENT_STREAM_POLL_MS?: number;

@@ -6,7 +6,7 @@ import { FirestoreThreadRepository } from '../../src/messaging/firestore/thread.
 import { FirestoreOutboxRepository } from '../../src/outbox/firestore/outbox.repository.firestore';
 import { FirestoreStore } from '../../src/store/firestore/firestore-store';
 import { OutboxRow, auditDeliveries, killWorker } from '../support/delivery-audit';
-import { accountIdOf, deliveryEnv, linkAccounts, sendMessages } from '../support/delivery-scenario';
+import { accountIdOf, deliveryEnv, linkAccounts, retryingServerErrors, sendMessages } from '../support/delivery-scenario';
 import { eventually } from '../support/eventually';
 import { describeOnFirestoreEmulator } from '../support/firestore-emulator';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -17,23 +17,6 @@ const PROJECT = 'demo-three-processes';
 const ACCOUNTS = 30;
 /** The emulator takes a few hundred writes a second: enough messages to keep 3 processes busy past the kill, done in about a minute. */
 const MESSAGES = 300;
-
-/**
- * A client that retries an answer of 5xx with the same request (same idempotency key), as the contract's
- * keys invite: a machine SIGKILLed inside a transaction leaves its locks on Firestore until the
- * transaction expires (about 60 s on the emulator), and an accept that needs one of those documents
- * meanwhile answers 500 (ABORTED: Transaction lock timeout). Installed around the scenario's `fetch`.
- */
-function retryingServerErrors(fetchOnce: typeof fetch, retried: string[]): typeof fetch {
-  return async (input, init) => {
-    for (let attempt = 1; ; attempt++) {
-      const response = await fetchOnce(input, init);
-      if (response.status < 500 || init?.method !== 'POST' || attempt === 10) return response;
-      retried.push(`${String(input)}: ${response.status} ${await response.text()}`);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  };
-}
 
 /** What the three machines wrote, read back through the repositories. */
 function storeView(host: string) {

@@ -96,3 +96,20 @@ export async function sendMessages(options: ScenarioOptions): Promise<number> {
   await Promise.all(Array.from({ length: options.concurrency ?? 32 }, worker));
   return accepted;
 }
+
+/**
+ * A client that retries an answer of 5xx with the same request (same idempotency key), as the contract's
+ * keys invite: a machine SIGKILLed inside a transaction leaves its locks on Firestore until the
+ * transaction expires (about 60 s on the emulator), and an accept that needs one of those documents
+ * meanwhile answers 500 (ABORTED: Transaction lock timeout). Installed around the scenario's `fetch`.
+ */
+export function retryingServerErrors(fetchOnce: typeof fetch, retried: string[]): typeof fetch {
+  return async (input, init) => {
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetchOnce(input, init);
+      if (response.status < 500 || init?.method !== 'POST' || attempt === 10) return response;
+      retried.push(`${String(input)}: ${response.status} ${await response.text()}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  };
+}
