@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TestApp, startTestApp } from '../../support/app';
 import { eventually } from '../../support/eventually';
 import { describeOnFirestoreEmulator } from '../../support/firestore-emulator';
+import { webhookDeliveriesScenario } from '../../e2e/webhook-deliveries.scenario';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -78,4 +79,14 @@ describeOnFirestoreEmulator('webhook deliveries on firestore, end to end', (host
     expect(log.body.items).toHaveLength(delivered.length);
     expect(log.body.items.every((a: { statusCode: number }) => a.statusCode === 204)).toBe(true);
   });
+});
+
+// The whole sqlite scenario (down and back, 410, replay, rotation, refused addresses, concurrency, an
+// account's deletion) on the emulator: a delivery waits the dispatch poll (1 s) and the settle window.
+describeOnFirestoreEmulator('webhook deliveries on firestore, the scenario over HTTP', (host) => {
+  webhookDeliveriesScenario(
+    (env, resolver) =>
+      startTestApp({ ...env, STORE: 'firestore', FIREBASE_PROJECT_ID: `demo-webhooks-${randomUUID().slice(0, 8)}`, FIRESTORE_EMULATOR_HOST: host() }, undefined, { outboundResolver: resolver }),
+    { wait: 20_000, lag: 3_000 },
+  );
 });
