@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeOnFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
+import { accountKeysContract } from './account-keys.contract';
 import { accountLeasesContract } from './account-leases.contract';
 import { accountLifecycleContract } from './account-lifecycle.contract';
 import { accountsContract } from './accounts.contract';
@@ -28,6 +29,7 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   scrapeCountsContract(makeFirestore);
   webhookEndpointsContract(makeFirestore);
   eventLogContract(makeFirestore);
+  accountKeysContract(makeFirestore);
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.
   describe.concurrent('the emulator, as the contract relies on it', () => {

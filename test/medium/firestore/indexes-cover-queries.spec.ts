@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreConnections } from '../../../src/store/store.module';
+import { accountKeysContract } from '../../contract/account-keys.contract';
 import { accountLeasesContract } from '../../contract/account-leases.contract';
 import { accountLifecycleContract } from '../../contract/account-lifecycle.contract';
 import { accountsContract } from '../../contract/accounts.contract';
@@ -38,6 +39,7 @@ const CONTRACTS = {
   scrapeCountsContract,
   webhookEndpointsContract,
   eventLogContract,
+  accountKeysContract,
 };
 const recording = recordQueries();
 afterAll(() => recording.stop());

@@ -51,6 +51,7 @@ const SERVER_DOCS: Record<string, Record<string, unknown>> = {
   ['events/evt_01']: { accountId: OWN, type: 'message.received', subject: { text: 'hi' } },
   ['webhooks/wh_1']: { url: 'https://hooks.example.com/in', accountIds: [OWN], secret: 'whsec_c2VjcmV0' },
   ['webhookDeliveries/wh_1__evt_01']: { webhookId: 'wh_1', eventId: 'evt_01', status: 'delivered' },
+  ['apiKeys/key_AAAAAAAAAAAAAAAA']: { keyId: 'key_AAAAAAAAAAAAAAAA', accountIds: [OWN], scopes: ['read'], hash: 'ab12' },
 };
 const SERVER_ONLY = [
   `accounts/${OWN}`,
@@ -62,6 +63,7 @@ const SERVER_ONLY = [
   'events/evt_01',
   'webhooks/wh_1',
   'webhookDeliveries/wh_1__evt_01',
+  'apiKeys/key_AAAAAAAAAAAAAAAA',
 ];
 
 describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, write nothing', (host) => {
