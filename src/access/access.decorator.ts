@@ -1,8 +1,8 @@
 import { SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { Scope } from './account-key';
 
 export const PUBLIC_ROUTE = 'public-route';
-export const ACCESS_RULE = 'access-rule';
 
 /** Where a route names its account: `param.accountId`, `body.accountId`, `query.accountId`. */
 export type AccountSource = `${'param' | 'body' | 'query'}.${string}`;
@@ -20,5 +20,13 @@ export interface AccessRule {
 /** Probes and scrapers (health, metrics) need no key. */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-/** The scope a route needs (`admin`: an admin key only) and where it names its account. */
-export const Access = (scope: AccessRule['scope'], from: Omit<AccessRule, 'scope'> = {}) => SetMetadata(ACCESS_RULE, { scope, ...from } satisfies AccessRule);
+/** A route's rule as Fastify holds it: the guard reads it from the route it serves, the route-table test from Fastify's table. */
+export interface AccessRouteConfig {
+  access?: AccessRule;
+}
+
+/**
+ * The scope a route needs (`admin`: an admin key only) and where it names its account; kept in the Fastify
+ * route's own config, so a route in Fastify's table without one is seen (test/e2e/access-rules.spec.ts).
+ */
+export const Access = (scope: AccessRule['scope'], from: Omit<AccessRule, 'scope'> = {}) => RouteConfig({ access: { scope, ...from } } satisfies AccessRouteConfig);

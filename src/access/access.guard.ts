@@ -4,7 +4,7 @@ import { FastifyRequest } from 'fastify';
 import { AccountNotFound } from '../common/errors';
 import { isAccountId } from '../common/ids';
 import { splitThreadId } from '../common/jid';
-import { ACCESS_RULE, AccessRule, AccountSource, PUBLIC_ROUTE } from './access.decorator';
+import { AccessRouteConfig, AccessRule, AccountSource, PUBLIC_ROUTE } from './access.decorator';
 import { ApiKeys } from './api-keys';
 import { Caller, recordCaller } from './caller';
 
@@ -30,7 +30,7 @@ export class AccessGuard implements CanActivate {
     if (key === 'refused') throw new UnauthorizedException('x-api-key: not a valid API key');
     recordCaller(request, key.caller);
     if (key.caller.admin) return true;
-    const rule = this.reflector.get<AccessRule | undefined>(ACCESS_RULE, context.getHandler());
+    const rule = (request.routeOptions.config as AccessRouteConfig).access;
     if (!rule) throw new ForbiddenException('scope: this route needs an admin key');
     const accountId = accountOf(request, rule);
     if (accountId !== undefined && !key.caller.accountIds.includes(accountId)) throw new AccountNotFound(accountId);
