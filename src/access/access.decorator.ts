@@ -1,5 +1,6 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiExtension } from '@nestjs/swagger';
 import { Scope } from './account-key';
 
 export const PUBLIC_ROUTE = 'public-route';
@@ -27,6 +28,8 @@ export interface AccessRouteConfig {
 
 /**
  * The scope a route needs (`admin`: an admin key only) and where it names its account; kept in the Fastify
- * route's own config, so a route in Fastify's table without one is seen (test/e2e/access-rules.spec.ts).
+ * route's own config, so a route in Fastify's table without one is seen (test/e2e/access-rules.spec.ts);
+ * the OpenAPI document shows the scope as `x-scope`.
  */
-export const Access = (scope: AccessRule['scope'], from: Omit<AccessRule, 'scope'> = {}) => RouteConfig({ access: { scope, ...from } } satisfies AccessRouteConfig);
+export const Access = (scope: AccessRule['scope'], from: Omit<AccessRule, 'scope'> = {}) =>
+  applyDecorators(RouteConfig({ access: { scope, ...from } } satisfies AccessRouteConfig), ApiExtension('x-scope', scope));
