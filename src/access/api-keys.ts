@@ -5,7 +5,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { keyIdOf } from './account-key';
-import { AccountKeyLookup } from './account-key-lookup';
+import { AccountKeyLookup, KEY_LOOKUP_TTL_MS } from './account-key-lookup';
 import { ADMIN, Caller } from './caller';
 
 /** An admin key this instance accepts, known by its SHA-256 only. */
@@ -66,6 +66,24 @@ export class ApiKeys {
     const key = keyId === undefined ? null : await this.accountKeys.find(keyId);
     if (!key || !timingSafeEqual(Buffer.from(key.hash, 'hex'), candidate)) return 'refused';
     return { caller: { admin: false, keyId: key.keyId, accountIds: key.accountIds, scopes: key.scopes }, hash: key.hash };
+  }
+
+  /**
+   * Resolves once an account key is deleted, asked as often as lookups expire (so within the same 5 s as
+   * its requests); never for an admin key. Stops asking once `until` settles. A failed read keeps the key.
+   */
+  whenRevoked(caller: Caller, until: Promise<void>): Promise<void> {
+    if (caller.admin) return new Promise(() => {});
+    let done = false;
+    void until.then(() => (done = true));
+    return new Promise((resolve) => {
+      const ask = async () => {
+        if (done) return;
+        if ((await this.accountKeys.find(caller.keyId).catch(() => undefined)) === null) return resolve();
+        setTimeout(ask, KEY_LOOKUP_TTL_MS).unref();
+      };
+      setTimeout(ask, KEY_LOOKUP_TTL_MS).unref();
+    });
   }
 
   private generatedKey(config: AppConfig): string {

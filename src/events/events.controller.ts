@@ -2,6 +2,7 @@ import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../access/access.decorator';
+import { ApiKeys } from '../access/api-keys';
 import { Caller, CurrentCaller, reachOf } from '../access/caller';
 import { DomainError, InvalidInput } from '../common/errors';
 import { DEFAULT_PAGE_LIMIT } from '../common/page';
@@ -26,6 +27,7 @@ export class EventsController {
   constructor(
     private readonly log: EventLog,
     private readonly stream: EventStream,
+    private readonly keys: ApiKeys,
   ) {}
 
   @Get()
@@ -34,7 +36,7 @@ export class EventsController {
     summary: 'The event log: a live stream (Accept: text/event-stream) or pages oldest first (JSON)',
     description:
       'SSE: each event as `id: <cursor>`, `event: <type>`, `data: <the webhook body>`; `: ping` every 15 s; resume with Last-Event-ID or ' +
-      '`after`, nothing missed; without either it starts at the end of the log. JSON: `{items, nextCursor}` from `after` (none: the oldest kept); ' +
+      '`after`, nothing missed; without either it starts at the end of the log. A deleted account key\'s stream ends within 5 s with `event: revoked`. JSON: `{items, nextCursor}` from `after` (none: the oldest kept); ' +
       '`nextCursor` is never null: poll with it (an account key sees only its accounts\' events, so a page may hold fewer than `limit`). A cursor older than the retention: `event: reset` (SSE, then from the oldest kept) or 410 (JSON).',
   })
   @ApiProduces('application/json', 'text/event-stream')
@@ -65,7 +67,12 @@ export class EventsController {
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     reply.raw.flushHeaders();
     const closed = new Promise<void>((resolve) => request.raw.once('close', () => resolve()));
-    await this.stream.run(reply.raw, cursor, filter, closed, reach).finally(() => reply.raw.end());
+    let revoked = false;
+    const revocation = this.keys.whenRevoked(caller, closed).then(() => void (revoked = true));
+    await this.stream
+      .run(reply.raw, cursor, filter, Promise.race([closed, revocation]), reach)
+      .then(() => revoked && reply.raw.write('event: revoked\ndata: {"reason":"the API key of this stream was deleted"}\n\n'))
+      .finally(() => reply.raw.end());
   }
 
   private async read(cursor: string | null, filter: EventFilter, limit: number, field: string): Promise<LogRead> {

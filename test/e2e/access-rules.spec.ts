@@ -38,6 +38,7 @@ describe("access rules, walked over Fastify's own route table", () => {
   let app: TestApp;
   const keys = {} as Record<'full' | 'twoAccounts' | Scope, string>;
   let otherWebhookId: string;
+  let base: string;
 
   const admin = (method: string, url: string, body?: unknown) => app.request(method, url, { body });
   const asKey = (key: string, method: string, url: string, body?: unknown) => app.request(method, url, { body, headers: { 'x-api-key': key } });
@@ -52,6 +53,8 @@ describe("access rules, walked over Fastify's own route table", () => {
     keys.twoAccounts = await newKey([OWN, MISSING], [...SCOPES]);
     for (const scope of SCOPES) keys[scope] = await newKey([OWN], SCOPES.filter((s) => s !== scope));
     otherWebhookId = await newEndpoint(OTHER);
+    await app.app.listen(0, '127.0.0.1');
+    base = await app.app.getUrl();
   });
   afterAll(() => app.close());
 
@@ -156,8 +159,6 @@ describe("access rules, walked over Fastify's own route table", () => {
   });
 
   it("streams only the key's accounts' events, and refuses a stream filtered on another account with the 404", async () => {
-    await app.app.listen(0, '127.0.0.1');
-    const base = await app.app.getUrl();
     const start = (await admin('GET', '/api/whatsapp/events?limit=200')).body.nextCursor as string;
     const controller = new AbortController();
     const response = await fetch(`${base}/api/whatsapp/events?after=${start}`, { headers: { accept: 'text/event-stream', 'x-api-key': keys.twoAccounts }, signal: controller.signal });
@@ -173,6 +174,18 @@ describe("access rules, walked over Fastify's own route table", () => {
     expect(events.map((e) => JSON.parse(e.data!).data.accountId).filter((id) => id !== OWN)).toEqual([]);
     const refused = await fetch(`${base}/api/whatsapp/events?accountId=${OTHER}`, { headers: { accept: 'text/event-stream', 'x-api-key': keys.twoAccounts } });
     expect([refused.status, await refused.json()]).toEqual([404, accountNotFound(OTHER)]);
+  });
+
+  it('ends the open stream of a deleted key within 5 s, saying so', async () => {
+    const created = (await admin('POST', '/api/whatsapp/keys', { name: 'streamer', accountIds: [OWN], scopes: ['read'] })).body;
+    const response = await fetch(`${base}/api/whatsapp/events`, { headers: { accept: 'text/event-stream', 'x-api-key': created.key } });
+    const events: ServerSentEvent[] = [];
+    const reading = readEventStream(response, (event) => events.push(event));
+    expect((await admin('DELETE', `/api/whatsapp/keys/${created.keyId}`)).status).toBe(204);
+    const deletedAt = Date.now();
+    await reading;
+    expect(Date.now() - deletedAt).toBeLessThan(5_000);
+    expect(events.at(-1)?.event).toBe('revoked');
   });
 
   it("shows a key only the endpoints of its accounts, and makes its endpoints hear its accounts by default", async () => {
