@@ -49,8 +49,8 @@ export class EventsController {
     @Res() reply: FastifyReply,
     @CurrentCaller() caller: Caller,
   ): Promise<void> {
-    // An accountId outside an account key's own was refused by the access guard (404): only the unfiltered read needs narrowing.
-    const reach = query.accountId === undefined ? reachOf(caller) : null;
+    // An accountId outside an account key's own was refused by the access guard (404); the reach still applies to every read.
+    const reach = reachOf(caller);
     const filter: EventFilter = filterWithin({ accountId: query.accountId, types: query.types }, reach);
     if (!accept?.includes('text/event-stream')) {
       const read = await this.read(query.after || null, filter, query.limit ?? DEFAULT_PAGE_LIMIT, 'after');
