@@ -28,12 +28,12 @@ export class AccountKeyLookup {
     const kept = this.lookups.get(keyId);
     if (kept && kept.until > now) return kept.key;
     if (this.lookups.size >= MAX_ENTRIES) this.dropExpired(now);
-    const key = this.keys.get(keyId);
+    const lookup = { until: now + KEY_LOOKUP_TTL_MS, key: this.keys.get(keyId) };
     // A failed read is not kept: the next request asks the store again.
-    key.catch(() => this.lookups.delete(keyId));
+    lookup.key.catch(() => this.lookups.get(keyId) === lookup && this.lookups.delete(keyId));
     this.lookups.delete(keyId);
-    this.lookups.set(keyId, { until: now + KEY_LOOKUP_TTL_MS, key });
-    return key;
+    this.lookups.set(keyId, lookup);
+    return lookup.key;
   }
 
   private dropExpired(now: number): void {

@@ -9,7 +9,7 @@ import { WebhookEndpointRepository } from './webhook-endpoint.repository';
  * own. An endpoint of every account (accountIds null) is an admin's. Outside its reach a key gets the 404
  * an unknown endpoint (or account) gets, so it never learns what exists.
  */
-export function inReach(accountIds: readonly string[] | null, caller: Caller): boolean {
+export function endpointInReach(accountIds: readonly string[] | null, caller: Caller): boolean {
   const reach = reachOf(caller);
   return reach === null || (accountIds !== null && accountIds.every((id) => reach.has(id)));
 }
@@ -28,5 +28,5 @@ export function accountIdsFor<T extends string[] | null | undefined>(requested: 
 export async function assertEndpointInReach(endpoints: WebhookEndpointRepository, webhookId: string, caller: Caller): Promise<void> {
   if (caller.admin) return;
   const endpoint = await endpoints.get(assertWebhookId(webhookId));
-  if (endpoint && !inReach(endpoint.accountIds, caller)) throw new WebhookNotFound(webhookId);
+  if (endpoint && !endpointInReach(endpoint.accountIds, caller)) throw new WebhookNotFound(webhookId);
 }

@@ -4,7 +4,7 @@ import { Access } from '../access/access.decorator';
 import { Caller, CurrentCaller } from '../access/caller';
 import { CreatedWebhookDto, RotatedSecretDto, TestOutcomeDto, WebhookDto } from './dto/webhook-answer.dto';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook-request.dto';
-import { accountIdsFor, assertEndpointInReach, inReach } from './endpoint-reach';
+import { accountIdsFor, assertEndpointInReach, endpointInReach } from './endpoint-reach';
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { WebhooksService } from './webhooks.service';
 
@@ -32,7 +32,7 @@ export class WebhooksController {
   @Access('manage')
   @ApiOperation({ summary: 'List the endpoints, oldest first (an account key: those of its accounts only)' })
   async list(@CurrentCaller() caller: Caller): Promise<{ items: WebhookDto[] }> {
-    return { items: (await this.webhooks.list()).filter((endpoint) => inReach(endpoint.accountIds, caller)).map(WebhookDto.of) };
+    return { items: (await this.webhooks.list()).filter((endpoint) => endpointInReach(endpoint.accountIds, caller)).map(WebhookDto.of) };
   }
 
   @Get(':webhookId')

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInput } from '../../src/common/errors';
 import { AccountKey, keyHash, keyIdOf, newAccountKey } from '../../src/access/account-key';
 import { MakeStoreFixture } from './store-fixture';
 
@@ -62,28 +61,6 @@ export function accountKeysContract(make: MakeStoreFixture): void {
       expect((await store.accessKeys.get(created.keyId))!.accountIds).toEqual(['acc3']);
       await other.close();
       await store.close();
-    });
-  });
-
-  // The model's own rules, here so both stores' runs keep them next to what they store.
-  describe('an account key request', () => {
-    it.each([
-      [{ name: '', accountIds: ['acc1'], scopes: ['send'] }, 'name'],
-      [{ name: 'x', accountIds: [], scopes: ['send'] }, 'accountIds'],
-      [{ name: 'x', accountIds: ['acc1', 'a__b'], scopes: ['send'] }, 'accountIds[1]'],
-      [{ name: 'x', accountIds: ['acc1'], scopes: [] }, 'scopes'],
-      [{ name: 'x', accountIds: ['acc1'], scopes: ['read', 'admin'] }, 'scopes[1]'],
-    ])('refuses %j, naming %s', (request, field) => {
-      expect(() => newAccountKey(request, T0)).toThrow(InvalidInput);
-      expect(() => newAccountKey(request, T0)).toThrow(new RegExp(`^${field.replace(/[[\]]/g, '\\$&')}: `));
-    });
-
-    it('makes a key of the form wak_{keyId}_{43 base64url} that names its keyId', () => {
-      const { record, key } = newAccountKey({ name: 'x', accountIds: ['acc1'], scopes: ['manage', 'send'] }, T0);
-      expect(key).toMatch(/^wak_key_[A-Za-z0-9_-]{16}_[A-Za-z0-9_-]{43}$/);
-      expect(keyIdOf(key)).toBe(record.keyId);
-      expect(record.scopes).toEqual(['send', 'manage']);
-      expect(keyIdOf('wak_key_short_x')).toBeUndefined();
     });
   });
 }
