@@ -58,7 +58,10 @@ function setUpSwagger(app: NestFastifyApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('WhatsApp accounts API')
-      .setDescription('Send messages through many WhatsApp accounts; read their threads. Authorise with the API key first.')
+      .setDescription(
+        'Send messages through many WhatsApp accounts; read their threads. Authorise with an API key first: an admin key, or an account key ' +
+          "(`wak_…`) that reaches its accounts with its scopes; each operation's `x-scope` names the one it needs.",
+      )
       .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
       .build(),
   );

@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AccessModule } from './access/access.module';
+import { EveryAccountReference } from './account-references';
 import { AccountReferences } from './accounts/account-references';
 import { AccountSends } from './accounts/account-sends';
 import { AccountsModule } from './accounts/accounts.module';
-import { ApiKeyGuard } from './common/api-key.guard';
-import { ApiKeys } from './common/api-keys';
 import { Clock } from './common/clock';
 import { HttpErrorFilter } from './common/http-errors';
 import { AppConfig } from './config/app-config';
@@ -26,7 +26,6 @@ import { ReceiptsModule } from './receipts/receipts.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { SQLITE_WORKER_ADAPTERS } from './sqlite-adapters';
 import { STORE_WORKER_ADAPTERS, StoreModule, repositoryFor } from './store/store.module';
-import { EndpointAccountReferences } from './webhooks/endpoint-account-references';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
@@ -46,6 +45,7 @@ export class AppModule {
       imports: [
         ScheduleModule.forRoot(),
         StoreModule,
+        AccessModule.forStore(config.store),
         HealthModule,
         MetricsModule,
         MessagingModule.forStore(config.store),
@@ -60,14 +60,12 @@ export class AppModule {
       providers: [
         { provide: AppConfig, useValue: config },
         Clock,
-        ApiKeys,
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: STORE_WORKER_ADAPTERS, useValue: SQLITE_WORKER_ADAPTERS },
         { provide: AllowHosts, useValue: config.outboundAllowHosts },
         { provide: OUTBOUND_RESOLVER, useValue: outboundResolver },
         { provide: SendAcceptance, useExisting: OutboxAcceptance },
-        { provide: AccountReferences, useExisting: EndpointAccountReferences },
+        { provide: AccountReferences, useClass: EveryAccountReference },
         repositoryFor(AccountSends, config.store, { sqlite: SqliteAccountSends, firestore: FirestoreAccountSends }),
       ],
       exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends, AccountReferences, AllowHosts, OUTBOUND_RESOLVER],

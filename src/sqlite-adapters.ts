@@ -1,3 +1,4 @@
+import { SqliteAccountKeyRepository } from './access/sqlite/account-key.repository.sqlite';
 import { SqliteAccountPurges } from './accounts/sqlite/account-purges.sqlite';
 import { SqliteAccountRepository } from './accounts/sqlite/account.repository.sqlite';
 import { SessionFenced } from './accounts/session.repository';
@@ -34,6 +35,7 @@ export const SERVED_ADAPTERS: ServedAdapterFactories = {
   EventLog: (store) => new SqliteEventLog(store),
   WebhookEndpointRepository: (store) => new SqliteWebhookEndpointRepository(store),
   WebhookDeliveries: (store) => new SqliteWebhookDeliveries(store),
+  AccountKeyRepository: (store) => new SqliteAccountKeyRepository(store),
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */

@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, R
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
+import { Access } from '../access/access.decorator';
+import { Caller, CurrentCaller, reachOf } from '../access/caller';
 import { isAccountId } from '../common/ids';
 import { CursorShape } from '../common/page';
 import { PageQueryDto, pageRequestOf } from '../common/page.dto';
@@ -19,6 +21,7 @@ export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Post()
+  @Access('admin')
   @ApiOperation({ summary: 'Create an account (409 if it exists) and start linking it' })
   @ApiCreatedResponse({ type: AccountDto })
   async create(@Body() body: CreateAccountDto): Promise<AccountDto> {
@@ -26,18 +29,21 @@ export class AccountsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List accounts by id' })
-  async list(@Query() query: PageQueryDto): Promise<{ items: AccountDto[]; nextCursor: string | null }> {
-    const page = await this.accounts.list(pageRequestOf(query, ACCOUNT_CURSOR));
+  @Access('read')
+  @ApiOperation({ summary: 'List accounts by id (an account key: its own)' })
+  async list(@Query() query: PageQueryDto, @CurrentCaller() caller: Caller): Promise<{ items: AccountDto[]; nextCursor: string | null }> {
+    const page = await this.accounts.list(pageRequestOf(query, ACCOUNT_CURSOR), reachOf(caller));
     return { items: page.items.map(AccountDto.of), nextCursor: page.nextCursor };
   }
 
   @Get(':accountId')
+  @Access('read', { account: 'param.accountId' })
   async get(@Param('accountId') accountId: string): Promise<AccountDto> {
     return AccountDto.of(await this.accounts.get(accountId));
   }
 
   @Get(':accountId/qr')
+  @Access('manage', { account: 'param.accountId' })
   @ApiOperation({ summary: 'The pending login QR as PNG, or {qr, ageMs} with Accept: application/json; 404 when none is pending' })
   @ApiProduces('image/png', 'application/json')
   async qr(@Param('accountId') accountId: string, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply): Promise<void> {
@@ -50,6 +56,7 @@ export class AccountsController {
   }
 
   @Post(':accountId/pairing-code')
+  @Access('manage', { account: 'param.accountId' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Link by phone number instead of QR: answers the code to type on the phone',
@@ -62,6 +69,7 @@ export class AccountsController {
   }
 
   @Post(':accountId/reconnect')
+  @Access('manage', { account: 'param.accountId' })
   @HttpCode(202)
   @ApiOperation({ summary: "Close and reopen the account's socket, also after a stop such as a replaced connection" })
   @ApiAcceptedResponse()
@@ -71,6 +79,7 @@ export class AccountsController {
   }
 
   @Post(':accountId/reset-session')
+  @Access('manage', { account: 'param.accountId' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Log out, clear the session, fail waiting sends, back to QR' })
   @ApiAcceptedResponse()
@@ -80,6 +89,7 @@ export class AccountsController {
   }
 
   @Delete(':accountId')
+  @Access('admin', { account: 'param.accountId' })
   @HttpCode(204)
   async delete(@Param('accountId') accountId: string): Promise<void> {
     await this.accounts.delete(accountId);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AccountNotFound, ConflictWithState, NotAvailable } from '../common/errors';
 import { assertAccountId } from '../common/ids';
-import { Page, PageRequest } from '../common/page';
+import { Page, PageRequest, pageOf } from '../common/page';
 import { AccountRecord, newAccount } from './account';
 import { AccountConnections } from './account-connections.service';
 import { AccountOwnership } from './account-ownership.service';
@@ -34,8 +34,13 @@ export class AccountsService {
     return (await this.accounts.get(account.accountId)) ?? account;
   }
 
-  list(page: PageRequest): Promise<Page<AccountRecord>> {
-    return this.accounts.list(page);
+  /** `reach`: the accounts an account key may see (null: every account); a key has a few, read one by one. */
+  async list(page: PageRequest, reach: ReadonlySet<string> | null = null): Promise<Page<AccountRecord>> {
+    if (reach === null) return this.accounts.list(page);
+    const ids = [...reach].filter((id) => page.after === undefined || id > page.after.id).sort();
+    const found = await Promise.all(ids.map((id) => this.accounts.get(id)));
+    const rows = found.filter((account): account is AccountRecord => account != null).slice(0, page.limit + 1);
+    return pageOf(rows, page.limit, (account) => ({ key: 0, id: account.accountId }));
   }
 
   async get(accountId: string): Promise<AccountRecord> {

@@ -3,13 +3,15 @@ import { ServerResponse } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { deliveryBodyOf } from './delivery-body';
 import { CursorExpired, EventFilter, EventLog } from './event-log.repository';
+import { EventReach, inReach } from './event-reach';
 
 const BATCH = 200;
 
 /**
  * One `text/event-stream` reader of the log: writes each event as `id: <cursor>`, `event: <type>`,
  * `data: <the delivery body>`, from `cursor` (none: the log's end now) for as long as the client stays.
- * It reads the log, not this process's writes, so what any instance appended arrives, in log order.
+ * It reads the log, not this process's writes, so what any instance appended arrives, in log order;
+ * `reach` keeps an account key to its own accounts' events (event-reach.ts).
  */
 @Injectable()
 export class EventStream {
@@ -20,7 +22,7 @@ export class EventStream {
     private readonly config: AppConfig,
   ) {}
 
-  async run(response: ServerResponse, cursor: string | null, filter: EventFilter, closed: Promise<void>): Promise<void> {
+  async run(response: ServerResponse, cursor: string | null, filter: EventFilter, closed: Promise<void>, reach: EventReach = null): Promise<void> {
     let open = true;
     void closed.then(() => (open = false));
     let position: string | null = cursor ?? (await this.log.end());
@@ -29,6 +31,7 @@ export class EventStream {
       try {
         const read = await this.log.read(position, filter, BATCH);
         for (const { cursor: id, event } of read.entries) {
+          if (!inReach(event, reach)) continue;
           response.write(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(deliveryBodyOf(event))}\n\n`);
         }
         position = read.next;

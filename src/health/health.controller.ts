@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { Public } from '../common/api-key.guard';
+import { Public } from '../access/access.decorator';
 import { StoreConnections } from '../store/store.module';
 
 @ApiTags('health')

@@ -1,3 +1,4 @@
+import { Access } from '../access/access.decorator';
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { SendAnswerDto, SendMessageDto } from './dto/send-message.dto';
@@ -10,6 +11,7 @@ export class SendController {
   constructor(private readonly sends: SendService) {}
 
   @Post('send-message')
+  @Access('send', { account: 'body.accountId' })
   @HttpCode(202)
   @ApiOperation({
     summary: 'Accept a text message for sending',

@@ -1,3 +1,4 @@
+import { Access } from '../access/access.decorator';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { MESSAGE_ID_PATTERN } from '../common/ids';
@@ -27,6 +28,7 @@ export class ThreadsController {
   constructor(private readonly threads: ThreadsService) {}
 
   @Get()
+  @Access('read', { account: 'query.accountId' })
   @ApiOperation({ summary: "An account's threads, newest lastMessageAt first" })
   async list(@Query() query: ListThreadsQueryDto): Promise<{ items: ThreadDto[]; nextCursor: string | null }> {
     const page = await this.threads.listThreads(query.accountId, pageRequestOf(query, threadCursorOf(query.accountId)));
@@ -34,6 +36,7 @@ export class ThreadsController {
   }
 
   @Get(':threadId/messages')
+  @Access('read', { thread: 'param.threadId' })
   @ApiOperation({ summary: "A thread's messages, newest first" })
   @ApiParam({ name: 'threadId', example: 'account1__40712345678@s.whatsapp.net', description: 'URL-encoded' })
   async messages(@Param('threadId') threadId: string, @Query() query: PageQueryDto): Promise<{ items: MessageDto[]; nextCursor: string | null }> {
@@ -42,6 +45,7 @@ export class ThreadsController {
   }
 
   @Get(':threadId/messages/:messageId')
+  @Access('read', { thread: 'param.threadId' })
   @ApiOperation({ summary: 'One message with its status and status times' })
   async message(@Param('threadId') threadId: string, @Param('messageId') messageId: string): Promise<MessageDto> {
     return MessageDto.of(await this.threads.getMessage(threadId, messageId));

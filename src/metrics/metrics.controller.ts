@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
-import { Public } from '../common/api-key.guard';
+import { Public } from '../access/access.decorator';
 import { MetricsRecorder } from './metrics-recorder';
 
 /** Prometheus text for scrapers: public like the health probes (CONTRACT), and outside `/api`, so not rate limited. */

@@ -1,7 +1,7 @@
 import fastifyRateLimit, { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiKeys } from '../common/api-keys';
+import { ApiKeys } from '../access/api-keys';
 import { MINUTE_MS } from './rate-limit.module';
 import { SlidingWindowStore } from './sliding-window.store';
 
@@ -12,7 +12,7 @@ import { SlidingWindowStore } from './sliding-window.store';
  * adds Nest's routes: the plugin hooks each route as it is added.
  *
  * The hook runs before the API-key guard, so it names its bucket after the key only when it is one we
- * accept (by its hash, never the raw key); requests without such a key share their client address's
+ * accept, admin or account key (by its hash, never the raw key); requests without such a key share their client address's
  * bucket, so keys guessed at random cannot fill the limiter's memory.
  */
 export async function limitEachApiKey(app: NestFastifyApplication, perMinute: number): Promise<void> {
@@ -26,8 +26,8 @@ export async function limitEachApiKey(app: NestFastifyApplication, perMinute: nu
     max: perMinute,
     timeWindow: MINUTE_MS,
     store: theStore(app.get(SlidingWindowStore)),
-    keyGenerator: (request) => {
-      const key = keys.check(request);
+    keyGenerator: async (request) => {
+      const key = await keys.check(request);
       return typeof key === 'object' ? `key:${key.hash}` : `address:${request.ip}`;
     },
     // An HttpException, so HttpErrorFilter answers it in our shape; the plugin has set Retry-After.

@@ -1,3 +1,4 @@
+import { Access } from '../access/access.decorator';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AccountRepository } from '../accounts/account.repository';
@@ -19,6 +20,7 @@ export class SimulatorController {
   ) {}
 
   @Post('inbound')
+  @Access('manage', { account: 'param.accountId' })
   @HttpCode(202)
   @ApiOperation({ summary: 'A client writes to the account (or, with fromMe, the phone writes to the client)' })
   async inbound(@Param('accountId') accountId: string, @Body() body: InjectInboundDto): Promise<InjectionResult> {
@@ -27,6 +29,7 @@ export class SimulatorController {
   }
 
   @Post('receipts')
+  @Access('manage', { account: 'param.accountId' })
   @HttpCode(202)
   @ApiOperation({ summary: 'A receipt for one of the account\'s messages, as messages.update / message-receipt.update' })
   async receipt(@Param('accountId') accountId: string, @Body() body: InjectReceiptDto): Promise<InjectionResult> {
@@ -37,6 +40,7 @@ export class SimulatorController {
   }
 
   @Post('scan')
+  @Access('manage', { account: 'param.accountId' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Complete the pending QR (or pairing-code) login' })
   async scan(@Param('accountId') accountId: string): Promise<{ accountId: string; scanned: true }> {
@@ -46,6 +50,7 @@ export class SimulatorController {
   }
 
   @Post('disconnect')
+  @Access('manage', { account: 'param.accountId' })
   @HttpCode(202)
   @ApiOperation({ summary: "Close the account's socket as WhatsApp would, with a Baileys DisconnectReason" })
   async disconnect(@Param('accountId') accountId: string, @Body() body: SimulateDisconnectDto): Promise<{ accountId: string; reason: string }> {

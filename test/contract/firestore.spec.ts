@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeOnFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
+import { accountKeysContract } from './account-keys.contract';
 import { accountLeasesContract } from './account-leases.contract';
 import { accountLifecycleContract } from './account-lifecycle.contract';
 import { accountsContract } from './accounts.contract';
@@ -30,6 +31,7 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   webhookEndpointsContract(makeFirestore);
   eventLogContract(makeFirestore);
   webhookDeliveriesContract(makeFirestore);
+  accountKeysContract(makeFirestore);
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.
   describe.concurrent('the emulator, as the contract relies on it', () => {

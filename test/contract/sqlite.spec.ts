@@ -1,3 +1,6 @@
+import { AccountKeyRepository } from '../../src/access/account-key.repository';
+import { SqliteAccountKeyRepository } from '../../src/access/sqlite/account-key.repository.sqlite';
+import { accountKeysContract } from './account-keys.contract';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +64,7 @@ function fixtureOn(path: string): StoreFixture {
     expireEvents: async () => void (await events.purgeBefore(Date.now() + 1, 1_000)),
     webhooks: new SqliteWebhookEndpointRepository(store),
     deliveries: new SqliteWebhookDeliveries(store),
+    accessKeys: new SqliteAccountKeyRepository(store),
     reopen: async () => fixtureOn(path),
     close: async () => store.close(),
   };
@@ -83,6 +87,7 @@ async function workerFixtureOn(path: string): Promise<StoreFixture> {
     expireEvents: async () => void (await events.purgeBefore(Date.now() + 1, 1_000)),
     webhooks: worker.adapter(WebhookEndpointRepository, SqliteWebhookEndpointRepository),
     deliveries: worker.adapter(WebhookDeliveries, SqliteWebhookDeliveries),
+    accessKeys: worker.adapter(AccountKeyRepository, SqliteAccountKeyRepository),
     reopen: () => workerFixtureOn(path),
     close: () => worker.close(),
   };
@@ -106,6 +111,7 @@ describe('sqlite adapters', () => {
   eventLogContract(makeSqlite);
   webhookEndpointsContract(makeSqlite);
   webhookDeliveriesContract(makeSqlite);
+  accountKeysContract(makeSqlite);
 });
 
 describe('sqlite adapters in the store worker', () => {
@@ -122,4 +128,5 @@ describe('sqlite adapters in the store worker', () => {
   eventLogContract(makeSqliteWorker);
   webhookEndpointsContract(makeSqliteWorker);
   webhookDeliveriesContract(makeSqliteWorker);
+  accountKeysContract(makeSqliteWorker);
 });

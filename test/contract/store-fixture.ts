@@ -1,3 +1,4 @@
+import { AccountKeyRepository } from '../../src/access/account-key.repository';
 import { AccountPurges } from '../../src/accounts/account-purges';
 import { AccountRepository } from '../../src/accounts/account.repository';
 import { AccountSends } from '../../src/accounts/account-sends';
@@ -22,6 +23,8 @@ export interface StoreFixture {
   accountSends: AccountSends;
   statuses: MessageStatusRepository;
   webhooks: WebhookEndpointRepository;
+  /** The account keys (access/). */
+  accessKeys: AccountKeyRepository;
   events: EventLog;
   deliveries: WebhookDeliveries;
   /** Lets retention take every event logged so far (sqlite purges; Firestore's clock passes it and TTL is done by hand). */

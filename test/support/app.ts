@@ -9,9 +9,17 @@ import { SqliteConnection, openSqlite } from '../../src/store/sqlite/sqlite-data
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
 
+export interface TableRoute {
+  method: string;
+  url: string;
+  config: Record<string, unknown>;
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   dir: string;
+  /** Fastify's own route table, as its `onRoute` hook saw each route added (HEAD twins left out). */
+  routes: TableRoute[];
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   /** A connection of the test's own to the app's sqlite file (the app's is in its store worker). */
@@ -33,12 +41,18 @@ export async function startTestApp(
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line));
   });
   const app = await createApp(config, { ...options, logStream });
+  const routes: TableRoute[] = [];
+  // Before init, which adds Nest's routes.
+  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, config: (route.config ?? {}) as Record<string, unknown> });
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   let db: SqliteConnection | undefined;
   return {
     app,
     dir,
+    routes,
     logs,
     db: () => (db ??= openSqlite(config.sqlitePath)),
     async request(method, url, options = {}) {

@@ -5,6 +5,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { Firestore } from 'firebase-admin/firestore';
+import { FirestoreAccountKeyRepository } from '../../src/access/firestore/account-key.repository.firestore';
 import { FirestoreAccountPurges } from '../../src/accounts/firestore/account-purges.firestore';
 import { FirestoreAccountRepository } from '../../src/accounts/firestore/account.repository.firestore';
 import { FirestoreSessionRepository } from '../../src/accounts/firestore/session.repository.firestore';
@@ -164,6 +165,7 @@ export function firestoreFixtures(host: () => string): () => Promise<FirestoreFi
       outbox: new FirestoreOutboxRepository(store),
       accountSends: new FirestoreAccountSends(store),
       webhooks: new FirestoreWebhookEndpointRepository(store),
+      accessKeys: new FirestoreAccountKeyRepository(store),
       events: new FirestoreEventLog(store, clock),
       deliveries: new FirestoreWebhookDeliveries(store),
       expireEvents: async () => {

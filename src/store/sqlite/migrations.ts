@@ -243,4 +243,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE webhook_dispatch (id INTEGER PRIMARY KEY CHECK (id = 1), cursor TEXT NOT NULL) STRICT;
   CREATE TABLE webhook_pauses (webhook_id TEXT PRIMARY KEY, until INTEGER NOT NULL) STRICT;
   `,
+  // Account keys (access/account-key.ts): the key's SHA-256 only, looked up by key_id; the account list as
+  // JSON text, searched with json_each when an account is deleted.
+  `
+  CREATE TABLE api_keys (
+    key_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    account_ids TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreConnections } from '../../../src/store/store.module';
+import { accountKeysContract } from '../../contract/account-keys.contract';
 import { accountLeasesContract } from '../../contract/account-leases.contract';
 import { accountLifecycleContract } from '../../contract/account-lifecycle.contract';
 import { accountsContract } from '../../contract/accounts.contract';
@@ -40,6 +41,7 @@ const CONTRACTS = {
   webhookEndpointsContract,
   eventLogContract,
   webhookDeliveriesContract,
+  accountKeysContract,
 };
 const recording = recordQueries();
 afterAll(() => recording.stop());

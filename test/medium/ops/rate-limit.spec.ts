@@ -33,6 +33,16 @@ describe('rate limit per API key on /api routes', () => {
     expect((await t.request('GET', '/api/whatsapp/accounts', { headers: { 'x-api-key': OTHER_KEY } })).status).toBe(200);
   });
 
+  it('gives each account key its own minute, apart from the admin key that made it and from another account key', async () => {
+    const made = async () => (await t.request('POST', '/api/whatsapp/keys', { headers: { 'x-api-key': OTHER_KEY }, body: { name: 'limited', accountIds: ['acc1'], scopes: ['read'] } })).body.key as string;
+    const [first, second] = [await made(), await made()];
+    const asKey = (key: string) => t.request('GET', '/api/whatsapp/accounts', { headers: { 'x-api-key': key } });
+    const statuses = [];
+    for (let i = 0; i < LIMIT + 1; i++) statuses.push((await asKey(first)).status);
+    expect(statuses).toEqual([...Array(LIMIT).fill(200), 429]);
+    expect((await asKey(second)).status).toBe(200);
+  });
+
   it('never limits the probes, the scraper or the docs', async () => {
     for (const url of ['/health/live', '/health/ready', '/metrics', '/docs-json']) {
       for (let i = 0; i < LIMIT + 2; i++) expect((await t.request('GET', url)).status, url).toBe(200);

@@ -54,6 +54,7 @@ const SERVER_DOCS: Record<string, Record<string, unknown>> = {
   ['webhookAttempts/a1']: { webhookId: 'wh_1', eventId: 'evt_01', statusCode: 200, result: 'delivered' },
   ['webhookDispatch/cursor']: { cursor: 'c' },
   ['webhookPauses/wh_1']: { until: 1 },
+  ['apiKeys/key_AAAAAAAAAAAAAAAA']: { keyId: 'key_AAAAAAAAAAAAAAAA', accountIds: [OWN], scopes: ['read'], hash: 'ab12' },
 };
 const SERVER_ONLY = [
   `accounts/${OWN}`,
@@ -68,6 +69,7 @@ const SERVER_ONLY = [
   'webhookAttempts/a1',
   'webhookDispatch/cursor',
   'webhookPauses/wh_1',
+  'apiKeys/key_AAAAAAAAAAAAAAAA',
 ];
 
 describeOnFirestoreEmulator('firestore.rules: apps read only their accounts, write nothing', (host) => {
