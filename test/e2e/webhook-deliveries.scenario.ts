@@ -1,7 +1,7 @@
 import { IncomingHttpHeaders, Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { Resolver } from '../../src/outbound/outbound-client';
 import { TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
@@ -53,7 +53,7 @@ const resolver: Resolver = async (host) => {
  * is how long a delivery may take there at most, `lag` how long until an event is surely fanned out
  * (Firestore reads the log a settle window late, and dispatches once a second).
  */
-export function webhookDeliveriesScenario(start: (env: Record<string, string>, resolver: Resolver) => Promise<TestApp>, { wait, lag }: { wait: number; lag: number }): void {
+export function webhookDeliveriesScenario(start: (env: Record<string, string>, resolver: Resolver) => Promise<TestApp>, { wait, lag, hangingCase = true }: { wait: number; lag: number; hangingCase?: boolean }): void {
   const soon = <T>(read: () => Promise<T> | T, done: (value: T) => boolean, ms = wait) => eventually(read, done, ms);
   let t: TestApp;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -103,6 +103,11 @@ export function webhookDeliveriesScenario(start: (env: Record<string, string>, r
     for (const accountId of ['accA', 'accB']) await t.request('POST', '/api/whatsapp/accounts', { body: { accountId } });
     for (const accountId of ['accA', 'accB']) await soon(() => t.request('GET', `/api/whatsapp/accounts/${accountId}`), (r) => r.body.status === 'connected');
   });
+  // What the app warned of, when a case fails: the logs are the app's, not printed otherwise.
+  afterEach((context) => {
+    if (context.task.result?.state !== 'fail') return;
+    console.log(t.logs.filter((line) => Number(line.level) >= 40 && line.msg !== 'socket closed').slice(-15).map((line) => JSON.stringify(line).slice(0, 300)).join('\n'));
+  });
   afterAll(async () => {
     await t?.close();
     receiver?.server.closeAllConnections();
@@ -135,7 +140,7 @@ export function webhookDeliveriesScenario(start: (env: Record<string, string>, r
     const ids = Array.from({ length: 8 }, (_, i) => `down-${i}`);
     for (const id of ids) await send('accB', id);
     await soon(() => deliveredTo('/down', secret).length, (n) => n >= 2);
-    const whileDown = (await t.request('GET', `/api/whatsapp/webhooks/${webhookId}/deliveries?status=retrying`)).body.items;
+    const whileDown = await soon(async () => (await t.request('GET', `/api/whatsapp/webhooks/${webhookId}/deliveries?status=retrying`)).body.items, (items) => items.length > 0);
     expect(whileDown[0]).toMatchObject({ statusCode: 503, result: 'retrying', error: null });
     answers['/down'] = 200;
     const delivered = await soon(() => deliveredTo('/down', secret), (d) => new Set(sentEventsOf(d, ids).map((x) => x.eventId)).size === 8, wait + 5_000);
@@ -148,8 +153,10 @@ export function webhookDeliveriesScenario(start: (env: Record<string, string>, r
     const attempts = receiver.received.filter((r) => r.path === '/down');
     const firstAt = attempts[0].at;
     expect(attempts.filter((r) => r.at > firstAt && r.at < firstAt + 900)).toHaveLength(0);
-    const log = (await t.request('GET', `/api/whatsapp/webhooks/${webhookId}/deliveries?limit=200`)).body.items;
-    expect(log.filter((a: { result: string }) => a.result === 'delivered')).toHaveLength(8);
+    // Each outcome is logged after the receiver answered: wait for the last ones.
+    const deliveredIn = (items: Array<{ result: string }>) => items.filter((a) => a.result === 'delivered');
+    const log = await soon(async () => (await t.request('GET', `/api/whatsapp/webhooks/${webhookId}/deliveries?limit=200`)).body.items, (items) => deliveredIn(items).length >= 8);
+    expect(deliveredIn(log)).toHaveLength(8);
   });
 
   it('disables an endpoint that answers 410, delivers nothing more to it, and again once it is enabled', async () => {
@@ -158,8 +165,12 @@ export function webhookDeliveriesScenario(start: (env: Record<string, string>, r
     const endpoint = await soon(() => t.request('GET', `/api/whatsapp/webhooks/${webhookId}`), (r) => r.body.enabled === false);
     expect(endpoint.body).toMatchObject({ enabled: false, disabledReason: 'gone' });
     expect(deliveredTo('/gone', secret)).toHaveLength(1);
+    // A witness hearing the same events: once it has gone-2, gone-2 was fanned out, while the endpoint was
+    // disabled (the dispatch decides, not the event's time), and the endpoint got no item for it.
+    answers['/gone-witness'] = 200;
+    const witness = await create({ url: url('/gone-witness'), events: ['message.accepted'], accountIds: ['accA'] });
     await send('accA', 'gone-2');
-    // Fanned out while the endpoint is disabled: it gets no item (the dispatch decides, not the event's time).
+    await soon(() => deliveredTo('/gone-witness', witness.secret), (d) => d.some((x) => x.body.data.message.requestId === 'gone-2'));
     await new Promise((resolve) => setTimeout(resolve, lag));
     expect(deliveredTo('/gone', secret)).toHaveLength(1);
     answers['/gone'] = 200;
@@ -167,7 +178,8 @@ export function webhookDeliveriesScenario(start: (env: Record<string, string>, r
     await send('accA', 'gone-3');
     const after = await soon(() => deliveredTo('/gone', secret), (d) => d.length === 2);
     expect(after.map((d) => d.body.data.message.requestId)).toEqual(['gone-1', 'gone-3']);
-    const attempts = (await t.request('GET', `/api/whatsapp/webhooks/${webhookId}/deliveries`)).body.items;
+    // The outcome is logged after the receiver answered: wait for it.
+    const attempts = await soon(async () => (await t.request('GET', `/api/whatsapp/webhooks/${webhookId}/deliveries`)).body.items, (items) => items.length === 2);
     expect(attempts.map((a: { statusCode: number; result: string }) => [a.statusCode, a.result])).toEqual([
       [200, 'delivered'],
       [410, 'failed'],
@@ -219,6 +231,8 @@ export function webhookDeliveriesScenario(start: (env: Record<string, string>, r
     const { webhookId, secret } = await create({ url: url('/paged'), events: ['message.accepted'], accountIds: ['accA'] });
     for (let i = 0; i < 5; i++) await send('accA', `paged-${i}`);
     await soon(() => deliveredTo('/paged', secret).length, (n) => n === 5);
+    // Each outcome is logged after the receiver answered: wait for all five.
+    await soon(async () => (await t.request('GET', `/api/whatsapp/webhooks/${webhookId}/deliveries?limit=10`)).body.items.length, (n) => n === 5);
     const seen: string[] = [];
     for (let cursor = ''; ; ) {
       const page = (await t.request('GET', `/api/whatsapp/webhooks/${webhookId}/deliveries?limit=2${cursor}`)).body;
@@ -239,7 +253,7 @@ export function webhookDeliveriesScenario(start: (env: Record<string, string>, r
     expect(String(receiver.received.find((r) => r.path === '/rotated')!.headers['webhook-signature']).split(' ')).toHaveLength(2);
   });
 
-  it('a hanging endpoint holds only its own room: another endpoint and the sends go on', async () => {
+  (hangingCase ? it : it.skip)('a hanging endpoint holds only its own room: another endpoint and the sends go on', async () => {
     const slow = await create({ url: url('/hang'), events: ['message.sent'], accountIds: ['accB'] });
     answers['/b'] = 200;
     const fast = await create({ url: url('/b'), events: ['message.sent'], accountIds: ['accB'] });

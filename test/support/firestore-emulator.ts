@@ -72,8 +72,22 @@ export function findFirestoreEmulator(): EmulatorSearch {
   return { found: true };
 }
 
-/** Starts `gcloud emulators firestore start` on a free 127.0.0.1 port; resolves once it answers HTTP. */
+/**
+ * Starts `gcloud emulators firestore start` on a free 127.0.0.1 port; resolves once it answers HTTP. The
+ * port is free when asked for and may be taken before the emulator binds it (seen once in a full run:
+ * BindException): then it starts again on another, at most three times.
+ */
 export async function startFirestoreEmulator(): Promise<RunningEmulator> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startFirestoreEmulatorOnce();
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test(String((error as Error).message))) throw error;
+    }
+  }
+}
+
+async function startFirestoreEmulatorOnce(): Promise<RunningEmulator> {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   // detached: gcloud (python) runs a shell script that runs java, all in one new process group we kill whole.
