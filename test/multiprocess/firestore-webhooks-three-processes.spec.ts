@@ -18,7 +18,7 @@ import { ServerProcess, startServer } from '../support/server-process';
 const KEY = 'webhook-test-key-0123456789';
 const PROJECT = 'demo-webhooks-three-processes';
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
-const MESSAGES = 120;
+const MESSAGES = 60;
 
 /** A receiver that takes 40 ms to answer 200, so attempts are in flight when a process dies. */
 async function startReceiver() {
@@ -75,6 +75,11 @@ describeOnFirestoreEmulator('webhook deliveries across three processes sharing t
       WEBHOOK_SECRET: SECRET,
       // A 9 s delivery lease (2 × timeout + 5 s): what the killed process held comes back within it.
       WEBHOOK_TIMEOUT_MS: '2000',
+      // The emulator under this load makes some commits readable seconds after their commit time (seen: an
+      // event committed 8 s after it began, read by no page before the dispatcher had passed that time):
+      // the log is read 15 s behind here, not 1. Whether Cloud Firestore itself ever does so is not known
+      // here (issue 14's note).
+      EVENT_SETTLE_MS: '15000',
     };
     for (const workerId of ['p1', 'p2', 'p3']) servers.push(await startServer({ ...env, WORKER_ID: workerId }));
     const scenario = { key: KEY, endpoints: servers, accounts: 6, messages: MESSAGES, recipientsPerAccount: 10, concurrency: 6 };
@@ -83,7 +88,7 @@ describeOnFirestoreEmulator('webhook deliveries across three processes sharing t
     globalThis.fetch = retryingServerErrors(plainFetch, []);
     const sending = sendMessages(scenario);
     sending.catch(() => undefined);
-    await eventually(() => receiver!.received.length, (n) => n >= 40, 90_000);
+    await eventually(() => receiver!.received.length, (n) => n >= 25, 90_000);
     await killWorker('p1', servers[0]);
     expect(await sending).toBe(MESSAGES);
     globalThis.fetch = plainFetch;
