@@ -1,10 +1,10 @@
 import { MessageRecord } from './message';
 import { statusRank } from './message-status';
 
-/** What a message's `type` is read from until media messages store their own (polls are not supported). */
+/** What the `type` of a message stored before types were is read from (polls are not supported). */
 const TYPE_OF_MEDIA: Record<string, string> = { poll: 'unsupported' };
 
-export type MessageAnswer = Omit<MessageRecord, 'createdAt' | 'updatedAt' | 'sentAt' | 'failedAt' | 'deliveredAt' | 'readAt' | 'playedAt'> & {
+export type MessageAnswer = Omit<MessageRecord, 'type' | 'createdAt' | 'updatedAt' | 'sentAt' | 'failedAt' | 'deliveredAt' | 'readAt' | 'playedAt'> & {
   type: string;
   statusRank: number;
   createdAt: string;
@@ -27,7 +27,7 @@ export function messageAnswer(message: MessageRecord): MessageAnswer {
   const times = { sentAt: iso(sentAt), failedAt: iso(failedAt), deliveredAt: iso(deliveredAt), readAt: iso(readAt), playedAt: iso(playedAt) };
   const answer: MessageAnswer = {
     ...rest,
-    type: message.mediaType ? (TYPE_OF_MEDIA[message.mediaType] ?? message.mediaType) : 'text',
+    type: message.type ?? (message.mediaType ? (TYPE_OF_MEDIA[message.mediaType] ?? message.mediaType) : 'text'),
     statusRank: statusRank(message.status),
     createdAt: iso(createdAt)!,
     updatedAt: iso(updatedAt)!,

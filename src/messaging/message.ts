@@ -1,3 +1,4 @@
+import { MessageContent, MessageMedia, MessageType } from '../media/media';
 import { FailureReason } from './failure-reason';
 import { MessageStatus, StatusTimes } from './message-status';
 
@@ -25,7 +26,13 @@ export interface MessageRecord extends StatusTimes {
   failureReason?: FailureReason;
   /** Groups: who wrote it. */
   participant?: string;
+  /** Written before media messages existed; read as `type` when `type` is absent. */
   mediaType?: string;
+  type?: MessageType;
+  /** Media messages: the file, and whether its bytes are stored yet. */
+  media?: MessageMedia;
+  /** Location, contact and reaction messages: what they carry. */
+  content?: MessageContent;
   /** Set by the thread-id migration on statuses written by code that read Baileys' codes one too low. */
   statusUncertain?: boolean;
 }

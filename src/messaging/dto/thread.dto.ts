@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../../common/ids';
 import { PageQueryDto } from '../../common/page.dto';
+import { MESSAGE_TYPES } from '../../media/media';
 import { FAILURE_REASONS } from '../failure-reason';
 import { MessageRecord, ThreadRecord } from '../message';
 import { messageAnswer } from '../message-answer';
@@ -34,6 +35,15 @@ export class ThreadDto {
   }
 }
 
+export class MessageMediaDto {
+  @ApiProperty({ example: 'image/jpeg' }) mimetype: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) fileName: string | null;
+  @ApiProperty({ description: 'Bytes' }) size: number;
+  @ApiProperty({ description: 'Hex SHA-256 of the file' }) sha256: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) caption: string | null;
+  @ApiProperty({ description: 'Whether the bytes are stored (inbound media is downloaded after its message is stored)' }) stored: boolean;
+}
+
 export class MessageDto {
   @ApiProperty() messageId: string;
   @ApiProperty() threadId: string;
@@ -43,7 +53,7 @@ export class MessageDto {
   @ApiPropertyOptional({ nullable: true, type: String }) text: string | null;
   @ApiProperty({ enum: ['queued', 'sent', 'failed', 'delivered', 'read', 'played'] }) status: string;
   @ApiProperty({ description: 'The status as a number that only grows: queued 0, sent 1, failed 2, delivered 3, read 4, played 5' }) statusRank: number;
-  @ApiProperty({ example: 'text', description: 'text, image, video, document, contact, or unsupported (polls, kinds not stored yet)' }) type: string;
+  @ApiProperty({ enum: MESSAGE_TYPES, example: 'text', description: 'What the message is; `unsupported` for kinds stored without their content (polls among them)' }) type: string;
   @ApiProperty() waMessageId: string;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
@@ -57,7 +67,10 @@ export class MessageDto {
   @ApiPropertyOptional({ description: 'The last failure in words' }) error?: string;
   @ApiPropertyOptional({ enum: FAILURE_REASONS, description: 'Why it failed, when it did' }) failureReason?: string;
   @ApiPropertyOptional() participant?: string;
-  @ApiPropertyOptional() mediaType?: string;
+  @ApiPropertyOptional({ description: 'Written by the first stage; `type` says the same' }) mediaType?: string;
+  @ApiPropertyOptional({ type: MessageMediaDto, description: 'Media messages: the file, and whether its bytes are stored yet' }) media?: MessageMediaDto;
+  @ApiPropertyOptional({ description: 'Location ({kind, latitude, longitude, name, address}), contact ({kind, displayName, vcard}) or reaction ({kind, targetWaMessageId, emoji})' })
+  content?: Record<string, unknown>;
   @ApiPropertyOptional() statusUncertain?: boolean;
 
   static of(message: MessageRecord): MessageDto {

@@ -17,6 +17,10 @@ export interface MessageRow {
   failure_reason: string | null;
   participant: string | null;
   media_type: string | null;
+  type: string | null;
+  /** JSON of MessageMedia / MessageContent. */
+  media: string | null;
+  content: string | null;
   status_uncertain: number | null;
   created_at: number;
   updated_at: number;
@@ -58,6 +62,9 @@ export function toMessage(row: MessageRow): MessageRecord {
     failureReason: row.failure_reason,
     participant: row.participant,
     mediaType: row.media_type,
+    type: row.type,
+    media: row.media === null ? null : JSON.parse(row.media),
+    content: row.content === null ? null : JSON.parse(row.content),
     statusUncertain: row.status_uncertain === null ? null : row.status_uncertain === 1,
     sentAt: row.sent_at,
     failedAt: row.failed_at,
@@ -67,6 +74,15 @@ export function toMessage(row: MessageRow): MessageRecord {
   };
   for (const [key, value] of Object.entries(optional)) if (value !== null) Object.assign(message, { [key]: value });
   return message;
+}
+
+/** The JSON columns of a message row, as statements bind them. */
+export function messageJsonColumns(message: Pick<MessageRecord, 'type' | 'media' | 'content'>) {
+  return {
+    type: message.type ?? null,
+    media: message.media === undefined ? null : JSON.stringify(message.media),
+    content: message.content === undefined ? null : JSON.stringify(message.content),
+  };
 }
 
 export function toThread(row: ThreadRow): ThreadRecord {

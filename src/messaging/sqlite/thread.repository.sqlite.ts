@@ -3,7 +3,7 @@ import { statusRank } from '../message-status';
 import { Page, PageRequest, pageOf } from '../../common/page';
 import { SqliteStore } from '../../store/sqlite/sqlite-store';
 import { Direction, MessageRecord, ThreadRecord } from '../message';
-import { MessageRow, ThreadRow, toMessage, toThread } from './message-rows.sqlite';
+import { MessageRow, ThreadRow, messageJsonColumns, toMessage, toThread } from './message-rows.sqlite';
 import { ThreadRepository } from '../thread.repository';
 import { summaryMoves } from './thread-summary.sqlite';
 import { appendEvent } from '../../events/sqlite/event-append.sqlite';
@@ -69,11 +69,11 @@ export class SqliteThreadRepository extends ThreadRepository {
       if (seen) return 'duplicate';
       const stored = this.store.statement(
         `INSERT INTO messages (thread_id, message_id, account_id, client_jid, direction, text, status, status_rank, wa_message_id,
-           participant, media_type, created_at, updated_at, sent_at, delivered_at)
+           participant, media_type, type, media, content, created_at, updated_at, sent_at, delivered_at)
          VALUES (@threadId, @messageId, @accountId, @clientJid, @direction, @text, @status, @rank, @waMessageId,
-           @participant, @mediaType, @createdAt, @updatedAt, @sentAt, @deliveredAt)
+           @participant, @mediaType, @type, @media, @content, @createdAt, @updatedAt, @sentAt, @deliveredAt)
          RETURNING *`,
-      ).get({ participant: null, mediaType: null, sentAt: null, deliveredAt: null, ...message, rank: statusRank(message.status) }) as MessageRow;
+      ).get({ participant: null, mediaType: null, sentAt: null, deliveredAt: null, ...message, ...messageJsonColumns(message), rank: statusRank(message.status) }) as MessageRow;
       appendEvent(this.store, messageEvent(providerMessageEvent(message), toMessage(stored), message.updatedAt));
       this.store.statement(
         `INSERT INTO message_lookup (account_id, direction, wa_message_id, thread_id, message_id)

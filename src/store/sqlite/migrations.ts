@@ -255,4 +255,11 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // Media messages (media/media.ts): the message's type, its file and what a location, contact or reaction
+  // carries, as JSON text (read whole with the message, never queried inside).
+  `
+  ALTER TABLE messages ADD COLUMN type TEXT;
+  ALTER TABLE messages ADD COLUMN media TEXT;
+  ALTER TABLE messages ADD COLUMN content TEXT;
+  `,
 ];
