@@ -56,6 +56,10 @@ export class AppConfig {
   readonly outboundAllowHosts: AllowHosts;
   /** `WEBHOOK_URL` + `WEBHOOK_SECRET`: endpoint `wh_env`, declared at each start; null when unset. */
   readonly envWebhook: { readonly url: string; readonly secret: string } | null;
+  /** `METRICS_TOKEN`: the bearer token `/metrics` asks for; null: open like the health probes. */
+  readonly metricsToken: string | null;
+  /** `METRICS_STORE_READ_MS`: one store read per scrape-time metric family per this long (10 s). */
+  readonly metricsStoreReadMs: number;
   readonly webhookTimeoutMs: number;
   readonly webhookConcurrency: number;
   readonly webhookMaxAttempts: number;
@@ -120,6 +124,8 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     eventStreamPingMs: 15_000,
     outboundAllowHosts: AllowHosts.parse(dto.OUTBOUND_ALLOW_HOSTS),
     envWebhook: dto.WEBHOOK_URL && dto.WEBHOOK_SECRET ? { url: dto.WEBHOOK_URL, secret: dto.WEBHOOK_SECRET } : null,
+    metricsToken: dto.METRICS_TOKEN ?? null,
+    metricsStoreReadMs: dto.METRICS_STORE_READ_MS ?? 10_000,
     webhookTimeoutMs: dto.WEBHOOK_TIMEOUT_MS ?? 10_000,
     webhookConcurrency: dto.WEBHOOK_CONCURRENCY ?? 4,
     webhookMaxAttempts: dto.WEBHOOK_MAX_ATTEMPTS ?? 11,

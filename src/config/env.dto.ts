@@ -118,6 +118,14 @@ export class EnvDto {
   @IsOptional() @Validate(WebhookSecret)
   WEBHOOK_SECRET?: string;
 
+  /** When set, `/metrics` asks for `Authorization: Bearer {METRICS_TOKEN}`. */
+  @IsOptional() @Matches(/^[\x21-\x7e]{16,200}$/, { message: 'must be 16 to 200 printable characters, no spaces' })
+  METRICS_TOKEN?: string;
+
+  /** How long a scrape-time gauge's store read is shared by later scrapes (10 s; tests shorten it). */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(300_000)
+  METRICS_STORE_READ_MS?: number;
+
   /** One delivery attempt, connection to the end of the answer. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(300_000)
   WEBHOOK_TIMEOUT_MS?: number;

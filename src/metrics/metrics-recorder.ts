@@ -1,5 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Clock } from '../common/clock';
+import { sharedRead } from '../common/shared-read';
+import { AppConfig } from '../config/app-config';
 
 export type SendResult = 'sent' | 'transient' | 'permanent' | 'gave_up';
 export type SendRequestOutcome = 'accepted' | 'replayed';
@@ -51,7 +54,11 @@ export class MetricsRecorder {
   });
   private readonly eventFailures = this.counter('whatsapp_provider_event_failures_total', 'Provider events whose handling failed and is not retried (logged at error), by event', ['event']);
 
-  constructor() {
+  /** A scrape-time gauge reads the store at most this often, however often it is scraped (CONTRACT "Access": 10 s). */
+  private readonly storeReadEveryMs: number;
+
+  constructor(@Optional() private readonly clock: Clock = new Clock(), @Optional() config?: AppConfig) {
+    this.storeReadEveryMs = config?.metricsStoreReadMs ?? 10_000;
     collectDefaultMetrics({ register: this.registry });
   }
 
@@ -124,9 +131,11 @@ export class MetricsRecorder {
   /**
    * A gauge read when Prometheus scrapes (from the store, true across instances: aggregate with `max`),
    * one series per label value. A read that fails leaves it empty for that scrape instead of failing it.
+   * Reads are shared for METRICS_STORE_READ_MS, so each family costs one store read per 10 s per instance.
    */
   scrapedGauge(metric: { name: string; help: string; label: string; read: () => Promise<Record<string, number>> }): void {
     const logger = this.logger;
+    const read = sharedRead(metric.read, this.storeReadEveryMs, this.clock);
     new Gauge({
       name: metric.name,
       help: metric.help,
@@ -134,7 +143,7 @@ export class MetricsRecorder {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const values = await metric.read().catch((error: unknown) => void logger.warn({ err: error, metric: metric.name }, 'scrape-time values unavailable'));
+        const values = await read().catch((error: unknown) => void logger.warn({ err: error, metric: metric.name }, 'scrape-time values unavailable'));
         for (const [value, n] of Object.entries(values ?? {})) this.set({ [metric.label]: value }, n);
       },
     });

@@ -28,6 +28,7 @@ describe('graceful shutdown on SIGTERM, under load, with real processes', () => 
       WA_SIMULATOR_LOG: simulatorLog,
       SEND_MIN_INTERVAL_MS: '0',
       OUTBOX_POLL_MS: '50',
+      METRICS_STORE_READ_MS: '0',
       WORKER_ID: workerId,
       LOG_LEVEL: 'info',
       ...extra,

@@ -29,7 +29,7 @@ describe('Prometheus metrics at /metrics, moved by the app driven through the si
     (await t.request('GET', `/api/whatsapp/threads/${encodeURIComponent(sent.threadId)}/messages/${sent.messageId}`)).body.status as string;
 
   beforeAll(async () => {
-    t = await startTestApp({ SEND_MIN_INTERVAL_MS: '0', OUTBOX_POLL_MS: '50', OUTBOX_MAX_ATTEMPTS: '2', WA_SIMULATOR_SEND_MS: '50' });
+    t = await startTestApp({ METRICS_STORE_READ_MS: '0', SEND_MIN_INTERVAL_MS: '0', OUTBOX_POLL_MS: '50', OUTBOX_MAX_ATTEMPTS: '2', WA_SIMULATOR_SEND_MS: '50' });
     simulator = t.app.get(WhatsAppSimulator);
     // Keep each account's latest socket, to make one of them answer as WhatsApp does when it refuses a send.
     const created = simulator.socketCreated.bind(simulator);
