@@ -1,6 +1,7 @@
 import { SqliteAccountKeyRepository } from './access/sqlite/account-key.repository.sqlite';
 import { SqliteAccountPurges } from './accounts/sqlite/account-purges.sqlite';
 import { SqliteAccountRepository } from './accounts/sqlite/account.repository.sqlite';
+import { SqliteInstanceRegistry } from './accounts/sqlite/instance-registry.sqlite';
 import { SessionFenced } from './accounts/session.repository';
 import { SqliteSessionRepository } from './accounts/sqlite/session.repository.sqlite';
 import * as domainErrors from './common/errors';
@@ -36,6 +37,7 @@ export const SERVED_ADAPTERS: ServedAdapterFactories = {
   WebhookEndpointRepository: (store) => new SqliteWebhookEndpointRepository(store),
   WebhookDeliveries: (store) => new SqliteWebhookDeliveries(store),
   AccountKeyRepository: (store) => new SqliteAccountKeyRepository(store),
+  InstanceRegistry: (store) => new SqliteInstanceRegistry(store),
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */

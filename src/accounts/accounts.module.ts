@@ -4,6 +4,10 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { StoreModule, perStore, repositoryFor } from '../store/store.module';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { AccountConnections } from './account-connections.service';
+import { AccountDrains } from './account-drains';
+import { InstanceRegistry } from './instance-registry';
+import { FirestoreInstanceRegistry } from './firestore/instance-registry.firestore';
+import { SqliteInstanceRegistry } from './sqlite/instance-registry.sqlite';
 import { SocketInputs } from './socket-inputs';
 import { AccountGauges } from './account-gauges';
 import { AccountOwnership } from './account-ownership.service';
@@ -42,10 +46,12 @@ export class AccountsModule {
       PairingRelay,
       OperatorRequests,
       AccountPurger,
+      AccountDrains,
+      repositoryFor(InstanceRegistry, store, { sqlite: SqliteInstanceRegistry, firestore: FirestoreInstanceRegistry }),
       repositoryFor(AccountPurges, store, { sqlite: SqliteAccountPurges, firestore: FirestoreAccountPurges }),
       repositoryFor(AccountRepository, store, { sqlite: SqliteAccountRepository, firestore: FirestoreAccountRepository }),
       repositoryFor(SessionRepository, store, { sqlite: SqliteSessionRepository, firestore: FirestoreSessionRepository }),
     ],
-    exports: [AccountRepository, AccountConnections],
+    exports: [AccountRepository, AccountConnections, AccountDrains],
   }));
 }

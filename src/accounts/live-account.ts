@@ -24,6 +24,8 @@ export class LiveAccount {
   handledResetAt: number | null = null;
   /** The operator job under way (see OperatorRequests); the next one waits for it. */
   operatorJob: Promise<void> = Promise.resolve();
+  /** Being handed to another instance (above this instance's share): no new send is claimed for it. */
+  handingOff = false;
   /** The pairing request (by its time) this instance has asked WhatsApp a code for. */
   handledPairingAt: number | null = null;
 

@@ -32,6 +32,7 @@ export class ClaimLoop<T> {
   private readonly inFlight = new Map<string, number>();
   private readonly attempts = new Set<Promise<void>>();
   private readonly stirred = new Set<string>();
+  private readonly drainWaiters = new Map<string, Array<() => void>>();
   private every = true;
   private round: Promise<void> | null = null;
   private again = false;
@@ -68,6 +69,16 @@ export class ClaimLoop<T> {
       await this.round;
       await Promise.allSettled([...this.attempts]);
     }
+  }
+
+  /**
+   * Resolves once none of the key's attempts is in flight. The caller has already made its rounds pass the
+   * key by; a round under way may still claim for it, so that round is waited for first.
+   */
+  async drained(key: string): Promise<void> {
+    await this.round;
+    if ((this.inFlight.get(key) ?? 0) === 0) return;
+    await new Promise<void>((resolve) => this.drainWaiters.set(key, [...(this.drainWaiters.get(key) ?? []), resolve]));
   }
 
   private run(): void {
@@ -107,7 +118,10 @@ export class ClaimLoop<T> {
       .catch((error: unknown) => this.logger.error({ err: error, key }, 'attempt failed unexpectedly'))
       .finally(() => {
         this.attempts.delete(attempt);
-        this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
+        const left = (this.inFlight.get(key) ?? 1) - 1;
+        this.inFlight.set(key, left);
+        if (left === 0) for (const resolve of this.drainWaiters.get(key) ?? []) resolve();
+        if (left === 0) this.drainWaiters.delete(key);
         this.stir(key);
       });
   }

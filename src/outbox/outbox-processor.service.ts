@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AccountConnections } from '../accounts/account-connections.service';
+import { AccountDrains } from '../accounts/account-drains';
 import { ProviderEventBus } from '../whatsapp/provider-event-bus';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
@@ -34,11 +35,13 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     private readonly clock: Clock,
     scheduler: SchedulerRegistry,
     events: ProviderEventBus,
+    drains: AccountDrains,
   ) {
     this.poll = new PeriodicJob(scheduler, 'outbox-poll');
     this.pacing = new SendPacing(config.sendMinIntervalMs);
     this.loop = new ClaimLoop('OutboxProcessor', { claim: (round) => this.claim(round), keyOf: (item) => item.accountId, attempt: (item) => this.attempts.send(item) }, config.maxInFlightPerAccount);
     events.on('connected', (accountId) => this.loop.stir(accountId));
+    drains.register((accountId) => this.loop.drained(accountId));
   }
 
   onApplicationBootstrap(): void {
@@ -73,12 +76,12 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     return this.loop.idle();
   }
 
-  /** Connected accounts held here, within their pacing, in-flight room and account lease. */
+  /** Connected accounts held here and not being handed off, within their pacing, in-flight room and account lease. */
   private async claim({ every, stirred, room, later }: ClaimRound): Promise<OutboxItem[]> {
     const now = this.clock.now();
     const accounts: ClaimRequest['accounts'] = [];
     for (const live of this.connections.held()) {
-      if (!every && !stirred.has(live.accountId)) continue;
+      if (live.handingOff || (!every && !stirred.has(live.accountId))) continue;
       const left = room(live.accountId);
       if (live.connected && this.pacing.mayClaim(live.accountId, now) && left > 0 && accountLeaseLeaves(live.leaseUntil, now, this.attempts.window)) {
         accounts.push({ ...live.holding, limit: left });

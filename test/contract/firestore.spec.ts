@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeOnFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
 import { accountKeysContract } from './account-keys.contract';
+import { instancesContract } from './instances.contract';
 import { accountLeasesContract } from './account-leases.contract';
 import { accountLifecycleContract } from './account-lifecycle.contract';
 import { accountsContract } from './accounts.contract';
@@ -32,6 +33,7 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   eventLogContract(makeFirestore);
   webhookDeliveriesContract(makeFirestore);
   accountKeysContract(makeFirestore);
+  instancesContract(makeFirestore);
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.
   describe.concurrent('the emulator, as the contract relies on it', () => {

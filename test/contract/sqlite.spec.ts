@@ -1,3 +1,6 @@
+import { InstanceRegistry } from '../../src/accounts/instance-registry';
+import { SqliteInstanceRegistry } from '../../src/accounts/sqlite/instance-registry.sqlite';
+import { instancesContract } from './instances.contract';
 import { AccountKeyRepository } from '../../src/access/account-key.repository';
 import { SqliteAccountKeyRepository } from '../../src/access/sqlite/account-key.repository.sqlite';
 import { accountKeysContract } from './account-keys.contract';
@@ -65,6 +68,7 @@ function fixtureOn(path: string): StoreFixture {
     webhooks: new SqliteWebhookEndpointRepository(store),
     deliveries: new SqliteWebhookDeliveries(store),
     accessKeys: new SqliteAccountKeyRepository(store),
+    instances: new SqliteInstanceRegistry(store),
     reopen: async () => fixtureOn(path),
     close: async () => store.close(),
   };
@@ -88,6 +92,7 @@ async function workerFixtureOn(path: string): Promise<StoreFixture> {
     webhooks: worker.adapter(WebhookEndpointRepository, SqliteWebhookEndpointRepository),
     deliveries: worker.adapter(WebhookDeliveries, SqliteWebhookDeliveries),
     accessKeys: worker.adapter(AccountKeyRepository, SqliteAccountKeyRepository),
+    instances: worker.adapter(InstanceRegistry, SqliteInstanceRegistry),
     reopen: () => workerFixtureOn(path),
     close: () => worker.close(),
   };
@@ -112,6 +117,7 @@ describe('sqlite adapters', () => {
   webhookEndpointsContract(makeSqlite);
   webhookDeliveriesContract(makeSqlite);
   accountKeysContract(makeSqlite);
+  instancesContract(makeSqlite);
 });
 
 describe('sqlite adapters in the store worker', () => {
@@ -129,4 +135,5 @@ describe('sqlite adapters in the store worker', () => {
   webhookEndpointsContract(makeSqliteWorker);
   webhookDeliveriesContract(makeSqliteWorker);
   accountKeysContract(makeSqliteWorker);
+  instancesContract(makeSqliteWorker);
 });

@@ -1,3 +1,4 @@
+import { InstanceRegistry } from '../../src/accounts/instance-registry';
 import { AccountKeyRepository } from '../../src/access/account-key.repository';
 import { AccountPurges } from '../../src/accounts/account-purges';
 import { AccountRepository } from '../../src/accounts/account.repository';
@@ -25,6 +26,8 @@ export interface StoreFixture {
   webhooks: WebhookEndpointRepository;
   /** The account keys (access/). */
   accessKeys: AccountKeyRepository;
+  /** The instances announcing themselves (accounts/instance-registry.ts). */
+  instances: InstanceRegistry;
   events: EventLog;
   deliveries: WebhookDeliveries;
   /** Lets retention take every event logged so far (sqlite purges; Firestore's clock passes it and TTL is done by hand). */

@@ -1,3 +1,4 @@
+import { FirestoreInstanceRegistry } from '../../src/accounts/firestore/instance-registry.firestore';
 import { ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -180,6 +181,7 @@ export function firestoreFixtures(host: () => string): () => Promise<FirestoreFi
       accountSends: new FirestoreAccountSends(store),
       webhooks: new FirestoreWebhookEndpointRepository(store),
       accessKeys: new FirestoreAccountKeyRepository(store),
+      instances: new FirestoreInstanceRegistry(store),
       events: new FirestoreEventLog(store, clock),
       deliveries: new FirestoreWebhookDeliveries(store),
       expireEvents: async () => {

@@ -262,4 +262,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE messages ADD COLUMN media TEXT;
   ALTER TABLE messages ADD COLUMN content TEXT;
   `,
+  // Instances announcing themselves (accounts/instance-registry.ts): each writes its own row.
+  `
+  CREATE TABLE instances (worker_id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, seen_at INTEGER NOT NULL) STRICT;
+  `,
 ];

@@ -19,6 +19,8 @@ import { ProviderConnection, WhatsAppProvider } from '../../../src/whatsapp/what
 import { FakeClock } from '../../support/fake-clock';
 import { account } from '../../support/sends';
 import { SqliteAccountSends } from '../../../src/outbox/sqlite/account-sends.sqlite';
+import { AccountDrains } from '../../../src/accounts/account-drains';
+import { SqliteInstanceRegistry } from '../../../src/accounts/sqlite/instance-registry.sqlite';
 
 const LEASE_MS = 30_000;
 const dir = mkdtempSync(join(tmpdir(), 'wa-operator-'));
@@ -54,7 +56,7 @@ function instance() {
   const sessions = new SqliteSessionRepository(store);
   const provider = new StallingProvider();
   const clock = new FakeClock(Date.now());
-  const config = { accountLeaseMs: LEASE_MS, accountCapacity: 10, owner: 'w1/a' } as AppConfig;
+  const config = { accountLeaseMs: LEASE_MS, accountCapacity: 10, owner: 'w1/a', workerId: 'w1' } as AppConfig;
   const metrics = new MetricsRecorder();
   const connections = new AccountConnections(
     provider,
@@ -66,7 +68,7 @@ function instance() {
     config,
   );
   const requests = new OperatorRequests(connections);
-  const ownership = new AccountOwnership(accounts, connections, config, clock, new PairingRelay(accounts, connections, clock, config), requests);
+  const ownership = new AccountOwnership(accounts, connections, config, clock, new PairingRelay(accounts, connections, clock, config), requests, new SqliteInstanceRegistry(store), new AccountDrains());
   return { store, accounts, sessions, provider, clock, connections, requests, ownership };
 }
 

@@ -1,3 +1,4 @@
+import { instancesContract } from '../../contract/instances.contract';
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreConnections } from '../../../src/store/store.module';
@@ -42,6 +43,7 @@ const CONTRACTS = {
   eventLogContract,
   webhookDeliveriesContract,
   accountKeysContract,
+  instancesContract,
 };
 const recording = recordQueries();
 afterAll(() => recording.stop());

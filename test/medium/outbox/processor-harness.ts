@@ -1,3 +1,4 @@
+import { AccountDrains } from '../../../src/accounts/account-drains';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,7 +109,7 @@ export async function processorHarness(options: { connected: string[]; disconnec
   } as unknown as AccountConnections;
   const metrics = new MetricsRecorder();
   const attempts = new SendAttempts(outbox, connections, config, clock, metrics);
-  const processor = new OutboxProcessor(outbox, connections, attempts, config, clock, new SchedulerRegistry(), new ProviderEventBus(metrics));
+  const processor = new OutboxProcessor(outbox, connections, attempts, config, clock, new SchedulerRegistry(), new ProviderEventBus(metrics), new AccountDrains());
 
   return {
     config,
