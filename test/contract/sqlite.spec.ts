@@ -30,6 +30,7 @@ import { messageStatusesContract } from './message-statuses.contract';
 import { sessionsContract } from './sessions.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
+import { outboxOperatorContract } from './outbox-operator.contract';
 import { scrapeCountsContract } from './scrape-counts.contract';
 import { StoreFixture } from './store-fixture';
 import { threadsContract } from './threads.contract';
@@ -112,6 +113,7 @@ describe('sqlite adapters', () => {
   webhookEndpointsContract(makeSqlite);
   webhookDeliveriesContract(makeSqlite);
   accountKeysContract(makeSqlite);
+  outboxOperatorContract(makeSqlite);
 });
 
 describe('sqlite adapters in the store worker', () => {
@@ -129,4 +131,5 @@ describe('sqlite adapters in the store worker', () => {
   webhookEndpointsContract(makeSqliteWorker);
   webhookDeliveriesContract(makeSqliteWorker);
   accountKeysContract(makeSqliteWorker);
+  outboxOperatorContract(makeSqliteWorker);
 });
