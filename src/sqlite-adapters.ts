@@ -14,6 +14,7 @@ import { SqliteEventLog } from './events/sqlite/event-log.repository.sqlite';
 import { SqliteMessageStatusRepository } from './receipts/sqlite/message-status.repository.sqlite';
 import { SqliteWebhookEndpointRepository } from './webhooks/sqlite/webhook-endpoint.repository.sqlite';
 import { SqliteWebhookDeliveries } from './webhooks/sqlite/webhook-deliveries.repository.sqlite';
+import { SqliteAccountActivity } from './account-summary/sqlite/account-activity.sqlite';
 import type { ServedAdapterFactories, ServedErrorClasses, StoreWorkerAdapters } from './store/sqlite/worker/protocol';
 
 /**
@@ -36,6 +37,7 @@ export const SERVED_ADAPTERS: ServedAdapterFactories = {
   WebhookEndpointRepository: (store) => new SqliteWebhookEndpointRepository(store),
   WebhookDeliveries: (store) => new SqliteWebhookDeliveries(store),
   AccountKeyRepository: (store) => new SqliteAccountKeyRepository(store),
+  AccountActivity: (store) => new SqliteAccountActivity(store),
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */

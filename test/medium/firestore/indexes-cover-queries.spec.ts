@@ -10,6 +10,7 @@ import { eventLogContract } from '../../contract/event-log.contract';
 import { messageStatusesContract } from '../../contract/message-statuses.contract';
 import { outboxAcceptContract } from '../../contract/outbox-accept.contract';
 import { outboxClaimsContract } from '../../contract/outbox-claims.contract';
+import { outboxOperatorContract } from '../../contract/outbox-operator.contract';
 import { scrapeCountsContract } from '../../contract/scrape-counts.contract';
 import { sessionsContract } from '../../contract/sessions.contract';
 import { threadsContract } from '../../contract/threads.contract';
@@ -42,6 +43,7 @@ const CONTRACTS = {
   eventLogContract,
   webhookDeliveriesContract,
   accountKeysContract,
+  outboxOperatorContract,
 };
 const recording = recordQueries();
 afterAll(() => recording.stop());
