@@ -27,6 +27,7 @@ import { SimulationModule } from './simulation/simulation.module';
 import { SQLITE_WORKER_ADAPTERS } from './sqlite-adapters';
 import { STORE_WORKER_ADAPTERS, StoreModule, repositoryFor } from './store/store.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { AccountSummaryModule } from './account-summary/account-summary.module';
 
 /**
  * The composition root: wires the modules, binds the ports a module below defines to the module above
@@ -56,6 +57,7 @@ export class AppModule {
         WebhooksModule.forStore(config.store),
         ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),
         RateLimitModule.perMinute(config.rateLimitPerMinute),
+        AccountSummaryModule.forStore(config.store),
       ],
       providers: [
         { provide: AppConfig, useValue: config },

@@ -15,6 +15,7 @@ import { SqliteEventLog } from './events/sqlite/event-log.repository.sqlite';
 import { SqliteMessageStatusRepository } from './receipts/sqlite/message-status.repository.sqlite';
 import { SqliteWebhookEndpointRepository } from './webhooks/sqlite/webhook-endpoint.repository.sqlite';
 import { SqliteWebhookDeliveries } from './webhooks/sqlite/webhook-deliveries.repository.sqlite';
+import { SqliteAccountActivity } from './account-summary/sqlite/account-activity.sqlite';
 import type { ServedAdapterFactories, ServedErrorClasses, StoreWorkerAdapters } from './store/sqlite/worker/protocol';
 
 /**
@@ -38,6 +39,7 @@ export const SERVED_ADAPTERS: ServedAdapterFactories = {
   WebhookDeliveries: (store) => new SqliteWebhookDeliveries(store),
   AccountKeyRepository: (store) => new SqliteAccountKeyRepository(store),
   InstanceRegistry: (store) => new SqliteInstanceRegistry(store),
+  AccountActivity: (store) => new SqliteAccountActivity(store),
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */

@@ -13,6 +13,8 @@ import { OutboxRepository } from './outbox.repository';
 import { SendAttempts } from './send-attempts';
 import { FirestoreOutboxRepository } from './firestore/outbox.repository.firestore';
 import { SqliteOutboxRepository } from './sqlite/outbox.repository.sqlite';
+import { FailedSends } from './failed-sends.service';
+import { OutboxController } from './outbox.controller';
 
 /**
  * The outbox: its repository, the acceptance the composition root binds to messaging's SendAcceptance,
@@ -24,7 +26,9 @@ export class OutboxModule {
   static readonly forStore = perStore((store) => ({
     module: OutboxModule,
     imports: [StoreModule, AccountsModule.forStore(store), WhatsAppModule, MetricsModule],
+    controllers: [OutboxController],
     providers: [
+      FailedSends,
       OutboxAcceptance,
       OutboxGauges,
       OutboxProcessor,

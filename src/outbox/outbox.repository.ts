@@ -2,6 +2,9 @@ import { Failure } from '../messaging/failure-reason';
 import { Claim, ClaimRequest } from './claim-rule';
 import { AcceptedSend } from '../messaging/send-acceptance';
 import { AcceptOutcome, OpenOutboxStatus, OutboxItem } from './outbox-item';
+import { Page, PageRequest } from '../common/page';
+import { OutboxStatus } from './outbox-item';
+import { RetryOutcome, WatchedOutboxStatus } from './failed-send-retry';
 
 /** Storage of `outbox/{accountId}__{requestId}` and the writes that move an item and its message together. */
 export abstract class OutboxRepository {
@@ -51,4 +54,14 @@ export abstract class OutboxRepository {
   abstract markSentBySending(accountId: string, waMessageId: string, now: number): Promise<boolean>;
   /** WhatsApp rejected this message (an ERROR receipt): its open item ends `failed`, never retried. */
   abstract failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean>;
+  /** One account's items by status, counted (the operator's console, through a cache). */
+  abstract countOf(accountId: string): Promise<Record<WatchedOutboxStatus, number>>;
+  /** One account's items, of one status when given, by request id; the cursor's id is a request id. */
+  abstract list(accountId: string, status: OutboxStatus | undefined, page: PageRequest): Promise<Page<OutboxItem>>;
+  /**
+   * In one transaction: a `failed` item and its message back to `queued` (attempts 0, due now, failure
+   * cleared, a `message.accepted` event), last in its thread's send order (the thread's next sequence
+   * number, so it never jumps a turn already given out). Throws `AccountLoggedOut` as accept does.
+   */
+  abstract retryFailed(accountId: string, requestId: string, now: number): Promise<RetryOutcome>;
 }

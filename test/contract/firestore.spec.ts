@@ -10,6 +10,7 @@ import { eventLogContract } from './event-log.contract';
 import { messageStatusesContract } from './message-statuses.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
+import { outboxOperatorContract } from './outbox-operator.contract';
 import { scrapeCountsContract } from './scrape-counts.contract';
 import { sessionsContract } from './sessions.contract';
 import { threadsContract } from './threads.contract';
@@ -34,6 +35,7 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   webhookDeliveriesContract(makeFirestore);
   accountKeysContract(makeFirestore);
   instancesContract(makeFirestore);
+  outboxOperatorContract(makeFirestore);
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.
   describe.concurrent('the emulator, as the contract relies on it', () => {

@@ -33,6 +33,7 @@ import { messageStatusesContract } from './message-statuses.contract';
 import { sessionsContract } from './sessions.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
+import { outboxOperatorContract } from './outbox-operator.contract';
 import { scrapeCountsContract } from './scrape-counts.contract';
 import { StoreFixture } from './store-fixture';
 import { threadsContract } from './threads.contract';
@@ -118,6 +119,7 @@ describe('sqlite adapters', () => {
   webhookDeliveriesContract(makeSqlite);
   accountKeysContract(makeSqlite);
   instancesContract(makeSqlite);
+  outboxOperatorContract(makeSqlite);
 });
 
 describe('sqlite adapters in the store worker', () => {
@@ -136,4 +138,5 @@ describe('sqlite adapters in the store worker', () => {
   webhookDeliveriesContract(makeSqliteWorker);
   accountKeysContract(makeSqliteWorker);
   instancesContract(makeSqliteWorker);
+  outboxOperatorContract(makeSqliteWorker);
 });

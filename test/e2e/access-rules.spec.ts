@@ -63,7 +63,7 @@ describe("access rules, walked over Fastify's own route table", () => {
   /** The request a route takes for one account (and, on webhook routes, one endpoint). */
   function requestFor(route: TableRoute, accountId: string, webhookId = 'wh_missing0'): { url: string; body?: unknown } {
     const rule = ruleOf(route)!;
-    const params: Record<string, string> = { accountId, threadId: encodeURIComponent(`${accountId}__${CLIENT}`), messageId: 'm1', webhookId, keyId: 'key_AAAAAAAAAAAAAAAA' };
+    const params: Record<string, string> = { accountId, threadId: encodeURIComponent(`${accountId}__${CLIENT}`), messageId: 'm1', webhookId, keyId: 'key_AAAAAAAAAAAAAAAA', requestId: 'req-walk' };
     const url = route.url.replace(/:(\w+)/g, (_, name: string) => {
       if (!(name in params)) throw new Error(`${nameOf(route)}: the walk does not know the parameter :${name}; teach requestFor`);
       return params[name];

@@ -18,6 +18,10 @@ import { Claim, ClaimRequest } from '../claim-rule';
 import { FirestoreOutboxLifecycle } from './outbox-lifecycle.firestore';
 import { OutboxRepository } from '../outbox.repository';
 import { turnIsFree } from './thread-turn.firestore';
+import { Page, PageRequest } from '../../common/page';
+import { RetryOutcome, WatchedOutboxStatus } from '../failed-send-retry';
+import { OutboxStatus } from '../outbox-item';
+import { FirestoreOperatorOutbox } from './operator-outbox.firestore';
 
 @Injectable()
 export class FirestoreOutboxRepository extends OutboxRepository {
@@ -99,7 +103,24 @@ export class FirestoreOutboxRepository extends OutboxRepository {
   failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {
     return this.lifecycle.failBySending(accountId, waMessageId, failure, now);
   }
+
+  countOf(accountId: string): Promise<Record<WatchedOutboxStatus, number>> {
+    return this.operator.countOf(accountId);
+  }
+
+  list(accountId: string, status: OutboxStatus | undefined, page: PageRequest): Promise<Page<OutboxItem>> {
+    return this.operator.list(accountId, status, page);
+  }
+
+  retryFailed(accountId: string, requestId: string, now: number): Promise<RetryOutcome> {
+    return this.operator.retryFailed(accountId, requestId, now);
+  }
+
+  private get operator(): FirestoreOperatorOutbox {
+    return new FirestoreOperatorOutbox(this.store);
+  }
 }
+
 
 /** Hands out the thread's next sequence number, with the summary's move to this send (summaryWrite). */
 function takeSeq(tx: Transaction, summary: DocumentSnapshot, send: AcceptedSend, hasTurn: boolean): number {

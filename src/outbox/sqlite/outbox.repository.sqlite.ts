@@ -10,6 +10,10 @@ import { SqliteAcceptWrite } from './accept-write.sqlite';
 import { OutboxRepository } from '../outbox.repository';
 import { SqliteOutboxLifecycle } from './outbox-lifecycle.sqlite';
 import { Claim, ClaimRequest } from '../claim-rule';
+import { Page, PageRequest } from '../../common/page';
+import { RetryOutcome, WatchedOutboxStatus } from '../failed-send-retry';
+import { OutboxStatus } from '../outbox-item';
+import { SqliteOperatorOutbox } from './operator-outbox.sqlite';
 
 @Injectable()
 export class SqliteOutboxRepository extends OutboxRepository {
@@ -70,5 +74,23 @@ export class SqliteOutboxRepository extends OutboxRepository {
 
   failBySending(accountId: string, waMessageId: string, failure: Failure, now: number): Promise<boolean> {
     return this.lifecycle.failBySending(accountId, waMessageId, failure, now);
+  }
+
+  countOf(accountId: string): Promise<Record<WatchedOutboxStatus, number>> {
+    return this.operator().countOf(accountId);
+  }
+
+  list(accountId: string, status: OutboxStatus | undefined, page: PageRequest): Promise<Page<OutboxItem>> {
+    return this.operator().list(accountId, status, page);
+  }
+
+  retryFailed(accountId: string, requestId: string, now: number): Promise<RetryOutcome> {
+    return this.operator().retryFailed(accountId, requestId, now);
+  }
+
+  /** Made on first use: the fields above stay as they are, and its statements are prepared once. */
+  private operatorOutbox?: SqliteOperatorOutbox;
+  private operator(): SqliteOperatorOutbox {
+    return (this.operatorOutbox ??= new SqliteOperatorOutbox(this.store));
   }
 }

@@ -11,6 +11,7 @@ import { eventLogContract } from '../../contract/event-log.contract';
 import { messageStatusesContract } from '../../contract/message-statuses.contract';
 import { outboxAcceptContract } from '../../contract/outbox-accept.contract';
 import { outboxClaimsContract } from '../../contract/outbox-claims.contract';
+import { outboxOperatorContract } from '../../contract/outbox-operator.contract';
 import { scrapeCountsContract } from '../../contract/scrape-counts.contract';
 import { sessionsContract } from '../../contract/sessions.contract';
 import { threadsContract } from '../../contract/threads.contract';
@@ -44,6 +45,7 @@ const CONTRACTS = {
   webhookDeliveriesContract,
   accountKeysContract,
   instancesContract,
+  outboxOperatorContract,
 };
 const recording = recordQueries();
 afterAll(() => recording.stop());
