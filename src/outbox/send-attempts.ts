@@ -49,7 +49,7 @@ export class SendAttempts {
     this.metrics.sendAttempted();
     try {
       if (!held) throw new SendFailure('account not connected on this instance', false);
-      await held.connection.send(item.toJid, item.text, item.waMessageId, this.sendTimeoutMs);
+      await held.connection.send(item.toJid, { text: item.text }, item.waMessageId, this.sendTimeoutMs);
     } catch (error) {
       await this.recordFailure(item, claim, error).catch((recordError: unknown) =>
         // The claim's lease runs out and another round retries it with the same WhatsApp id.

@@ -1,3 +1,6 @@
+import type { Readable } from 'node:stream';
+import type { MediaType } from '../media/media';
+
 /**
  * The provider port: the one interface through which the rest of the app opens a WhatsApp connection for
  * an account, sends, and hears what happens. Only `src/whatsapp/` imports Baileys; the events below are
@@ -103,10 +106,29 @@ export interface OpenOptions {
   getMessageText(chatJid: string, waMessageId: string): Promise<string | undefined>;
 }
 
+/** A stored file to send: what the message says of it, and a way to read its bytes from the blob store. */
+export interface OutgoingMedia {
+  type: MediaType;
+  mimetype: string;
+  fileName: string | null;
+  caption: string | null;
+  /** Hex SHA-256 and length of the bytes `open` reads: the blob's address. */
+  sha256: string;
+  size: number;
+  /**
+   * The bytes from their start, opened afresh by each attempt (a stream is read once), so a large file is
+   * streamed to WhatsApp rather than held. Rejects with a permanent `SendFailure` when they are gone.
+   */
+  open(): Promise<Readable>;
+}
+
+/** What one send carries: text, or one file. */
+export type OutgoingContent = { text: string } | { media: OutgoingMedia };
+
 export interface ProviderConnection {
   on<E extends keyof ProviderEvents>(event: E, listener: ProviderEvents[E]): void;
   /** Resolves when WhatsApp's server acknowledges `waMessageId`; rejects with `SendFailure`. */
-  send(toJid: string, text: string, waMessageId: string, timeoutMs: number): Promise<void>;
+  send(toJid: string, content: OutgoingContent, waMessageId: string, timeoutMs: number): Promise<void>;
   requestPairingCode(phoneNumber: string): Promise<string>;
   /** Logs the linked device out at WhatsApp, then closes. */
   logout(): Promise<void>;

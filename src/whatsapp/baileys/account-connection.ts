@@ -1,11 +1,12 @@
 import { proto, type CacheStore, type GroupMetadata, type WAMessageKey } from '@whiskeysockets/baileys';
 import { isClientJid } from '../../common/jid';
 import type { ProviderEventDrops } from '../provider-event-drops';
-import { SendFailure, type OpenOptions, type ProviderConnection, type ProviderEventArgs, type ProviderEvents } from '../whatsapp-provider';
+import { SendFailure, type OpenOptions, type OutgoingContent, type ProviderConnection, type ProviderEventArgs, type ProviderEvents } from '../whatsapp-provider';
 import { ExpiringCache } from './expiring-cache';
 import { PendingAcks, type AckWait } from './pending-acks';
 import { statusCodeOf } from './provider-events/connection-update';
 import { isWaMessageId, normalizeProviderJid } from './provider-events/provider-fields';
+import { socketContentOf, uploadStreamOf } from './outgoing-content';
 import { EventBus } from '../event-bus';
 import { loadSessionAuthState } from './session-auth-state';
 import { socketConfigFor } from './socket-config';
@@ -64,7 +65,7 @@ export class AccountConnection implements ProviderConnection {
     if (!this.finished) this.listeners.on(event, listener as (...args: ProviderEventArgs[E]) => unknown);
   }
 
-  async send(toJid: string, text: string, waMessageId: string, timeoutMs: number): Promise<void> {
+  async send(toJid: string, content: OutgoingContent, waMessageId: string, timeoutMs: number): Promise<void> {
     if (!isWaMessageId(waMessageId)) throw new SendFailure(`"${waMessageId}" is not a WhatsApp message id`, true, 'invalid_message_id');
     if (!isClientJid(toJid)) throw new SendFailure(`"${toJid}" is not a user, LID or group JID`, true, 'invalid_recipient');
     // A second send of an id still in flight joins the first: one WhatsApp message per id.
@@ -74,7 +75,15 @@ export class AccountConnection implements ProviderConnection {
     if (this.finished || !socket || !this.isOpen) throw new SendFailure('the account is not connected', false, 'not_connected');
     // Waiting starts before the frame is written: the ack can arrive before `sendMessage` resolves.
     const attempt = this.acks.expect(waMessageId, timeoutMs);
-    this.write(attempt, () => socket.sendMessage(toJid, { text, linkPreview: null }, { messageId: waMessageId }));
+    this.write(attempt, async () => {
+      // A file's bytes are opened only once the attempt's turn comes, and closed whatever Baileys did with them.
+      const prepared = await socketContentOf(content);
+      try {
+        await socket.sendMessage(toJid, prepared, { messageId: waMessageId });
+      } finally {
+        uploadStreamOf(prepared)?.destroy();
+      }
+    });
     return attempt.promise;
   }
 
@@ -92,7 +101,9 @@ export class AccountConnection implements ProviderConnection {
         () => undefined,
         (error: unknown) => {
           const code = statusCodeOf(error);
-          this.acks.fail(attempt, new SendFailure(`sending ${id} failed: ${messageOf(error)}`, false, code === null ? null : String(code)));
+          // A SendFailure is ours (the file is gone): it says itself whether a retry can help.
+          const failure = error instanceof SendFailure ? error : new SendFailure(`sending ${id} failed: ${messageOf(error)}`, false, code === null ? null : String(code));
+          this.acks.fail(attempt, failure);
         },
       )
       .finally(() => {
@@ -188,7 +199,8 @@ export class AccountConnection implements ProviderConnection {
   /**
    * Baileys' `getMessage`, for a recipient's retry request: Baileys encrypts whatever this returns to the
    * requester, so only our own messages (`fromMe`) are answered, looked up by account, chat and id.
-   * The content matches what `send` wrote (`extendedTextMessage`, no link preview).
+   * The content matches what `send` wrote (`extendedTextMessage`, no link preview). A media message has no
+   * text, so it is not answered: its upload's keys are not kept to build the same message again.
    */
   private async messageForRetry(key: WAMessageKey): Promise<proto.IMessage | undefined> {
     if (this.finished || key.fromMe !== true || !isWaMessageId(key.id)) return undefined;

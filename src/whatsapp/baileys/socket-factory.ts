@@ -1,5 +1,6 @@
 import {
   makeWASocket,
+  type AnyMediaMessageContent,
   type BaileysEventMap,
   type BinaryNode,
   type Contact,
@@ -29,13 +30,16 @@ export interface TextContent {
   linkPreview: null;
 }
 
+/** Every send Baileys is given: text, or one file as its `AnyMediaMessageContent` (see outgoing-content.ts). */
+export type SocketContent = TextContent | AnyMediaMessageContent;
+
 /** The part of Baileys' `WASocket` this app uses; the real socket, the simulator and test stand-ins all provide it. */
 export interface ProviderSocket {
   readonly ev: SocketEventEmitter;
   readonly ws: SocketFrameEmitter;
   /** The logged-in account (`creds.me`), undefined before login. */
   readonly user: Contact | undefined;
-  sendMessage(jid: string, content: TextContent, options: { messageId: string }): Promise<WAMessage | undefined>;
+  sendMessage(jid: string, content: SocketContent, options: { messageId: string }): Promise<WAMessage | undefined>;
   requestPairingCode(phoneNumber: string): Promise<string>;
   logout(message?: string): Promise<void>;
   end(error: Error | undefined): void | Promise<void>;

@@ -28,10 +28,10 @@ export function receivedMessage(input: { chatJid: string; waMessageId: string; t
 }
 
 /** Baileys' echo of our own send (`emitOwnEvents`: `upsertMessage(fullMsg, 'append')` after the relay). */
-export function sentMessage(input: { chatJid: string; waMessageId: string; text: string; seconds: number }): WAMessage {
+export function sentMessage(input: { chatJid: string; waMessageId: string; message: proto.IMessage; seconds: number }): WAMessage {
   return {
     key: { remoteJid: input.chatJid, fromMe: true, id: input.waMessageId },
-    message: proto.Message.fromObject({ extendedTextMessage: { text: input.text } }),
+    message: proto.Message.fromObject(input.message),
     messageTimestamp: input.seconds,
     status: proto.WebMessageInfo.Status.PENDING,
   };

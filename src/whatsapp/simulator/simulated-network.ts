@@ -5,6 +5,7 @@ import { SocketFactory } from '../baileys/socket-factory';
 import { boomError } from './simulated-events';
 import { SimulatedSocket, type SimulatedNetwork } from './simulated-socket';
 import { SimulatorLog } from './simulator-log';
+import type { SentMediaLine } from './sent-media';
 
 export interface SimulatorOptions {
   /** Milliseconds from a send to its server ack. */
@@ -118,9 +119,9 @@ export class SimulatedWhatsApp extends SocketFactory implements SimulatedNetwork
   }
 
   /** `rejected`: WhatsApp will refuse it (a transient failure), so the audit does not count it as delivered. */
-  sendRecorded(accountId: string, to: string, waMessageId: string, text: string, rejected: boolean): void {
+  sendRecorded(accountId: string, to: string, waMessageId: string, text: string, rejected: boolean, media?: SentMediaLine): void {
     this.sentTo.set(`${accountId}/${waMessageId}`, to);
-    this.log.append({ type: 'send', accountId, to, waMessageId, text, ...(rejected ? { rejected } : {}) });
+    this.log.append({ type: 'send', accountId, to, waMessageId, text, ...(media ? { media } : {}), ...(rejected ? { rejected } : {}) });
   }
 }
 

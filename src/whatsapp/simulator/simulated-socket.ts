@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { DisconnectReason, type BaileysEventMap, type Contact, type GroupMetadata, type UserFacingSocketConfig, type WAMessage } from '@whiskeysockets/baileys';
 import { MESSAGE_ACK_FRAME } from '../baileys/socket-subscriptions';
-import type { ProviderSocket, TextContent } from '../baileys/socket-factory';
+import type { ProviderSocket, SocketContent } from '../baileys/socket-factory';
+import { readSentMedia, type SentMediaLine } from './sent-media';
 import { boomError, linkedCreds, messageAckFrame, nowSeconds, pairingCode, rejectedUpdate, sentMessage } from './simulated-events';
 
 /** Login refs WhatsApp offers a device that is not linked yet (one QR each), and Baileys' default QR lifetimes. */
@@ -21,7 +22,7 @@ export interface SimulatedNetwork {
   socketCreated(socket: SimulatedSocket): void;
   socketLoggedIn(socket: SimulatedSocket): void;
   socketEnded(socket: SimulatedSocket): void;
-  sendRecorded(accountId: string, to: string, waMessageId: string, text: string, rejected: boolean): void;
+  sendRecorded(accountId: string, to: string, waMessageId: string, text: string, rejected: boolean, media?: SentMediaLine): void;
 }
 
 type SocketState = 'connecting' | 'qr' | 'open' | 'closed';
@@ -63,14 +64,19 @@ export class SimulatedSocket implements ProviderSocket {
     if (this.state !== 'closed') this.ev.emit(event, payload);
   }
 
-  async sendMessage(jid: string, content: TextContent, options: { messageId: string }): Promise<WAMessage> {
+  async sendMessage(jid: string, content: SocketContent, options: { messageId: string }): Promise<WAMessage> {
     if (this.state !== 'open') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
     const waMessageId = options.messageId;
+    // A file is read to its end first, as Baileys encrypts and uploads it before the message frame goes.
+    const media = 'text' in content ? undefined : await readSentMedia(content);
+    if (this.state !== 'open') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
+    const text = 'text' in content ? content.text : (content as { caption?: string }).caption ?? '';
     const { sendMs, failureRate, random } = this.network.settings;
     const fails = random() < failureRate;
     // The audit log says whether WhatsApp took it: a rejected send is no delivery, its retry no duplicate.
-    this.network.sendRecorded(this.accountId, jid, waMessageId, content.text, fails);
-    const echo = sentMessage({ chatJid: jid, waMessageId, text: content.text, seconds: nowSeconds() });
+    this.network.sendRecorded(this.accountId, jid, waMessageId, text, fails, media?.line);
+    const message = media ? media.message : { extendedTextMessage: { text } };
+    const echo = sentMessage({ chatJid: jid, waMessageId, message, seconds: nowSeconds() });
     process.nextTick(() => this.emit('messages.upsert', { messages: [echo], type: 'append' }));
     this.later(sendMs, () => {
       const error = fails ? SIMULATED_FAILURE_CODE : undefined;

@@ -1,7 +1,8 @@
 import { appendFileSync } from 'node:fs';
+import type { SentMediaLine } from './sent-media';
 
 export type SimulatorLogLine =
-  | { type: 'send'; accountId: string; to: string; waMessageId: string; text: string; workerId: string; at: number; rejected?: boolean }
+  | { type: 'send'; accountId: string; to: string; waMessageId: string; text: string; media?: SentMediaLine; workerId: string; at: number; rejected?: boolean }
   | { type: 'connect' | 'disconnect'; accountId: string; workerId: string; at: number };
 
 /** A line as callers give it; the log stamps the worker and the time. Distributes over the union. */

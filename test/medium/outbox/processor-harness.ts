@@ -39,7 +39,8 @@ export class ScriptedConnection {
       requestPairingCode: async () => '',
       logout: async () => undefined,
       close: async () => undefined,
-      send: async (toJid, text, waMessageId) => {
+      send: async (toJid, content, waMessageId) => {
+        const text = 'text' in content ? content.text : (content.media.caption ?? '');
         this.mostInFlight = Math.max(this.mostInFlight, ++this.inFlight);
         const answer = await Promise.resolve(this.script(text, waMessageId)).finally(() => (this.inFlight -= 1));
         if (answer === 'transient') throw new SendFailure('server error', false, '500');

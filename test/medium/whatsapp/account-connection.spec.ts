@@ -45,7 +45,7 @@ describe('AccountConnection over a socket stand-in', () => {
   it('send resolves only when the server ack frame for its id arrives', async () => {
     const { socket, connection } = await connected();
     let settled = false;
-    const sent = connection.send(TO, 'hello', ID, 5_000).then(() => (settled = true));
+    const sent = connection.send(TO, { text: 'hello' }, ID, 5_000).then(() => (settled = true));
     await waitUntil(() => expect(socket.written).toEqual([{ jid: TO, text: 'hello', messageId: ID }]));
     socket.ws.emit(MESSAGE_ACK_FRAME, ack('3EB0FFFFFFFFFFFFFFFFFF'));
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -63,7 +63,7 @@ describe('AccountConnection over a socket stand-in', () => {
     ['999', false],
   ])('an ack with error %s rejects with SendFailure (permanent: %s)', async (code, permanent) => {
     const { socket, connection } = await connected();
-    const sent = connection.send(TO, 'hello', ID, 5_000);
+    const sent = connection.send(TO, { text: 'hello' }, ID, 5_000);
     socket.ws.emit(MESSAGE_ACK_FRAME, ack(ID, code));
     const failure = await sent.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SendFailure);
@@ -73,7 +73,7 @@ describe('AccountConnection over a socket stand-in', () => {
   it('no ack within the timeout is a transient failure, and leaves no timer', async () => {
     const { connection } = await connected();
     const timers = new TimerTracker();
-    const failure = await connection.send(TO, 'hello', ID, 30).catch((error: unknown) => error);
+    const failure = await connection.send(TO, { text: 'hello' }, ID, 30).catch((error: unknown) => error);
     expect(failure).toMatchObject({ permanent: false, code: 'ack_timeout' });
     expect(await timers.pending()).toBe(0);
     timers.stop();
@@ -82,18 +82,18 @@ describe('AccountConnection over a socket stand-in', () => {
   it('a send the socket could not write is transient; one before open is refused as not connected', async () => {
     const { socket, connection } = await connected();
     socket.failNextSend = boomError(428, 'Connection Closed');
-    await expect(connection.send(TO, 'x', ID, 5_000)).rejects.toMatchObject({ permanent: false, code: '428' });
+    await expect(connection.send(TO, { text: 'x' }, ID, 5_000)).rejects.toMatchObject({ permanent: false, code: '428' });
 
     const fresh = new SocketWhatsAppProvider(new StandInSocketFactory(), { logger: pino({ level: 'silent' }) });
     const notOpen = fresh.open({ accountId: 'acc2', session: new MemorySessionStore(), getMessageText: async () => undefined });
-    await expect(notOpen.send(TO, 'x', ID, 5_000)).rejects.toMatchObject({ permanent: false, code: 'not_connected' });
+    await expect(notOpen.send(TO, { text: 'x' }, ID, 5_000)).rejects.toMatchObject({ permanent: false, code: 'not_connected' });
     await notOpen.close();
   });
 
   it('a second send of an id in flight joins the first: one frame on the wire', async () => {
     const { socket, connection } = await connected();
-    const first = connection.send(TO, 'hello', ID, 5_000);
-    const second = connection.send(TO, 'hello', ID, 5_000);
+    const first = connection.send(TO, { text: 'hello' }, ID, 5_000);
+    const second = connection.send(TO, { text: 'hello' }, ID, 5_000);
     await waitUntil(() => expect(socket.written).toHaveLength(1));
     socket.ws.emit(MESSAGE_ACK_FRAME, ack(ID));
     await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
@@ -104,8 +104,8 @@ describe('AccountConnection over a socket stand-in', () => {
     const { socket, connection } = await connected();
     const hung = socket.holdNextSend();
     // Attempt 1: Baileys never returns from sendMessage, so no ack comes and the attempt times out.
-    await expect(connection.send(TO, 'hello', ID, 30)).rejects.toMatchObject({ code: 'ack_timeout' });
-    const second = connection.send(TO, 'hello', ID, 5_000);
+    await expect(connection.send(TO, { text: 'hello' }, ID, 30)).rejects.toMatchObject({ code: 'ack_timeout' });
+    const second = connection.send(TO, { text: 'hello' }, ID, 5_000);
     let secondSettled = false;
     void second.then(
       () => (secondSettled = true),
@@ -127,7 +127,7 @@ describe('AccountConnection over a socket stand-in', () => {
     const timers = new TimerTracker();
     expect(socket.listenerTotal().ev).toBeGreaterThan(0);
     expect(socket.listenerTotal().ws).toBe(1);
-    const waiting = [1, 2, 3].map((n) => connection.send(TO, 'x', `3EB0000000000000000000${n}`, 60_000).catch((error: unknown) => error));
+    const waiting = [1, 2, 3].map((n) => connection.send(TO, { text: 'x' }, `3EB0000000000000000000${n}`, 60_000).catch((error: unknown) => error));
     await waitUntil(() => expect(socket.written).toHaveLength(3));
     expect(await timers.pending()).toBe(3);
 
@@ -144,7 +144,7 @@ describe('AccountConnection over a socket stand-in', () => {
 
   it('a close from WhatsApp is told once, then the connection is finished like close()', async () => {
     const { socket, connection, events, messages } = await connected();
-    const waiting = connection.send(TO, 'x', ID, 60_000).catch((error: unknown) => error);
+    const waiting = connection.send(TO, { text: 'x' }, ID, 60_000).catch((error: unknown) => error);
     socket.emitEvent('connection.update', { connection: 'close', lastDisconnect: { error: boomError(440, 'Stream Errored (conflict)'), date: new Date() } });
     await waitUntil(() => expect(events.at(-1)).toMatchObject({ type: 'close', reason: 'connectionReplaced', statusCode: 440 }));
     expect(await waiting).toMatchObject({ permanent: false });

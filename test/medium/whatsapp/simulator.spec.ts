@@ -1,6 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { InvalidInput } from '../../../src/common/errors';
 import { SimulatorProvider } from '../../../src/whatsapp/simulator/simulator.provider';
@@ -8,6 +10,7 @@ import { WhatsAppSimulator, type SimulatorOptions } from '../../../src/whatsapp/
 import {
   SendFailure,
   type ConnectionEvent,
+  type OutgoingMedia,
   type ProviderMessage,
   type ProviderReceipt,
   type WhatsAppProvider,
@@ -107,7 +110,7 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     const account = await linked(provider);
     const waMessageId = provider.newMessageId();
 
-    await account.connection.send(CLIENT, 'hello there', waMessageId, 5_000);
+    await account.connection.send(CLIENT, { text: 'hello there' }, waMessageId, 5_000);
 
     await waitUntil(() => expect(account.messages).toHaveLength(1));
     expect(account.messages[0]).toMatchObject({ chatJid: CLIENT, fromMe: true, waMessageId, text: 'hello there', upsertType: 'append' });
@@ -116,11 +119,52 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     expect(lines[3]).toEqual({ type: 'send', accountId: 'acc1', to: CLIENT, waMessageId, text: 'hello there', workerId: 'worker-a', at: expect.any(Number) });
   });
 
+  it('a file is read from where the send says, its bytes hashed into the log line, and opened afresh by each attempt', async () => {
+    const logPath = join(mkdtempSync(join(tmpdir(), 'wa-sim-')), 'provider.log');
+    const { provider } = simulated({ logPath });
+    const account = await linked(provider);
+    const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(200_000)]);
+    let opened = 0;
+    const media: OutgoingMedia = {
+      type: 'document',
+      mimetype: 'application/pdf',
+      fileName: 'invoice.pdf',
+      caption: 'your invoice',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      size: bytes.length,
+      open: async () => {
+        opened += 1;
+        return Readable.from([bytes.subarray(0, 70_000), bytes.subarray(70_000)]);
+      },
+    };
+    const waMessageId = provider.newMessageId();
+
+    await account.connection.send(CLIENT, { media }, waMessageId, 5_000);
+    await account.connection.send(CLIENT, { media: { ...media, type: 'voice', mimetype: 'audio/ogg' } }, provider.newMessageId(), 5_000);
+
+    expect(opened).toBe(2);
+    const sends = readFileSync(logPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.type === 'send');
+    expect(sends[0]).toMatchObject({ waMessageId, text: 'your invoice', media: { type: 'document', mimetype: 'application/pdf', size: bytes.length, sha256: media.sha256 } });
+    // A voice note goes as Opus in Ogg whatever the stored mimetype says, with `ptt`.
+    expect(sends[1].media).toEqual({ type: 'voice', mimetype: 'audio/ogg; codecs=opus', size: bytes.length, sha256: media.sha256 });
+  });
+
+  it('a file gone at send time fails the attempt for good', async () => {
+    const { provider } = simulated();
+    const account = await linked(provider);
+    const gone = new SendFailure('the stored file is gone', true, 'media_missing');
+    const media: OutgoingMedia = { type: 'image', mimetype: 'image/png', fileName: null, caption: null, sha256: '00'.repeat(32), size: 1, open: () => Promise.reject(gone) };
+
+    const failure = await account.connection.send(CLIENT, { media }, provider.newMessageId(), 5_000).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ permanent: true, code: 'media_missing' });
+  });
+
   it('sendMs delays the ack', async () => {
     const { provider } = simulated({ sendMs: 120 });
     const account = await linked(provider);
     const started = Date.now();
-    await account.connection.send(CLIENT, 'slow', provider.newMessageId(), 5_000);
+    await account.connection.send(CLIENT, { text: 'slow' }, provider.newMessageId(), 5_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
   });
 
@@ -129,7 +173,7 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     const { provider } = simulated({ failureRate: 1, logPath });
     const account = await linked(provider);
     const waMessageId = provider.newMessageId();
-    const failure = await account.connection.send(CLIENT, 'x', waMessageId, 5_000).catch((error: unknown) => error);
+    const failure = await account.connection.send(CLIENT, { text: 'x' }, waMessageId, 5_000).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SendFailure);
     expect(failure).toMatchObject({ permanent: false, code: '503' });
     await waitUntil(() => expect(account.receipts).toHaveLength(1));
@@ -191,7 +235,7 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     const { simulator, provider } = simulated();
     const account = await linked(provider);
     const waMessageId = provider.newMessageId();
-    await account.connection.send(CLIENT, 'x', waMessageId, 5_000);
+    await account.connection.send(CLIENT, { text: 'x' }, waMessageId, 5_000);
     for (const status of ['sent', 'delivered', 'read', 'played', 3, 'error'] as const) simulator.injectReceipt('acc1', { waMessageId, status });
 
     expect(account.receipts.map((receipt) => [receipt.providerStatus, receipt.errorCode, receipt.permanentError])).toEqual([
@@ -213,8 +257,8 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     const group = '120363025246125888@g.us';
     const toGroup = provider.newMessageId();
     const toClient = provider.newMessageId();
-    await account.connection.send(group, 'hello group', toGroup, 5_000);
-    await account.connection.send(CLIENT, 'hello', toClient, 5_000);
+    await account.connection.send(group, { text: 'hello group' }, toGroup, 5_000);
+    await account.connection.send(CLIENT, { text: 'hello' }, toClient, 5_000);
 
     expect(simulator.injectReceipt('acc1', { waMessageId: toGroup, status: 'read' }).delivered).toBe(true);
     expect(account.receipts).toEqual([expect.objectContaining({ chatJid: group, waMessageId: toGroup, providerStatus: 4 })]);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { BaileysEventMap, Contact, GroupMetadata, UserFacingSocketConfig, WAMessage } from '@whiskeysockets/baileys';
-import { SocketFactory, type ProviderSocket, type TextContent } from '../../../../src/whatsapp/baileys/socket-factory';
+import { SocketFactory, type ProviderSocket, type SocketContent } from '../../../../src/whatsapp/baileys/socket-factory';
 
 /**
  * A socket that does nothing by itself: the test plays WhatsApp by emitting Baileys events on `ev` and
@@ -37,14 +37,14 @@ export class StandInSocket implements ProviderSocket {
     return { fail };
   }
 
-  async sendMessage(jid: string, content: TextContent, options: { messageId: string }): Promise<WAMessage | undefined> {
+  async sendMessage(jid: string, content: SocketContent, options: { messageId: string }): Promise<WAMessage | undefined> {
     this.mostSendsAtOnce = Math.max(this.mostSendsAtOnce, ++this.sendsUnderWay);
     try {
       const held = this.nextSendHeld;
       this.nextSendHeld = undefined;
       await held;
       if (this.failNextSend) throw this.failNextSend;
-      this.written.push({ jid, text: content.text, messageId: options.messageId });
+      this.written.push({ jid, text: 'text' in content ? content.text : '', messageId: options.messageId });
       return undefined;
     } finally {
       this.sendsUnderWay -= 1;
