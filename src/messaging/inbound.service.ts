@@ -61,7 +61,9 @@ export class InboundService {
       updatedAt: now,
       ...(message.fromMe ? { sentAt: message.timestamp } : { deliveredAt: message.timestamp }),
       ...(message.participant ? { participant: message.participant } : {}),
-      ...(message.mediaType ? { mediaType: message.mediaType } : {}),
+      type: message.type,
+      ...(message.media ? { media: message.media } : {}),
+      ...(message.content ? { content: message.content } : {}),
     };
     const outcome = await this.threads.storeProviderMessage(record);
     this.counts[outcome] += 1;

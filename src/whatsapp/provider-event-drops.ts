@@ -12,7 +12,10 @@ export type DropReason =
   | 'invalid_timestamp'
   | 'invalid_status'
   | 'invalid_error_code'
-  | 'invalid_lid_mapping';
+  | 'invalid_lid_mapping'
+  | 'invalid_media'
+  | 'invalid_location'
+  | 'invalid_reaction';
 
 /**
  * Counts of dropped provider events by reason, for every account of this process. One instance per

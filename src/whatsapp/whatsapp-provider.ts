@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { MediaType } from '../media/media';
+import type { MediaType, MessageContent, MessageMedia, MessageType } from '../media/media';
 
 /**
  * The provider port: the one interface through which the rest of the app opens a WhatsApp connection for
@@ -28,6 +28,38 @@ export type ConnectionEvent =
   | { type: 'open'; phone: string | null; name: string | null }
   | { type: 'close'; reason: DisconnectKind; statusCode: number | null; message: string };
 
+/**
+ * Where an inbound file is at WhatsApp and how to open it: the media proto's fields (bytes as base64), kept
+ * with the download work so a download after a restart needs nothing else. Only `src/whatsapp/` reads them.
+ */
+export interface MediaFileRef {
+  /** The proto field the file came in (`imageMessage`, `audioMessage`, …): it names the file's keys. */
+  contentType: string;
+  url: string | null;
+  directPath: string | null;
+  mediaKey: string;
+  fileEncSha256: string | null;
+  fileSha256: string;
+  fileLength: number;
+  mimetype: string;
+}
+
+/** An inbound file and the message key WhatsApp knows it by (a re-upload request names the message). */
+export interface MediaSource {
+  key: { remoteJid: string; fromMe: boolean; id: string; participant: string | null };
+  file: MediaFileRef;
+}
+
+/** What a message is and carries, as the translation reads it from the content. */
+export interface ProviderMessageContent {
+  type: MessageType;
+  /** The text, or a file's caption; null for every other kind. */
+  text: string | null;
+  media: MessageMedia | null;
+  file: MediaFileRef | null;
+  content: MessageContent | null;
+}
+
 /** A message WhatsApp delivered to or echoed for the account (`messages.upsert`, notify or append). */
 export interface ProviderMessage {
   /** The chat as WhatsApp addressed it, already normalised (no device suffix). */
@@ -38,8 +70,13 @@ export interface ProviderMessage {
   waMessageId: string;
   /** Epoch ms from the provider's `messageTimestamp`. */
   timestamp: number;
+  type: MessageType;
   text: string | null;
-  mediaType: string | null;
+  /** Media messages: the file as announced (not stored yet), and where to download it from. */
+  media: MessageMedia | null;
+  mediaSource: MediaSource | null;
+  /** Location, contact and reaction messages. */
+  content: MessageContent | null;
   /** Groups: the participant who wrote it, normalised. */
   participant: string | null;
   /** `append` is a replay of what WhatsApp queued while we were away; it is stored like `notify`. */

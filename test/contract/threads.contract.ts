@@ -63,6 +63,39 @@ export function threadsContract(make: MakeStoreFixture): void {
       await store.close();
     });
 
+    it('keeps what a media, location, contact or reaction message carries, and its type', async () => {
+      const store = await make();
+      await store.accounts.create(account('acc1'));
+      const clientJid = '40712345678@s.whatsapp.net';
+      const threadId = threadIdOf('acc1', clientJid);
+      const base = { threadId, accountId: 'acc1', clientJid, direction: 'inbound' as const, status: 'delivered' as const, createdAt: 1_767_225_600_000, updatedAt: 1_767_225_600_000 };
+      const media = { mimetype: 'application/pdf', fileName: 'invoice.pdf', size: 1234, sha256: 'ab'.repeat(32), caption: 'March', stored: false };
+      const messages = [
+        { ...base, messageId: 'm1', waMessageId: '3A00000000000000000001', text: 'March', type: 'document' as const, media },
+        { ...base, messageId: 'm2', waMessageId: '3A00000000000000000002', text: null, type: 'location' as const, content: { kind: 'location' as const, latitude: 44.43, longitude: 26.1, name: 'Shop', address: null } },
+        { ...base, messageId: 'm3', waMessageId: '3A00000000000000000003', text: null, type: 'contact' as const, content: { kind: 'contact' as const, displayName: 'Ana', vcard: 'BEGIN:VCARD\r\nEND:VCARD' } },
+        { ...base, messageId: 'm4', waMessageId: '3A00000000000000000004', text: null, type: 'unsupported' as const },
+      ];
+      for (const message of messages) await store.threads.storeProviderMessage(message);
+      for (const message of messages) expect(await store.threads.getMessage(threadId, message.messageId)).toEqual(message);
+      await store.close();
+    });
+
+    it('stores a reaction without moving its thread summary', async () => {
+      const store = await make();
+      await store.accounts.create(account('acc1'));
+      const clientJid = '40712345678@s.whatsapp.net';
+      const threadId = threadIdOf('acc1', clientJid);
+      const at = 1_767_225_600_000;
+      const base = { threadId, accountId: 'acc1', clientJid, direction: 'inbound' as const, status: 'delivered' as const, updatedAt: at };
+      await store.threads.storeProviderMessage({ ...base, messageId: 'm1', waMessageId: '3A00000000000000000001', text: 'hello', type: 'text', createdAt: at });
+      const reaction = { ...base, messageId: 'm2', waMessageId: '3A00000000000000000002', text: null, type: 'reaction' as const, createdAt: at + 5_000, content: { kind: 'reaction' as const, targetWaMessageId: '3A00000000000000000001', emoji: '👍' } };
+      expect(await store.threads.storeProviderMessage(reaction)).toBe('stored');
+      expect(await store.threads.getMessage(threadId, 'm2')).toEqual(reaction);
+      expect(await store.threads.getThread(threadId)).toMatchObject({ lastMessageText: 'hello', lastMessageAt: at });
+      await store.close();
+    });
+
     it('answers nothing for a message asked under another thread', async () => {
       const store = await make();
       await store.accounts.create(account('acc1'));

@@ -54,7 +54,7 @@ describe('inbound messages and receipts, through the simulator (Baileys event sh
 
   it('lands the @lid and phone-number forms of one contact in one thread', async () => {
     const inbound = t.app.get(InboundService);
-    const base = { fromMe: false, timestamp: Date.now(), mediaType: null, participant: null, upsertType: 'notify' as const };
+    const base = { fromMe: false, timestamp: Date.now(), type: 'text' as const, media: null, mediaSource: null, content: null, participant: null, upsertType: 'notify' as const };
     await inbound.store('accA', { ...base, chatJid: '40744444444@s.whatsapp.net', chatAltJid: '123456789012345@lid', waMessageId: 'LID1', text: 'by number' });
     await inbound.store('accA', { ...base, chatJid: '123456789012345@lid', chatAltJid: null, waMessageId: 'LID2', text: 'by lid' });
     expect(messagesOf('accA__40744444444@s.whatsapp.net').map((m) => m.text).sort()).toEqual(['by lid', 'by number']);

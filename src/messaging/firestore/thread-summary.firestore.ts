@@ -13,11 +13,11 @@ export type SummaryWrite = { create: ThreadDoc } | { update: Partial<ThreadDoc> 
  * older message keeps its place). The caller adds its own fields (the accept its sequence numbers) and
  * writes it in its own transaction or batch.
  */
-export function summaryWrite(summary: DocumentSnapshot, message: Pick<MessageRecord, 'accountId' | 'clientJid' | 'text' | 'direction' | 'createdAt' | 'updatedAt'>): SummaryWrite {
+export function summaryWrite(summary: DocumentSnapshot, message: Pick<MessageRecord, 'accountId' | 'clientJid' | 'text' | 'direction' | 'createdAt' | 'updatedAt' | 'type'>): SummaryWrite {
   const last = { lastMessageAt: toTimestamp(message.createdAt), lastMessageText: message.text, lastMessageDirection: message.direction };
   const updatedAt = toTimestamp(message.updatedAt);
   if (!summary.exists) return { create: { accountId: message.accountId, clientJid: message.clientJid, ...last, createdAt: updatedAt, updatedAt } };
   const current = summary.data() as Partial<ThreadDoc>;
-  const moves = movesThreadSummary(current.lastMessageAt && toMillis(current.lastMessageAt), message.createdAt);
+  const moves = movesThreadSummary(current.lastMessageAt && toMillis(current.lastMessageAt), message.createdAt, message.type);
   return { update: { ...(moves ? last : {}), updatedAt } };
 }

@@ -87,7 +87,7 @@ export class SqliteThreadRepository extends ThreadRepository {
            last_message_direction = CASE WHEN @moves THEN excluded.last_message_direction ELSE last_message_direction END,
            last_message_at = CASE WHEN @moves THEN excluded.last_message_at ELSE last_message_at END,
            updated_at = excluded.updated_at`,
-      ).run({ ...message, moves: summaryMoves(this.store, message.threadId, message.createdAt) });
+      ).run({ ...message, moves: summaryMoves(this.store, message.threadId, message.createdAt, message.type) });
       return 'stored';
     });
   }

@@ -33,10 +33,10 @@ function translateOne(message: WAMessage, upsertType: 'notify' | 'append', resul
   const remoteJid = key?.remoteJid ?? '';
   // Status updates, broadcast lists and channels are no conversation with a client.
   if (isJidBroadcast(remoteJid) || isJidNewsletter(remoteJid)) return;
-  const content = messageContentOf(message.message);
-  if (!content) return;
-
   const chatJid = normalizeProviderJid(remoteJid);
+  const contentDrops: DropReason[] = [];
+  const content = messageContentOf(message.message, contentDrops);
+  if (!content) return void result.dropped.push(...contentDrops);
   if (!chatJid) return void result.dropped.push('invalid_chat_jid');
   if (!isWaMessageId(key.id)) return void result.dropped.push('invalid_message_id');
   const timestamp = epochMsOf(message.messageTimestamp);
@@ -55,8 +55,12 @@ function translateOne(message: WAMessage, upsertType: 'notify' | 'append', resul
     fromMe: key.fromMe === true,
     waMessageId: key.id,
     timestamp,
+    type: content.type,
     text: content.text,
-    mediaType: content.mediaType,
+    media: content.media,
+    // The key as WhatsApp sent it: a re-upload request names the message by it.
+    mediaSource: content.file && { key: { remoteJid, fromMe: key.fromMe === true, id: key.id, participant: key.participant || null }, file: content.file },
+    content: content.content,
     participant,
     upsertType,
   });
