@@ -1,7 +1,7 @@
+import { freePort } from './server-process';
 import { FirestoreInstanceRegistry } from '../../src/accounts/firestore/instance-registry.firestore';
 import { ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -220,17 +220,6 @@ function onPath(command: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function waitUntilAnswering(host: string, child: ChildProcess, output: () => string): Promise<void> {
