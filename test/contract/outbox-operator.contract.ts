@@ -48,6 +48,22 @@ export function outboxOperatorContract(make: MakeStoreFixture): void {
       await store.close();
     });
 
+    it('refuses to retry a failed send that a later receipt showed delivered: sending it again would send it twice', async () => {
+      const store = await make();
+      const held = await heldAccounts(store, ['acc1']);
+      const item = await accept(store, 'acc1', 'm1');
+      const now = Date.now();
+      const [claimed] = await store.outbox.claim({ owner: 'w1/a', accounts: held, now, leaseMs: LEASE, perAccount: 10 });
+      await store.outbox.markFailed(claimOf(claimed), failureOf('maxAttempts', 'ack timed out'), now);
+      await store.statuses.advance({ accountId: 'acc1', direction: 'outbound', waMessageId: item.waMessageId, status: 'delivered', at: now + 1 });
+
+      expect(await store.outbox.retryFailed('acc1', item.requestId, now + 2)).toEqual({ kind: 'notFailed', status: 'sent' });
+      expect(await store.outbox.get('acc1', item.requestId)).toMatchObject({ status: 'failed' });
+      expect(await store.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'delivered' });
+      expect(await store.outbox.claim({ owner: 'w1/a', accounts: held, now: now + 3, leaseMs: LEASE, perAccount: 10 })).toEqual([]);
+      await store.close();
+    });
+
     it('refuses to retry an item that is not failed, naming its status, and an unknown one', async () => {
       const store = await make();
       const held = await heldAccounts(store, ['acc1']);

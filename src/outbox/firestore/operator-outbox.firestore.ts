@@ -50,6 +50,8 @@ export class FirestoreOperatorOutbox {
       if (doc.status !== 'failed') return { kind: 'notFailed', status: doc.status };
       const [account, thread, message] = await tx.getAll(accountRef(db, accountId), threadRef(db, doc.threadId), db.doc(doc.messageRef));
       if (account.get('status') === 'logged_out') throw new AccountLoggedOut(accountId);
+      // A receipt came after it failed: it reached WhatsApp, and sending it again would send it twice.
+      if (message.exists && (message.get('statusRank') as number) > statusRank('failed')) return { kind: 'notFailed', status: 'sent' };
       const seq = (thread.get('nextSeq') as number | undefined) ?? doc.seq + 1;
       const hasTurn = turnIsFree(thread);
       const at = toTimestamp(now);

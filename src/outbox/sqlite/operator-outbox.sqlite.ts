@@ -21,7 +21,7 @@ const rangeOf = (accountId: string) => ({ accountId, idFrom: `${accountId}__`, i
 
 /** What an operator reads and does on the outbox (the console): counts, lists and the retry of a failed send. */
 export class SqliteOperatorOutbox {
-  private readonly statements: Record<'count' | 'list' | 'find' | 'account' | 'takeSeq' | 'requeueItem' | 'requeueMessage', Statement>;
+  private readonly statements: Record<'count' | 'list' | 'find' | 'account' | 'takeSeq' | 'requeueItem' | 'messageRank' | 'requeueMessage', Statement>;
 
   constructor(private readonly store: SqliteStore) {
     this.statements = {
@@ -36,6 +36,7 @@ export class SqliteOperatorOutbox {
            ended_at = NULL, lease_until = NULL, claimed_by = NULL, claim_epoch = NULL, updated_at = @now
          WHERE id = @id AND status = 'failed' RETURNING *`,
       ),
+      messageRank: store.statement('SELECT status_rank AS rank FROM messages WHERE thread_id = ? AND message_id = ?'),
       requeueMessage: store.statement(
         `UPDATE messages SET status = 'queued', status_rank = @rank, failed_at = NULL, error = NULL, failure_reason = NULL, updated_at = @now
          WHERE thread_id = @threadId AND message_id = @messageId RETURNING *`,
@@ -60,10 +61,13 @@ export class SqliteOperatorOutbox {
       if (found.status !== 'failed') return { kind: 'notFailed', status: found.status as OutboxStatus };
       const account = this.statements.account.get(accountId) as { status: string } | undefined;
       if (account?.status === 'logged_out') throw new AccountLoggedOut(accountId);
+      const message = this.statements.messageRank.get(found.thread_id, found.message_id) as { rank: number } | undefined;
+      // A receipt came after it failed: it reached WhatsApp, and sending it again would send it twice.
+      if (message && message.rank > statusRank('failed')) return { kind: 'notFailed', status: 'sent' };
       const { seq } = this.statements.takeSeq.get(found.thread_id) as { seq: number };
       const item = toOutboxItem(this.statements.requeueItem.get({ id: found.id, seq, now }) as OutboxRow);
-      const message = this.statements.requeueMessage.get({ threadId: item.threadId, messageId: item.messageId, now, rank: statusRank('queued') }) as MessageRow | undefined;
-      if (message) appendEvent(this.store, messageEvent('message.accepted', toMessage(message), now));
+      const requeued = this.statements.requeueMessage.get({ threadId: item.threadId, messageId: item.messageId, now, rank: statusRank('queued') }) as MessageRow | undefined;
+      if (requeued) appendEvent(this.store, messageEvent('message.accepted', toMessage(requeued), now));
       return { kind: 'queued', item };
     });
   }
