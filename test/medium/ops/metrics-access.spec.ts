@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccountOwnership } from '../../../src/accounts/account-ownership.service';
 import { AccountRepository } from '../../../src/accounts/account.repository';
 import { OutboxRepository } from '../../../src/outbox/outbox.repository';
 import { WebhookDeliveries } from '../../../src/webhooks/webhook-deliveries.repository';
@@ -39,8 +40,12 @@ describe('/metrics without METRICS_TOKEN', () => {
   let t: TestApp;
   beforeAll(async () => {
     // The ownership round counts accounts too (each instance's share of the fleet): a long lease keeps it to
-    // the first round, before the counting starts, so what is counted here is the scrapes' reads.
+    // the first round, and that round is over before the counting starts (a slow machine may not have run
+    // it by the time the app answers), so what is counted here is the scrapes' reads.
     t = await startTestApp({ ACCOUNT_LEASE_MS: '3600000' });
+    const ownership = t.app.get(AccountOwnership);
+    await ownership.tick();
+    await ownership.tick();
   });
   afterAll(() => t?.close());
 
