@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -11,6 +12,9 @@ import { HttpErrorFilter } from './common/http-errors';
 import { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { BlobStore } from './media/blob-store';
+import { LocalBlobStore } from './media/local/local-blob-store';
+import { MediaSendModule } from './media-send/media-send.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { SendAcceptance } from './messaging/send-acceptance';
 import { MetricsModule } from './metrics/metrics.module';
@@ -55,6 +59,7 @@ export class AppModule {
         ReceiptsModule.forStore(config.store),
         EventsModule.forStore(config.store),
         WebhooksModule.forStore(config.store),
+        MediaSendModule.forStore(config.store),
         ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),
         RateLimitModule.perMinute(config.rateLimitPerMinute),
         AccountSummaryModule.forStore(config.store),
@@ -69,8 +74,10 @@ export class AppModule {
         { provide: SendAcceptance, useExisting: OutboxAcceptance },
         { provide: AccountReferences, useClass: EveryAccountReference },
         repositoryFor(AccountSends, config.store, { sqlite: SqliteAccountSends, firestore: FirestoreAccountSends }),
+        // Until the MediaModule (media-store) provides it by STORE: local files beside the sqlite file.
+        { provide: BlobStore, useFactory: () => new LocalBlobStore(join(dirname(config.sqlitePath), 'media')) },
       ],
-      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends, AccountReferences, AllowHosts, OUTBOUND_RESOLVER],
+      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends, AccountReferences, AllowHosts, OUTBOUND_RESOLVER, BlobStore],
     };
   }
 }

@@ -101,3 +101,12 @@ export class StoreQueueFull extends DomainError {
     super(`store: ${limit} store calls are waiting already; nothing was written, retry after the Retry-After seconds`);
   }
 }
+
+/** A file over its type's limit: the upload was aborted and nothing of it was kept. */
+export class MediaTooLarge extends DomainError {
+  readonly httpStatus = 413;
+  /** `limit`: which one, in words ("the image limit"). */
+  constructor(field: string, limit: string, limitMib: number) {
+    super(`${field}: larger than ${limit} of ${limitMib} MiB; nothing was stored`);
+  }
+}

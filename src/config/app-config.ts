@@ -65,6 +65,9 @@ export class AppConfig {
   readonly webhookMaxAttempts: number;
   /** How often the dispatcher reads the event log for events to fan out (the first attempt waits at most this). */
   readonly webhookDispatchPollMs: number;
+  /** MEDIA_MAX_MB: the document limit (the other types' are WhatsApp's, media/media-limits.ts). */
+  readonly mediaMaxMb: number;
+  readonly mediaFetchTimeoutMs: number;
 
   constructor(values: Omit<AppConfig, 'owner'>) {
     Object.assign(this, values);
@@ -130,6 +133,8 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     webhookConcurrency: dto.WEBHOOK_CONCURRENCY ?? 4,
     webhookMaxAttempts: dto.WEBHOOK_MAX_ATTEMPTS ?? 11,
     webhookDispatchPollMs: dto.WEBHOOK_DISPATCH_POLL_MS ?? 50,
+    mediaMaxMb: dto.MEDIA_MAX_MB ?? 100,
+    mediaFetchTimeoutMs: dto.MEDIA_FETCH_TIMEOUT_MS ?? 30_000,
     ...overrides,
   });
   if (config.store === 'firestore' && config.apiKeys.length === 0 && !config.insecureNoAuth) {

@@ -140,4 +140,12 @@ export class EnvDto {
   /** How often the dispatcher reads the event log for events to fan out to endpoints. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(5) @Max(60_000)
   WEBHOOK_DISPATCH_POLL_MS?: number;
+
+  /** The largest document sent or received, in MiB (images, video, audio and stickers have WhatsApp's own limits). */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(2_048)
+  MEDIA_MAX_MB?: number;
+
+  /** Fetching a send's `media.url` at accept, connection to the last byte. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(600_000)
+  MEDIA_FETCH_TIMEOUT_MS?: number;
 }
