@@ -15,6 +15,8 @@ const HOOK_URL = 'http://127.0.0.1:9/hook';
 const BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/whatsapp/accounts': { accountId: 'fresh1' },
   'POST /api/whatsapp/send-message': { to: '40712345678', message: 'hi' },
+  // A JPEG's first bytes, as base64: the route takes JSON as well as a multipart form.
+  'POST /api/whatsapp/send-media': { to: '40712345678', type: 'image', media: { base64: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]).toString('base64'), mimetype: 'image/jpeg' } },
   'POST /api/whatsapp/accounts/:accountId/pairing-code': { phoneNumber: '40712345678' },
   'POST /api/whatsapp/simulator/accounts/:accountId/inbound': { from: '40712345678', text: 'hi' },
   'POST /api/whatsapp/simulator/accounts/:accountId/receipts': { waMessageId: '3EB0AAAA', status: 'read' },
