@@ -1,4 +1,3 @@
-import { dirname, join } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -12,8 +11,6 @@ import { HttpErrorFilter } from './common/http-errors';
 import { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
-import { BlobStore } from './media/blob-store';
-import { LocalBlobStore } from './media/local/local-blob-store';
 import { MediaSendModule } from './media-send/media-send.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { SendAcceptance } from './messaging/send-acceptance';
@@ -74,10 +71,8 @@ export class AppModule {
         { provide: SendAcceptance, useExisting: OutboxAcceptance },
         { provide: AccountReferences, useClass: EveryAccountReference },
         repositoryFor(AccountSends, config.store, { sqlite: SqliteAccountSends, firestore: FirestoreAccountSends }),
-        // Until the MediaModule (media-store) provides it by STORE: local files beside the sqlite file.
-        { provide: BlobStore, useFactory: () => new LocalBlobStore(join(dirname(config.sqlitePath), 'media')) },
       ],
-      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends, AccountReferences, AllowHosts, OUTBOUND_RESOLVER, BlobStore],
+      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends, AccountReferences, AllowHosts, OUTBOUND_RESOLVER],
     };
   }
 }

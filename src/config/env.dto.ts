@@ -148,4 +148,12 @@ export class EnvDto {
   /** Fetching a send's `media.url` at accept, connection to the last byte. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(600_000)
   MEDIA_FETCH_TIMEOUT_MS?: number;
+
+  /** sqlite: the directory of the media blobs; empty: `media` beside the database file (./data/media). */
+  @IsOptional() @IsString()
+  MEDIA_PATH?: string;
+
+  /** Firestore: the Cloud Storage bucket of the media blobs; unset: the project's default bucket, `{FIREBASE_PROJECT_ID}.appspot.com`. */
+  @IsOptional() @Matches(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, { message: 'must be a Cloud Storage bucket name (lowercase letters, digits, dots, dashes and underscores)' })
+  MEDIA_BUCKET?: string;
 }

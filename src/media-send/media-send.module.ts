@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MediaModule } from '../media/media.module';
 import { MessagingModule } from '../messaging/messaging.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { OutboundModule } from '../outbound/outbound.module';
@@ -11,13 +12,13 @@ import { SendMediaService } from './send-media.service';
 /**
  * Sending media: the send-media route takes a file (multipart, base64 or a URL it fetches), stores it in
  * the blob store and accepts the send through messaging's SendAcceptance, as a text send is. From the
- * composition root: SendAcceptance and the BlobStore.
+ * composition root: SendAcceptance.
  */
 @Module({})
 export class MediaSendModule {
   static readonly forStore = perStore((store: StoreKind) => ({
     module: MediaSendModule,
-    imports: [MessagingModule.forStore(store), MetricsModule, OutboundModule],
+    imports: [MessagingModule.forStore(store), MediaModule.forStore(store), MetricsModule, OutboundModule],
     controllers: [SendMediaController],
     providers: [SendMediaService, MediaFetcher],
   }));

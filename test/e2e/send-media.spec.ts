@@ -78,7 +78,7 @@ describe('POST /api/whatsapp/send-media, through HTTP to the simulator', () => {
 
   it.each(MEDIA_TYPES)('sends a %s as multipart: the simulator receives the uploaded bytes', async (type) => {
     const bytes = sampleFile(type);
-    const caption = ['image', 'video', 'document'].includes(type) ? { caption: `a ${type}` } : {};
+    const caption: Record<string, string> = ['image', 'video', 'document'].includes(type) ? { caption: `a ${type}` } : {};
     const accepted = await sendForm([...fieldsOf(type, caption), filePart(type, bytes)]);
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
     const line = await sentLine(accepted.body);

@@ -55,7 +55,7 @@ describe('a media send whose process is SIGKILLed right after the 202', () => {
     servers.push(restarted);
     await eventually(() => call(restarted, 'POST', '/api/whatsapp/simulator/accounts/acc1/scan'), (response) => response.status === 202, 10_000);
     const messageUrl = `/api/whatsapp/threads/${encodeURIComponent(answer.threadId)}/messages/${answer.messageId}`;
-    await eventually(async () => (await call(restarted, 'GET', messageUrl)).json(), (message: { status: string }) => message.status === 'sent', 10_000);
+    await eventually(async () => (await (await call(restarted, 'GET', messageUrl)).json()) as { status: string }, (message) => message.status === 'sent', 10_000);
 
     const sends = readSimulatorLog(logPath).filter((line) => line.type === 'send' && line.waMessageId === answer.waMessageId);
     expect(sends).toHaveLength(1);
