@@ -12,6 +12,8 @@ import { AppConfig } from './config/app-config';
 import { MAX_TEXT_LENGTH } from './messaging/dto/send-message.dto';
 import { MAX_BASE64_BYTES } from './media-send/dto/send-media.dto';
 import { SEND_MEDIA_PATH } from './media-send/send-media.controller';
+import { MEDIA_ROUTE_PATHS } from './media-serve/media.controller';
+import { markMediaAnswer } from './media-serve/media-reply';
 import { Resolver } from './outbound/outbound-client';
 import { limitEachApiKey } from './rate-limit/api-key-rate-limit';
 import { StoreConnections } from './store/store.module';
@@ -44,6 +46,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   await fastify.register(fastifyMultipart);
   fastify.addHook('onRoute', (route) => {
     if (route.url === SEND_MEDIA_PATH) route.bodyLimit = MEDIA_JSON_BODY_LIMIT_BYTES;
+    // Before the guard: a refusal from a media route carries the headers too.
+    if (MEDIA_ROUTE_PATHS.includes(route.url)) route.onRequest = [...[route.onRequest ?? []].flat(), markMediaAnswer];
   });
   if (config.rateLimitPerMinute > 0) await limitEachApiKey(app, config.rateLimitPerMinute);
   // Only the sqlite store queues calls in this process; firebase-admin holds its own requests.

@@ -86,8 +86,8 @@ describe("access rules, walked over Fastify's own route table", () => {
     expect(routes.length).toBeGreaterThan(25);
     const without = routes.filter((route) => !ruleOf(route)).map(nameOf);
     expect(without, 'every /api route needs @Access(scope, {account|thread}) (src/access/access.decorator.ts)').toEqual([]);
-    // Outside /api only the probes, the scraper and the API docs, which need no key.
-    expect(app.routes.filter((route) => !route.url.startsWith('/api/')).every((route) => /^\/(health|metrics|docs)/.test(route.url))).toBe(true);
+    // Outside /api only the probes, the scraper, the API docs and signed media links (their signature is the key).
+    expect(app.routes.filter((route) => !route.url.startsWith('/api/')).every((route) => /^\/(health|metrics|docs|media\/)/.test(route.url))).toBe(true);
   });
 
   it('lists the routes that name no account, each narrowed by its own test below', () => {
