@@ -5,11 +5,12 @@ import { StoreModule, perStore } from '../store/store.module';
 import { BlobStore } from './blob-store';
 import { GcsBlobStore } from './gcs/gcs-blob-store';
 import { LocalBlobStore } from './local/local-blob-store';
+import { UploadSweep } from './upload-sweep.service';
 
 /**
  * Media storage: the private blob store, by STORE. sqlite keeps blobs as files under MEDIA_PATH (beside
  * the database file unless set); Firestore keeps them in the Cloud Storage bucket MEDIA_BUCKET, on the
- * Firebase app the Firestore store opened. Exports the BlobStore port.
+ * Firebase app the Firestore store opened. Uploads abandoned for over an hour are swept. Exports the BlobStore port.
  */
 @Module({})
 export class MediaModule {
@@ -20,6 +21,7 @@ export class MediaModule {
       store === 'firestore'
         ? { provide: BlobStore, inject: [AppConfig, FirestoreStore], useFactory: (config: AppConfig, firestore: FirestoreStore) => GcsBlobStore.on(firestore.app, config.mediaBucket!) }
         : { provide: BlobStore, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalBlobStore(config.mediaPath) },
+      UploadSweep,
     ],
     exports: [BlobStore],
   }));
