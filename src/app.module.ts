@@ -11,6 +11,10 @@ import { HttpErrorFilter } from './common/http-errors';
 import { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MediaLinkSigner } from './media-serve/media-link-signer';
+import { MediaServeModule } from './media-serve/media-serve.module';
+import { MediaSendModule } from './media-send/media-send.module';
+import { MediaLinks } from './messaging/media-links';
 import { MessagingModule } from './messaging/messaging.module';
 import { SendAcceptance } from './messaging/send-acceptance';
 import { MetricsModule } from './metrics/metrics.module';
@@ -55,6 +59,8 @@ export class AppModule {
         ReceiptsModule.forStore(config.store),
         EventsModule.forStore(config.store),
         WebhooksModule.forStore(config.store),
+        MediaSendModule.forStore(config.store),
+        MediaServeModule.forStore(config.store),
         ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),
         RateLimitModule.perMinute(config.rateLimitPerMinute),
         AccountSummaryModule.forStore(config.store),
@@ -67,10 +73,11 @@ export class AppModule {
         { provide: AllowHosts, useValue: config.outboundAllowHosts },
         { provide: OUTBOUND_RESOLVER, useValue: outboundResolver },
         { provide: SendAcceptance, useExisting: OutboxAcceptance },
+        { provide: MediaLinks, useExisting: MediaLinkSigner },
         { provide: AccountReferences, useClass: EveryAccountReference },
         repositoryFor(AccountSends, config.store, { sqlite: SqliteAccountSends, firestore: FirestoreAccountSends }),
       ],
-      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends, AccountReferences, AllowHosts, OUTBOUND_RESOLVER],
+      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, MediaLinks, AccountSends, AccountReferences, AllowHosts, OUTBOUND_RESOLVER],
     };
   }
 }

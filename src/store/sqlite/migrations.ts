@@ -266,4 +266,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE instances (worker_id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, seen_at INTEGER NOT NULL) STRICT;
   `,
+  // A media send's outbox item carries its file (outbox/outbox-item.ts `media`) as JSON text, read whole.
+  `
+  ALTER TABLE outbox ADD COLUMN media TEXT;
+  `,
 ];
