@@ -266,4 +266,9 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE instances (worker_id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, seen_at INTEGER NOT NULL) STRICT;
   `,
+  // WhatsApp's limits on an account (accounts/account.ts: pausedUntil, pauseReason).
+  `
+  ALTER TABLE accounts ADD COLUMN paused_until INTEGER;
+  ALTER TABLE accounts ADD COLUMN pause_reason TEXT;
+  `,
 ];

@@ -4,6 +4,8 @@ import type { ProviderEventDrops } from '../provider-event-drops';
 import { SendFailure, type OpenOptions, type OutgoingContent, type ProviderConnection, type ProviderEventArgs, type ProviderEvents } from '../whatsapp-provider';
 import { ExpiringCache } from './expiring-cache';
 import { PendingAcks, type AckWait } from './pending-acks';
+import { rateLimitFailureOf } from './ack-errors';
+import { askLockEnd } from './reach-out-lock';
 import { statusCodeOf } from './provider-events/connection-update';
 import { isWaMessageId, normalizeProviderJid } from './provider-events/provider-fields';
 import { socketContentOf, uploadStreamOf } from './outgoing-content';
@@ -84,7 +86,18 @@ export class AccountConnection implements ProviderConnection {
         uploadStreamOf(prepared)?.destroy();
       }
     });
-    return attempt.promise;
+    return this.withLockEnd(attempt.promise);
+  }
+
+  /** A reach-out lock's failure with the lock's end, when WhatsApp tells it. */
+  private async withLockEnd(acked: Promise<void>): Promise<void> {
+    try {
+      await acked;
+    } catch (error) {
+      const socket = this.socket;
+      if (!(error instanceof SendFailure) || error.limit?.reason !== 'reach_out_locked' || error.limit.until !== null || !socket) throw error;
+      throw new SendFailure(error.message, false, error.code, { reason: 'reach_out_locked', until: await askLockEnd(socket) });
+    }
   }
 
   /**
@@ -102,7 +115,7 @@ export class AccountConnection implements ProviderConnection {
         (error: unknown) => {
           const code = statusCodeOf(error);
           // A SendFailure is ours (the file is gone): it says itself whether a retry can help.
-          const failure = error instanceof SendFailure ? error : new SendFailure(`sending ${id} failed: ${messageOf(error)}`, false, code === null ? null : String(code));
+          const failure = error instanceof SendFailure ? error : rateLimitFailureOf(id, error) ?? new SendFailure(`sending ${id} failed: ${messageOf(error)}`, false, code === null ? null : String(code));
           this.acks.fail(attempt, failure);
         },
       )

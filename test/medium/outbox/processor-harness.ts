@@ -1,3 +1,4 @@
+import { AccountPauses } from '../../../src/accounts/account-pauses.service';
 import { AccountDrains } from '../../../src/accounts/account-drains';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { mkdtempSync } from 'node:fs';
@@ -99,6 +100,7 @@ export async function processorHarness(options: { connected: string[]; disconnec
     holding: { accountId: a.accountId, owner: a.owner!, ownerEpoch: a.ownerEpoch },
     connected: sockets.has(a.accountId),
     leaseUntil: a.leaseUntil!,
+    isPaused: () => false,
   }));
   const connections = {
     held: () => live,
@@ -109,7 +111,7 @@ export async function processorHarness(options: { connected: string[]; disconnec
     },
   } as unknown as AccountConnections;
   const metrics = new MetricsRecorder();
-  const attempts = new SendAttempts(outbox, connections, config, clock, metrics);
+  const attempts = new SendAttempts(outbox, connections, config, clock, metrics, new AccountPauses(connections, accounts, clock, config, metrics));
   const processor = new OutboxProcessor(outbox, connections, attempts, config, clock, new SchedulerRegistry(), new ProviderEventBus(metrics), new AccountDrains());
 
   return {

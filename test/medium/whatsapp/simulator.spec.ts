@@ -244,7 +244,7 @@ describe('the WhatsApp simulator through the shared connection code', () => {
       [4, null, undefined],
       [5, null, undefined],
       [3, null, undefined],
-      [0, '463', true],
+      [0, '403', true],
     ]);
     expect(account.receipts[1]).toMatchObject({ chatJid: CLIENT, fromMe: true, waMessageId, at: expect.any(Number) });
     expect(() => simulator.injectReceipt('acc1', { waMessageId: 'NEVERSENT', status: 'read' })).toThrow(InvalidInput);
