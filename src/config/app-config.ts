@@ -35,6 +35,8 @@ export class AppConfig {
   readonly accountLeaseMs: number;
   readonly accountCapacity: number;
   readonly sendMinIntervalMs: number;
+  /** `WA_WEB_VERSION` as Baileys' `version` ([major, minor, build]); null: Baileys' built-in version. */
+  readonly waWebVersion: readonly [number, number, number] | null;
   /** How long an account is paused for WhatsApp's limits (accounts/account-pause.ts). */
   readonly pauses: {
     readonly rateOverlimitMs: number;
@@ -115,6 +117,7 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     accountLeaseMs: dto.ACCOUNT_LEASE_MS ?? 30_000,
     accountCapacity: dto.ACCOUNT_CAPACITY ?? 100,
     sendMinIntervalMs: dto.SEND_MIN_INTERVAL_MS ?? 1500,
+    waWebVersion: dto.WA_WEB_VERSION ? (dto.WA_WEB_VERSION.split('.').map(Number) as [number, number, number]) : null,
     pauses: {
       rateOverlimitMs: dto.WA_PAUSE_DEFAULT_MS ?? 60_000,
       rateOverlimitMaxMs: dto.WA_PAUSE_MAX_MS ?? 15 * 60_000,

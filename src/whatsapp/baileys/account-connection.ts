@@ -1,4 +1,4 @@
-import { proto, type CacheStore, type GroupMetadata, type WAMessageKey } from '@whiskeysockets/baileys';
+import { proto, type CacheStore, type GroupMetadata, type WAMessageKey, type WAVersion } from '@whiskeysockets/baileys';
 import { isClientJid } from '../../common/jid';
 import type { ProviderEventDrops } from '../provider-event-drops';
 import { SendFailure, type OpenOptions, type OutgoingContent, type ProviderConnection, type ProviderEventArgs, type ProviderEvents } from '../whatsapp-provider';
@@ -23,6 +23,7 @@ export interface AccountConnectionDeps {
   drops: ProviderEventDrops;
   logger: SocketLogger;
   waWebSocketUrl?: string;
+  waWebVersion?: WAVersion;
   /** Settles once this account's previous connection in this process is closed: never two sockets at once. */
   previousClosed?: Promise<void>;
 }
@@ -165,6 +166,7 @@ export class AccountConnection implements ProviderConnection {
       auth: auth.state,
       logger: this.deps.logger,
       waWebSocketUrl: this.deps.waWebSocketUrl,
+      waWebVersion: this.deps.waWebVersion,
       msgRetryCounterCache: this.deps.msgRetryCounterCache,
       getMessage: (key) => this.messageForRetry(key),
       cachedGroupMetadata: (jid) => this.groupMetadata(jid),
