@@ -15,6 +15,8 @@ export function accountAnswer(account: AccountRecord) {
     lastDisconnectReason: account.lastDisconnectReason,
     lastDisconnectAt: iso(account.lastDisconnectAt),
     connectedAt: iso(account.connectedAt),
+    pausedUntil: iso(account.pausedUntil),
+    pauseReason: account.pauseReason,
     createdAt: iso(account.createdAt)!,
     updatedAt: iso(account.updatedAt)!,
   };

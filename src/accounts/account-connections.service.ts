@@ -230,6 +230,8 @@ export class AccountConnections {
   private forget(live: LiveAccount): void {
     this.live.delete(live.accountId);
     live.disarmDeadline();
+    // The record keeps the pause: the next holder resumes it (AccountPauses.adopted).
+    live.endPause();
   }
 
   private async closeSocket(live: LiveAccount): Promise<void> {

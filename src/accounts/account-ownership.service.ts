@@ -3,6 +3,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { AccountConnections } from './account-connections.service';
 import { AccountDrains } from './account-drains';
+import { AccountPauses } from './account-pauses.service';
 import { AccountRepository } from './account.repository';
 import { FleetWatch, evenShare } from './fleet-share';
 import { InstanceRegistry } from './instance-registry';
@@ -50,6 +51,7 @@ export class AccountOwnership implements OnApplicationBootstrap, OnApplicationSh
     private readonly requests: OperatorRequests,
     private readonly instances: InstanceRegistry,
     private readonly drains: AccountDrains,
+    private readonly pauses: AccountPauses,
   ) {
     this.startedAt = clock.now();
     this.fleetWatch = new FleetWatch(3 * config.accountLeaseMs);
@@ -125,7 +127,11 @@ export class AccountOwnership implements OnApplicationBootstrap, OnApplicationSh
     const room = Math.min(this.config.accountCapacity, fleet.share) - this.connections.held().length;
     if (room <= 0 || this.stopping) return;
     const taken = await this.accounts.claimUnowned(this.config.owner, this.clock.now(), this.config.accountLeaseMs, room);
-    for (const account of taken) void this.requests.performPending(this.connections.adopt(account), account);
+    for (const account of taken) {
+      const live = this.connections.adopt(account);
+      this.pauses.adopted(live, account);
+      void this.requests.performPending(live, account);
+    }
   }
 
   /** One account per lease, and only once settled: a join or a leave is seen everywhere before accounts move. */

@@ -1,3 +1,5 @@
+import type { PauseReason } from '../whatsapp/whatsapp-provider';
+
 export const ACCOUNT_STATUSES = ['connecting', 'qr', 'connected', 'disconnected', 'logged_out'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
@@ -38,6 +40,12 @@ export interface AccountRecord {
   /** The holder's answer to the request made at `pairingCodeFor` (the asking instance waits for it). */
   pairingCode: string | null;
   pairingCodeFor: number | null;
+  /**
+   * WhatsApp limited the account (rate-overlimit, or the reach-out lock): nothing is sent for it until
+   * then; the holder clears both when it resumes. The status is unchanged by a pause.
+   */
+  pausedUntil: number | null;
+  pauseReason: PauseReason | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -64,6 +72,8 @@ export function newAccount(accountId: string, name: string | null, now: number):
     pairingRequestedAt: null,
     pairingCode: null,
     pairingCodeFor: null,
+    pausedUntil: null,
+    pauseReason: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -84,6 +94,8 @@ export type ConnectionPatch = Partial<
     | 'resetRequestedAt'
     | 'pairingCode'
     | 'pairingCodeFor'
+    | 'pausedUntil'
+    | 'pauseReason'
   >
 > & { updatedAt: number };
 

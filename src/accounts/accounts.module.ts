@@ -5,6 +5,7 @@ import { StoreModule, perStore, repositoryFor } from '../store/store.module';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { AccountConnections } from './account-connections.service';
 import { AccountDrains } from './account-drains';
+import { AccountPauses } from './account-pauses.service';
 import { InstanceRegistry } from './instance-registry';
 import { FirestoreInstanceRegistry } from './firestore/instance-registry.firestore';
 import { SqliteInstanceRegistry } from './sqlite/instance-registry.sqlite';
@@ -47,11 +48,12 @@ export class AccountsModule {
       OperatorRequests,
       AccountPurger,
       AccountDrains,
+      AccountPauses,
       repositoryFor(InstanceRegistry, store, { sqlite: SqliteInstanceRegistry, firestore: FirestoreInstanceRegistry }),
       repositoryFor(AccountPurges, store, { sqlite: SqliteAccountPurges, firestore: FirestoreAccountPurges }),
       repositoryFor(AccountRepository, store, { sqlite: SqliteAccountRepository, firestore: FirestoreAccountRepository }),
       repositoryFor(SessionRepository, store, { sqlite: SqliteSessionRepository, firestore: FirestoreSessionRepository }),
     ],
-    exports: [AccountRepository, AccountConnections, AccountDrains],
+    exports: [AccountRepository, AccountConnections, AccountDrains, AccountPauses],
   }));
 }

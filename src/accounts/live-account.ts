@@ -1,4 +1,4 @@
-import { ProviderConnection } from '../whatsapp/whatsapp-provider';
+import { PauseReason, ProviderConnection } from '../whatsapp/whatsapp-provider';
 import { Holding } from './account.repository';
 
 /** This instance's hold on one account: the lease it renews and the socket it has open, if any. */
@@ -28,6 +28,10 @@ export class LiveAccount {
   handingOff = false;
   /** The pairing request (by its time) this instance has asked WhatsApp a code for. */
   handledPairingAt: number | null = null;
+  /** WhatsApp's limits pause the account's sends until then (AccountPauses); null when not paused. */
+  pausedUntil: number | null = null;
+  pauseReason: PauseReason | null = null;
+  private pauseTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly holding: Holding,
@@ -48,6 +52,25 @@ export class LiveAccount {
   disarmDeadline(): void {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.deadlineTimer = null;
+  }
+
+  isPaused(now: number): boolean {
+    return this.pausedUntil !== null && this.pausedUntil > now;
+  }
+
+  /** Paused until `until`; `onEnd` runs then (at once if it has passed). */
+  pause(until: number, reason: PauseReason, now: number, onEnd: () => void): void {
+    this.endPause();
+    this.pausedUntil = until;
+    this.pauseReason = reason;
+    this.pauseTimer = setTimeout(onEnd, Math.max(0, until - now));
+  }
+
+  endPause(): void {
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    this.pausedUntil = null;
+    this.pauseReason = null;
   }
 
   cancelReconnect(): void {

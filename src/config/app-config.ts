@@ -35,6 +35,14 @@ export class AppConfig {
   readonly accountLeaseMs: number;
   readonly accountCapacity: number;
   readonly sendMinIntervalMs: number;
+  /** `WA_WEB_VERSION` as Baileys' `version` ([major, minor, build]); null: Baileys' built-in version. */
+  readonly waWebVersion: readonly [number, number, number] | null;
+  /** How long an account is paused for WhatsApp's limits (accounts/account-pause.ts). */
+  readonly pauses: {
+    readonly rateOverlimitMs: number;
+    readonly rateOverlimitMaxMs: number;
+    readonly reachOutLockMs: number;
+  };
   /** How many sends one account may have in flight in this process (with pacing off); no env setting. */
   readonly maxInFlightPerAccount: number;
   readonly simulator: {
@@ -121,6 +129,12 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     accountLeaseMs: dto.ACCOUNT_LEASE_MS ?? 30_000,
     accountCapacity: dto.ACCOUNT_CAPACITY ?? 100,
     sendMinIntervalMs: dto.SEND_MIN_INTERVAL_MS ?? 1500,
+    waWebVersion: dto.WA_WEB_VERSION ? (dto.WA_WEB_VERSION.split('.').map(Number) as [number, number, number]) : null,
+    pauses: {
+      rateOverlimitMs: dto.WA_PAUSE_DEFAULT_MS ?? 60_000,
+      rateOverlimitMaxMs: dto.WA_PAUSE_MAX_MS ?? 15 * 60_000,
+      reachOutLockMs: dto.WA_REACH_OUT_LOCK_MS ?? 60 * 60_000,
+    },
     maxInFlightPerAccount: 64,
     simulator: {
       sendMs: dto.WA_SIMULATOR_SEND_MS ?? 0,
@@ -160,6 +174,9 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
   if (Boolean(dto.WEBHOOK_URL) !== Boolean(dto.WEBHOOK_SECRET)) {
     const [given, missing] = dto.WEBHOOK_URL ? ['WEBHOOK_URL', 'WEBHOOK_SECRET'] : ['WEBHOOK_SECRET', 'WEBHOOK_URL'];
     throw new ConfigError(`Invalid configuration:\n  ${missing} is required with ${given} (set both or neither)`);
+  }
+  if (config.pauses.rateOverlimitMaxMs < config.pauses.rateOverlimitMs) {
+    throw new ConfigError('Invalid configuration:\n  WA_PAUSE_MAX_MS must be at least WA_PAUSE_DEFAULT_MS');
   }
   if (config.outboxPollMs >= config.outboxLeaseMs) {
     throw new ConfigError('Invalid configuration:\n  OUTBOX_POLL_MS must be below OUTBOX_LEASE_MS');

@@ -76,6 +76,22 @@ export class EnvDto {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(600_000)
   SEND_MIN_INTERVAL_MS?: number;
 
+  /** The WhatsApp Web version Baileys announces (its built-in one when unset), e.g. 2.3000.1023223821. */
+  @IsOptional() @Matches(/^\d{1,6}\.\d{1,6}\.\d{1,12}$/, { message: 'must be three dot-separated integers, e.g. 2.3000.1023223821' })
+  WA_WEB_VERSION?: string;
+
+  /** An account's first pause on rate-overlimit (429), and the pause when WhatsApp gives no end; doubled on repeats. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(86_400_000)
+  WA_PAUSE_DEFAULT_MS?: number;
+
+  /** The longest a rate-overlimit pause grows to by doubling. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(86_400_000)
+  WA_PAUSE_MAX_MS?: number;
+
+  /** A reach-out lock's (463) pause when WhatsApp does not say when the lock ends. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(7 * 86_400_000)
+  WA_REACH_OUT_LOCK_MS?: number;
+
   @IsOptional() @Transform(toNumber) @IsInt() @Min(0) @Max(600_000)
   WA_SIMULATOR_SEND_MS?: number;
 

@@ -38,6 +38,7 @@ export class MetricsRecorder {
   private readonly reconnects = this.counter('whatsapp_account_reconnects_total', 'New sockets opened after a close (trigger: the disconnect reason) or on an operator request', ['trigger']);
   private readonly leasesTaken = this.counter('whatsapp_account_leases_taken_total', 'Accounts this instance took by claim (unowned, released or expired)', []);
   private readonly outboxPurged = this.counter('whatsapp_outbox_items_purged_total', 'Ended outbox items deleted after their retention (sqlite; Firestore TTL deletes them there)', []);
+  private readonly accountPauses = this.counter('whatsapp_account_pauses_total', "Accounts paused by WhatsApp's limits, by reason: rate_overlimit (429), reach_out_locked (463)", ['reason']);
   private readonly leasesLost = this.counter('whatsapp_account_leases_lost_total', 'Accounts this instance lost without giving them back', ['why']);
   private readonly spoolEvents = this.counter('whatsapp_spool_events_total', 'Provider events the store refused: spooled to disk, replayed into the store later, or lost (not even spooled)', ['outcome']);
   private readonly spoolPending = new Gauge({
@@ -104,6 +105,10 @@ export class MetricsRecorder {
 
   leaseTaken(): void {
     this.leasesTaken.inc();
+  }
+
+  accountPaused(reason: string): void {
+    this.accountPauses.inc({ reason });
   }
 
   leaseLost(why: string): void {

@@ -76,17 +76,17 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnApplicationShu
     return this.loop.idle();
   }
 
-  /** Connected accounts held here and not being handed off, within their pacing, in-flight room and account lease. */
+  /** Connected accounts held here, not being handed off nor paused by WhatsApp's limits, within their pacing, in-flight room and account lease. */
   private async claim({ every, stirred, room, later }: ClaimRound): Promise<OutboxItem[]> {
     const now = this.clock.now();
     const accounts: ClaimRequest['accounts'] = [];
     for (const live of this.connections.held()) {
       if (live.handingOff || (!every && !stirred.has(live.accountId))) continue;
       const left = room(live.accountId);
-      if (live.connected && this.pacing.mayClaim(live.accountId, now) && left > 0 && accountLeaseLeaves(live.leaseUntil, now, this.attempts.window)) {
+      if (live.connected && !live.isPaused(now) && this.pacing.mayClaim(live.accountId, now) && left > 0 && accountLeaseLeaves(live.leaseUntil, now, this.attempts.window)) {
         accounts.push({ ...live.holding, limit: left });
       }
-      // Paced, at its in-flight cap or its lease not yet renewed: looked at again in the next round of any kind.
+      // Paused, paced, at its in-flight cap or its lease not yet renewed: looked at again in the next round of any kind.
       else if (stirred.has(live.accountId)) later(live.accountId);
     }
     if (accounts.length === 0) return [];

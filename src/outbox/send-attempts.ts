@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountConnections } from '../accounts/account-connections.service';
+import { AccountPauses } from '../accounts/account-pauses.service';
 import { BackoffPolicy, backoffDelay } from '../common/backoff';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -7,7 +8,7 @@ import { failureOf } from '../messaging/failure-reason';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { BlobStore } from '../media/blob-store';
 import { SentMedia } from '../messaging/send-acceptance';
-import { OutgoingContent, SendFailure } from '../whatsapp/whatsapp-provider';
+import { AccountLimit, OutgoingContent, SendFailure } from '../whatsapp/whatsapp-provider';
 import { Claim, claimOf } from './claim-rule';
 import { OutboxItem } from './outbox-item';
 import { OutboxRepository } from './outbox.repository';
@@ -33,6 +34,7 @@ export class SendAttempts {
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
     private readonly blobs: BlobStore,
+    private readonly pauses: AccountPauses,
   ) {
     // Well below the lease: an unanswered send gives up long before another worker may reclaim it.
     this.sendTimeoutMs = Math.min(30_000, Math.floor(config.outboxLeaseMs / 3));
@@ -103,6 +105,16 @@ export class SendAttempts {
     );
   }
 
+  /**
+   * WhatsApp limited the account, not this message: the account pauses (set before anything is awaited,
+   * so no round claims for it meanwhile) and the item goes back as it was, its attempt not counted; it
+   * goes after the pause with the same WhatsApp id.
+   */
+  private async pausedBy(item: OutboxItem, claim: Claim, limit: AccountLimit): Promise<void> {
+    const paused = this.pauses.pause(item.accountId, limit);
+    await Promise.all([paused, this.outbox.releaseUnsent(claim, this.clock.now())]);
+  }
+
   /** Accepted while the account was linked to another phone: it never leaves from this one. */
   private async failRelinked(item: OutboxItem, claim: Claim, phone: string | null): Promise<void> {
     const failure = failureOf('accountRelinked', `accepted while linked to ${item.boundPhone}; now linked to ${phone ?? 'an unknown phone'}`);
@@ -120,6 +132,7 @@ export class SendAttempts {
     const failure = error instanceof SendFailure ? error : new SendFailure(error instanceof Error ? error.message : String(error), false);
     const now = this.clock.now();
     const reason = failure.code ? `${failure.message} (code ${failure.code})` : failure.message;
+    if (failure.limit) return this.pausedBy(item, claim, failure.limit);
     // Refused when the claim was lost or a receipt proved WhatsApp has the message: nothing failed then.
     if (failure.permanent || item.attempts >= this.config.outboxMaxAttempts) {
       if (!(await this.outbox.markFailed(claim, failure.permanent ? failureOf('rejected', reason) : failureOf('maxAttempts', `gave up after ${item.attempts} attempts: ${reason}`), now))) return;

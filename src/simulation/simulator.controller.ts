@@ -5,7 +5,8 @@ import { AccountRepository } from '../accounts/account.repository';
 import { AccountNotFound, ConflictWithState } from '../common/errors';
 import { assertAccountId } from '../common/ids';
 import { ThreadRepository } from '../messaging/thread.repository';
-import { InjectInboundDto, InjectReceiptDto, SimulateDisconnectDto } from './simulator.dto';
+import { InjectInboundDto, InjectReceiptDto, SimulateDisconnectDto, SimulateLimitDto } from './simulator.dto';
+import type { LimitFault } from '../whatsapp/simulator/simulated-limits';
 import { InjectionResult, WhatsAppSimulator } from '../whatsapp/simulator/whatsapp-simulator';
 
 /** The simulator's routes (registered only with WA_PROVIDER=simulator): provider events injected as Baileys emits them. */
@@ -57,6 +58,16 @@ export class SimulatorController {
     await this.existing(accountId);
     if (!this.simulator.disconnect(accountId, body.reason)) throw new ConflictWithState('accountId', `"${accountId}" has no socket in this process`);
     return { accountId, reason: body.reason };
+  }
+
+  @Post('limits')
+  @Access('manage', { account: 'param.accountId' })
+  @HttpCode(202)
+  @ApiOperation({ summary: "Answer the account's next sends through this process with WhatsApp's limits: 429 rate-overlimit or 463 reach-out lock" })
+  async limits(@Param('accountId') accountId: string, @Body() body: SimulateLimitDto): Promise<{ accountId: string } & LimitFault> {
+    await this.existing(accountId);
+    const fault = this.simulator.limitSends(accountId, { code: body.code, sends: body.sends ?? 1, ...(body.lockForMs === undefined ? {} : { lockForMs: body.lockForMs }) });
+    return { accountId, ...fault };
   }
 
   private async existing(accountId: string): Promise<void> {

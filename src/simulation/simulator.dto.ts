@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { WA_MESSAGE_ID_PATTERN } from '../common/ids';
 import { DISCONNECT_REASON_NAMES } from '../whatsapp/simulator/disconnect-reasons';
+import { LIMIT_CODES, type LimitCode } from '../whatsapp/simulator/simulated-limits';
 
 const WA_ID_RULE = 'must be 1-128 letters, digits, "_" or "-"';
 
@@ -42,4 +43,24 @@ export class SimulateDisconnectDto {
   @ApiProperty({ enum: DISCONNECT_REASON_NAMES, example: 'connectionLost' })
   @IsIn(DISCONNECT_REASON_NAMES, { message: `must be a Baileys DisconnectReason name: ${DISCONNECT_REASON_NAMES.join(', ')}` })
   reason: string;
+}
+
+export class SimulateLimitDto {
+  @ApiProperty({ enum: LIMIT_CODES, example: '429', description: '429: rate-overlimit; 463: the reach-out lock' })
+  @IsIn(LIMIT_CODES, { message: `must be one of ${LIMIT_CODES.join(', ')}` })
+  code: LimitCode;
+
+  @ApiPropertyOptional({ example: 1, default: 1, description: "How many of the account's next sends through this process meet it; 0 lifts it" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  sends?: number;
+
+  @ApiPropertyOptional({ example: 60_000, description: '463 only: the lock ends this long after the send, as WhatsApp then reports it' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86_400_000)
+  lockForMs?: number;
 }

@@ -116,12 +116,25 @@ export interface ProviderEvents {
 /** The same events as argument lists, the shape an `EventBus` carries. */
 export type ProviderEventArgs = { [E in keyof ProviderEvents]: Parameters<ProviderEvents[E]> };
 
-/** Why a send did not reach WhatsApp's server. `permanent` failures are not retried. */
+/** WhatsApp's limits on an account as a whole, in the contract's words (`pauseReason`). */
+export type PauseReason = 'rate_overlimit' | 'reach_out_locked';
+
+/**
+ * WhatsApp refused the send for the account, not for this message: rate-overlimit (429) or the reach-out
+ * lock (463). `until` (epoch ms) when WhatsApp said how long (the lock's `timeEnforcementEnds`), else null.
+ */
+export interface AccountLimit {
+  reason: PauseReason;
+  until: number | null;
+}
+
+/** Why a send did not reach WhatsApp's server. `permanent` failures are not retried; a `limit` pauses the account. */
 export class SendFailure extends Error {
   constructor(
     message: string,
     readonly permanent: boolean,
     readonly code: string | null = null,
+    readonly limit: AccountLimit | null = null,
   ) {
     super(message);
   }

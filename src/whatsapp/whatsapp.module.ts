@@ -29,7 +29,7 @@ import { WhatsAppProvider } from './whatsapp-provider';
       provide: WhatsAppProvider,
       inject: [AppConfig, ProviderEventDrops, WhatsAppSimulator],
       useFactory: (config: AppConfig, drops: ProviderEventDrops, simulator: WhatsAppSimulator | null) =>
-        config.provider === 'simulator' ? new SimulatorProvider(simulator!, { drops }) : new BaileysProvider({ drops }),
+        config.provider === 'simulator' ? new SimulatorProvider(simulator!, { drops }) : new BaileysProvider({ drops, waWebVersion: config.waWebVersion }),
     },
   ],
   exports: [WhatsAppProvider, WhatsAppSimulator, ProviderEventBus, ProviderEventDrops],

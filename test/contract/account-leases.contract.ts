@@ -69,6 +69,25 @@ export function accountLeasesContract(make: MakeStoreFixture): void {
       await store.close();
     });
 
+    it("keeps a pause for WhatsApp's limits on the record, fenced by the epoch, for the next holder to take over; the holder clears it", async () => {
+      const store = await make();
+      await store.accounts.create(account('acc1'));
+      const now = Date.now();
+      const [held] = await store.accounts.claimUnowned('w1/a', now, LEASE, 10);
+      const holding = { accountId: 'acc1', owner: 'w1/a', ownerEpoch: held.ownerEpoch };
+      expect(held).toMatchObject({ pausedUntil: null, pauseReason: null });
+      expect(await store.accounts.recordConnection({ ...holding, ownerEpoch: held.ownerEpoch - 1 }, { pausedUntil: now + 1, pauseReason: 'rate_overlimit', updatedAt: now })).toBe(false);
+      expect(await store.accounts.recordConnection(holding, { status: 'connected', updatedAt: now })).toBe(true);
+      expect(await store.accounts.recordConnection(holding, { pausedUntil: now + 60_000, pauseReason: 'reach_out_locked', updatedAt: now })).toBe(true);
+      expect(await store.accounts.release(holding, { status: 'disconnected', updatedAt: now })).toBe(true);
+      const [next] = await store.accounts.claimUnowned('w2/b', now, LEASE, 10);
+      expect(next).toMatchObject({ owner: 'w2/b', pausedUntil: now + 60_000, pauseReason: 'reach_out_locked' });
+      const nextHolding = { accountId: 'acc1', owner: 'w2/b', ownerEpoch: next.ownerEpoch };
+      expect(await store.accounts.recordConnection(nextHolding, { pausedUntil: null, pauseReason: null, updatedAt: now })).toBe(true);
+      expect(await store.accounts.get('acc1')).toMatchObject({ pausedUntil: null, pauseReason: null });
+      await store.close();
+    });
+
     it('carries an operator request to the holder through its next renewal', async () => {
       const store = await make();
       const other = await store.reopen();

@@ -21,6 +21,7 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/whatsapp/simulator/accounts/:accountId/inbound': { from: '40712345678', text: 'hi' },
   'POST /api/whatsapp/simulator/accounts/:accountId/receipts': { waMessageId: '3EB0AAAA', status: 'read' },
   'POST /api/whatsapp/simulator/accounts/:accountId/disconnect': { reason: 'connectionLost' },
+  'POST /api/whatsapp/simulator/accounts/:accountId/limits': { code: '429', sends: 0 },
   'PATCH /api/whatsapp/webhooks/:webhookId': { description: 'changed' },
   'POST /api/whatsapp/webhooks/:webhookId/replay': { since: new Date(Date.now() - 60_000).toISOString() },
 };

@@ -102,12 +102,12 @@ describe('inbound messages and receipts, through the simulator (Baileys event sh
     expect(rows('SELECT * FROM threads WHERE thread_id = ?', 'accA__40799999999@s.whatsapp.net')).toEqual([]);
   });
 
-  it('fails a send WhatsApp rejected (ERROR 463) and never retries it', async () => {
+  it('fails a send WhatsApp rejected for good (ERROR 403) and never retries it', async () => {
     const sent = await t.request('POST', '/api/whatsapp/send-message', { body: { accountId: 'accB', to: '40712121212', message: 'rejected' } });
-    simulator.injectReceipt('accB', { waMessageId: sent.body.waMessageId, status: 'error', errorCode: '463', chatJid: '40712121212@s.whatsapp.net' });
+    simulator.injectReceipt('accB', { waMessageId: sent.body.waMessageId, status: 'error', errorCode: '403', chatJid: '40712121212@s.whatsapp.net' });
     const url = `/api/whatsapp/threads/${encodeURIComponent(sent.body.threadId)}/messages/${sent.body.messageId}`;
     const message = await eventually(() => t.request('GET', url), (r) => r.body.status === 'failed');
-    expect(message.body).toMatchObject({ status: 'failed', failureReason: 'rejected', error: expect.stringContaining('463') });
+    expect(message.body).toMatchObject({ status: 'failed', failureReason: 'rejected', error: expect.stringContaining('403') });
     const item = rows<{ status: string }>('SELECT status FROM outbox WHERE wa_message_id = ?', sent.body.waMessageId)[0];
     expect(item.status).toBe('failed');
   });

@@ -19,6 +19,8 @@ export class AccountSummaryDto {
   @ApiPropertyOptional({ nullable: true, type: String }) lastDisconnectReason: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) lastDisconnectAt: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) connectedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "Sends paused for WhatsApp's limits until then" }) pausedUntil: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['rate_overlimit', 'reach_out_locked'] }) pauseReason: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Newest message a client sent the account' }) lastInboundAt: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Newest message the account sent' }) lastOutboundAt: string | null;
   @ApiProperty({ type: OutboxCountsDto, description: 'Items kept in the outbox (ended ones for 7 days at least)' }) outbox: OutboxCountsDto;
@@ -35,6 +37,8 @@ export class AccountSummaryDto {
       lastDisconnectReason: account.lastDisconnectReason,
       lastDisconnectAt: iso(account.lastDisconnectAt),
       connectedAt: iso(account.connectedAt),
+      pausedUntil: iso(account.pausedUntil),
+      pauseReason: account.pauseReason,
       lastInboundAt: iso(lastMessages.inbound),
       lastOutboundAt: iso(lastMessages.outbound),
       outbox: { ...outbox },

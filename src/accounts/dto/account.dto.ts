@@ -28,6 +28,9 @@ export class AccountDto {
   @ApiPropertyOptional({ nullable: true, type: String }) lastDisconnectReason: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) lastDisconnectAt: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) connectedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "Set while WhatsApp's limits pause the account's sends: they resume by themselves then" })
+  pausedUntil: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['rate_overlimit', 'reach_out_locked'] }) pauseReason: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 

@@ -16,6 +16,7 @@ const TIME_FIELDS = [
   'resetDoneFor',
   'pairingRequestedAt',
   'pairingCodeFor',
+  'pausedUntil',
   'createdAt',
   'updatedAt',
 ] as const;

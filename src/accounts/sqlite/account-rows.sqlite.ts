@@ -1,3 +1,4 @@
+import type { PauseReason } from '../../whatsapp/whatsapp-provider';
 import { AccountRecord, AccountStatus, ConnectionPatch } from '../account';
 
 export interface AccountRow {
@@ -21,6 +22,8 @@ export interface AccountRow {
   pairing_requested_at: number | null;
   pairing_code: string | null;
   pairing_code_for: number | null;
+  paused_until: number | null;
+  pause_reason: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -47,6 +50,8 @@ export function toAccount(row: AccountRow): AccountRecord {
     pairingRequestedAt: row.pairing_requested_at,
     pairingCode: row.pairing_code,
     pairingCodeFor: row.pairing_code_for,
+    pausedUntil: row.paused_until,
+    pauseReason: row.pause_reason as PauseReason | null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -64,6 +69,8 @@ const PATCH_COLUMNS: Record<keyof ConnectionPatch, string> = {
   resetRequestedAt: 'reset_requested_at',
   pairingCode: 'pairing_code',
   pairingCodeFor: 'pairing_code_for',
+  pausedUntil: 'paused_until',
+  pauseReason: 'pause_reason',
   updatedAt: 'updated_at',
 };
 

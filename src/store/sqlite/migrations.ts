@@ -270,4 +270,9 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE outbox ADD COLUMN media TEXT;
   `,
+  // WhatsApp's limits on an account (accounts/account.ts: pausedUntil, pauseReason).
+  `
+  ALTER TABLE accounts ADD COLUMN paused_until INTEGER;
+  ALTER TABLE accounts ADD COLUMN pause_reason TEXT;
+  `,
 ];

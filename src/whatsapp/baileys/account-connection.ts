@@ -1,9 +1,11 @@
-import { proto, type CacheStore, type GroupMetadata, type WAMessageKey } from '@whiskeysockets/baileys';
+import { proto, type CacheStore, type GroupMetadata, type WAMessageKey, type WAVersion } from '@whiskeysockets/baileys';
 import { isClientJid } from '../../common/jid';
 import type { ProviderEventDrops } from '../provider-event-drops';
 import { SendFailure, type OpenOptions, type OutgoingContent, type ProviderConnection, type ProviderEventArgs, type ProviderEvents } from '../whatsapp-provider';
 import { ExpiringCache } from './expiring-cache';
 import { PendingAcks, type AckWait } from './pending-acks';
+import { rateLimitFailureOf } from './ack-errors';
+import { askLockEnd } from './reach-out-lock';
 import { statusCodeOf } from './provider-events/connection-update';
 import { isWaMessageId, normalizeProviderJid } from './provider-events/provider-fields';
 import { socketContentOf, uploadStreamOf } from './outgoing-content';
@@ -21,6 +23,7 @@ export interface AccountConnectionDeps {
   drops: ProviderEventDrops;
   logger: SocketLogger;
   waWebSocketUrl?: string;
+  waWebVersion?: WAVersion;
   /** Settles once this account's previous connection in this process is closed: never two sockets at once. */
   previousClosed?: Promise<void>;
 }
@@ -84,7 +87,18 @@ export class AccountConnection implements ProviderConnection {
         uploadStreamOf(prepared)?.destroy();
       }
     });
-    return attempt.promise;
+    return this.withLockEnd(attempt.promise);
+  }
+
+  /** A reach-out lock's failure with the lock's end, when WhatsApp tells it. */
+  private async withLockEnd(acked: Promise<void>): Promise<void> {
+    try {
+      await acked;
+    } catch (error) {
+      const socket = this.socket;
+      if (!(error instanceof SendFailure) || error.limit?.reason !== 'reach_out_locked' || error.limit.until !== null || !socket) throw error;
+      throw new SendFailure(error.message, false, error.code, { reason: 'reach_out_locked', until: await askLockEnd(socket) });
+    }
   }
 
   /**
@@ -102,7 +116,7 @@ export class AccountConnection implements ProviderConnection {
         (error: unknown) => {
           const code = statusCodeOf(error);
           // A SendFailure is ours (the file is gone): it says itself whether a retry can help.
-          const failure = error instanceof SendFailure ? error : new SendFailure(`sending ${id} failed: ${messageOf(error)}`, false, code === null ? null : String(code));
+          const failure = error instanceof SendFailure ? error : rateLimitFailureOf(id, error) ?? new SendFailure(`sending ${id} failed: ${messageOf(error)}`, false, code === null ? null : String(code));
           this.acks.fail(attempt, failure);
         },
       )
@@ -152,6 +166,7 @@ export class AccountConnection implements ProviderConnection {
       auth: auth.state,
       logger: this.deps.logger,
       waWebSocketUrl: this.deps.waWebSocketUrl,
+      waWebVersion: this.deps.waWebVersion,
       msgRetryCounterCache: this.deps.msgRetryCounterCache,
       getMessage: (key) => this.messageForRetry(key),
       cachedGroupMetadata: (jid) => this.groupMetadata(jid),

@@ -9,6 +9,8 @@ export interface BaileysProviderOptions {
   logLevel?: 'warn' | 'error' | 'fatal' | 'silent';
   /** Tests point this at a local WebSocket server; unset is WhatsApp's own. */
   waWebSocketUrl?: string;
+  /** `WA_WEB_VERSION`: the WhatsApp Web version every socket announces; unset: Baileys' own. */
+  waWebVersion?: readonly [number, number, number] | null;
   drops?: ProviderEventDrops;
 }
 
@@ -18,6 +20,7 @@ export class BaileysProvider extends SocketWhatsAppProvider {
     super(new BaileysSocketFactory(), {
       logger: pino({ level: options.logLevel ?? 'warn', base: { component: 'baileys' }, redact: LOG_REDACTION }),
       waWebSocketUrl: options.waWebSocketUrl,
+      waWebVersion: options.waWebVersion ? [...options.waWebVersion] : undefined,
       drops: options.drops,
     });
   }

@@ -1,4 +1,4 @@
-import { proto, type CacheStore, type GroupMetadata, type UserFacingSocketConfig, type WAMessageKey } from '@whiskeysockets/baileys';
+import { proto, type CacheStore, type GroupMetadata, type UserFacingSocketConfig, type WAMessageKey, type WAVersion } from '@whiskeysockets/baileys';
 import type { SessionAuthState } from './session-auth-state';
 import type { SocketLogger } from './socket-factory';
 
@@ -27,6 +27,8 @@ export interface SocketSettings {
   logger: SocketLogger;
   /** Where the socket connects; unset means Baileys' default (WhatsApp). Tests use a local server. */
   waWebSocketUrl?: string;
+  /** The WhatsApp Web version to announce (`WA_WEB_VERSION`); unset: the one this Baileys release ships with. */
+  waWebVersion?: WAVersion;
   /** One per account, kept across sockets, so a recipient's retry requests are counted across reconnects. */
   msgRetryCounterCache: CacheStore;
   getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined>;
@@ -37,6 +39,8 @@ export interface SocketSettings {
 export function socketConfigFor(settings: SocketSettings): UserFacingSocketConfig {
   return {
     ...(settings.waWebSocketUrl ? { waWebSocketUrl: settings.waWebSocketUrl } : {}),
+    // No `fetchLatestBaileysVersion` at start: a network call per start, and a version nobody tested here.
+    ...(settings.waWebVersion ? { version: settings.waWebVersion } : {}),
     auth: settings.auth,
     logger: settings.logger,
     syncFullHistory: false,

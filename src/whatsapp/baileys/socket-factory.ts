@@ -5,6 +5,7 @@ import {
   type BinaryNode,
   type Contact,
   type GroupMetadata,
+  type ReachoutTimelockState,
   type UserFacingSocketConfig,
   type WAMessage,
 } from '@whiskeysockets/baileys';
@@ -44,6 +45,8 @@ export interface ProviderSocket {
   logout(message?: string): Promise<void>;
   end(error: Error | undefined): void | Promise<void>;
   groupMetadata(jid: string): Promise<GroupMetadata>;
+  /** The account's reach-out lock (the 463 restriction) as WhatsApp reports it now. */
+  fetchAccountReachoutTimelock(): Promise<ReachoutTimelockState>;
 }
 
 /** Makes one socket for one account. The account id is for stand-ins (the simulator keys its accounts by it). */
@@ -65,6 +68,7 @@ export class BaileysSocketFactory extends SocketFactory {
       requestPairingCode: (phoneNumber) => socket.requestPairingCode(phoneNumber),
       logout: (message) => socket.logout(message),
       groupMetadata: (jid) => socket.groupMetadata(jid),
+      fetchAccountReachoutTimelock: () => socket.fetchAccountReachoutTimelock(),
       end: (error) => endTransportFirst(socket, error),
     };
   }

@@ -1,4 +1,4 @@
-import { generateMessageIDV2 } from '@whiskeysockets/baileys';
+import { generateMessageIDV2, type WAVersion } from '@whiskeysockets/baileys';
 import { isAccountId } from '../../common/ids';
 import { ProviderEventDrops } from '../provider-event-drops';
 import { WhatsAppProvider, type OpenOptions, type ProviderConnection } from '../whatsapp-provider';
@@ -12,6 +12,7 @@ const MSG_RETRY_TTL_MS = 60 * 60_000;
 export interface SocketProviderOptions {
   logger: SocketLogger;
   waWebSocketUrl?: string;
+  waWebVersion?: WAVersion;
   drops?: ProviderEventDrops;
 }
 
@@ -44,6 +45,7 @@ export class SocketWhatsAppProvider extends WhatsAppProvider {
       drops: this.drops,
       logger: this.options.logger.child({ accountId }),
       waWebSocketUrl: this.options.waWebSocketUrl,
+      waWebVersion: this.options.waWebVersion,
       previousClosed: previous?.close(),
     });
     this.latest.set(accountId, connection);

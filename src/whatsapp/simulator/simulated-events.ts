@@ -15,6 +15,14 @@ export function boomError(statusCode: number, message: string): Error {
   });
 }
 
+/**
+ * An IQ answered with `<error code=... text=...>`, as Baileys' `assertNodeErrorFree` throws it from
+ * `query`: a Boom whose `data` is the code (its `output.statusCode` stays Boom's default 500).
+ */
+export function queryError(code: number, text: string): Error {
+  return Object.assign(boomError(500, text), { data: code });
+}
+
 /** A received message, as `handleMessage` upserts it: key from the stanza, `messageTimestamp` in seconds. */
 export function receivedMessage(input: { chatJid: string; waMessageId: string; text: string; fromMe: boolean; seconds: number }): WAMessage {
   // `fromObject` turns the uint64 timestamp into a protobuf Long, as decoded stanzas have it.

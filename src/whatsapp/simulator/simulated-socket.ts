@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { DisconnectReason, type BaileysEventMap, type Contact, type GroupMetadata, type UserFacingSocketConfig, type WAMessage } from '@whiskeysockets/baileys';
+import { DisconnectReason, type BaileysEventMap, type Contact, type GroupMetadata, type ReachoutTimelockState, type UserFacingSocketConfig, type WAMessage } from '@whiskeysockets/baileys';
 import { MESSAGE_ACK_FRAME } from '../baileys/socket-subscriptions';
 import type { ProviderSocket, SocketContent } from '../baileys/socket-factory';
 import { readSentMedia, type SentMediaLine } from './sent-media';
-import { boomError, linkedCreds, messageAckFrame, nowSeconds, pairingCode, rejectedUpdate, sentMessage } from './simulated-events';
+import { boomError, linkedCreds, messageAckFrame, nowSeconds, pairingCode, queryError, rejectedUpdate, sentMessage } from './simulated-events';
+import type { SimulatedLimits } from './simulated-limits';
 
 /** Login refs WhatsApp offers a device that is not linked yet (one QR each), and Baileys' default QR lifetimes. */
 const LOGIN_REFS = 6;
@@ -16,6 +17,7 @@ export const SIMULATED_FAILURE_CODE = '503';
 /** The simulated WhatsApp as one socket sees it (implemented by `WhatsAppSimulator`). */
 export interface SimulatedNetwork {
   readonly settings: { sendMs: number; failureRate: number; requireScan: boolean; random(): number };
+  readonly limits: SimulatedLimits;
   phoneOf(accountId: string): string;
   isUnlinked(accountId: string): boolean;
   setUnlinked(accountId: string, unlinked: boolean): void;
@@ -72,14 +74,18 @@ export class SimulatedSocket implements ProviderSocket {
     if (this.state !== 'open') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
     const text = 'text' in content ? content.text : (content as { caption?: string }).caption ?? '';
     const { sendMs, failureRate, random } = this.network.settings;
-    const fails = random() < failureRate;
+    const limit = this.network.limits.take(this.accountId, Date.now());
+    const fails = limit !== undefined || random() < failureRate;
     // The audit log says whether WhatsApp took it: a rejected send is no delivery, its retry no duplicate.
     this.network.sendRecorded(this.accountId, jid, waMessageId, text, fails, media?.line);
+    // Rate-overlimit answers a query the send makes before its frame (the recipient's devices), so
+    // `sendMessage` throws and no ack follows; the reach-out lock is the ack's error, as any rejection.
+    if (limit === '429') throw queryError(429, 'rate-overlimit');
     const message = media ? media.message : { extendedTextMessage: { text } };
     const echo = sentMessage({ chatJid: jid, waMessageId, message, seconds: nowSeconds() });
     process.nextTick(() => this.emit('messages.upsert', { messages: [echo], type: 'append' }));
     this.later(sendMs, () => {
-      const error = fails ? SIMULATED_FAILURE_CODE : undefined;
+      const error = limit ?? (fails ? SIMULATED_FAILURE_CODE : undefined);
       this.ws.emit(MESSAGE_ACK_FRAME, messageAckFrame({ waMessageId, chatJid: jid, seconds: nowSeconds(), error }));
       if (error) this.emit('messages.update', rejectedUpdate({ chatJid: jid, waMessageId, code: error }));
     });
@@ -108,6 +114,11 @@ export class SimulatedSocket implements ProviderSocket {
   async logout(): Promise<void> {
     if (this.config.auth.creds.me) this.network.setUnlinked(this.accountId, true);
     this.end(boomError(DisconnectReason.loggedOut, 'Intentional Logout'));
+  }
+
+  async fetchAccountReachoutTimelock(): Promise<ReachoutTimelockState> {
+    if (this.state !== 'open') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
+    return this.network.limits.lockOf(this.accountId, Date.now());
   }
 
   async groupMetadata(jid: string): Promise<GroupMetadata> {

@@ -5,6 +5,7 @@ import { recipientToJid } from '../../common/jid';
 import { disconnectReasonOf } from './disconnect-reasons';
 import { receiptStatusOf, type InjectedStatus } from './injected-status';
 import { boomError, groupReceipt, nowSeconds, phoneMessageId, receivedMessage, rejectedUpdate, statusUpdate } from './simulated-events';
+import { LIMIT_CODES, type LimitFault } from './simulated-limits';
 import { SimulatedWhatsApp } from './simulated-network';
 
 export type { SimulatorOptions } from './simulated-network';
@@ -24,7 +25,7 @@ export interface InjectedReceipt {
   status: InjectedStatus;
   /** The chat the message went to; needed only when this process did not send it. */
   chatJid?: string;
-  /** The server's code for an `error` status; default 463 (a permanent rejection). */
+  /** The server's code for an `error` status; default 403 (a permanent rejection). */
   errorCode?: string;
 }
 
@@ -61,7 +62,7 @@ export class WhatsAppSimulator extends SimulatedWhatsApp {
     const seconds = nowSeconds();
     let delivered: boolean;
     if (status === proto.WebMessageInfo.Status.ERROR) {
-      const payload = rejectedUpdate({ chatJid, waMessageId, code: input.errorCode ?? '463' });
+      const payload = rejectedUpdate({ chatJid, waMessageId, code: input.errorCode ?? '403' });
       delivered = this.deliver(accountId, { event: 'messages.update', payload });
     } else if (isJidGroup(chatJid)) {
       // Groups report per participant (`message-receipt.update`); a simulated member answers.
@@ -73,6 +74,21 @@ export class WhatsAppSimulator extends SimulatedWhatsApp {
       delivered = this.deliver(accountId, { event: 'messages.update', payload });
     }
     return { waMessageId, delivered };
+  }
+
+  /**
+   * WhatsApp's limits on the account's next `sends` sends through this process: 429 (rate-overlimit, a
+   * query error thrown by `sendMessage`) or 463 (the reach-out lock, the ack's error; with `lockForMs`,
+   * the lock's end that `fetchAccountReachoutTimelock` reports). `sends: 0` lifts what is left.
+   */
+  limitSends(accountId: string, fault: LimitFault): LimitFault {
+    if (!LIMIT_CODES.includes(fault.code)) throw new InvalidInput('code', `must be one of ${LIMIT_CODES.join(', ')}`);
+    if (!Number.isInteger(fault.sends) || fault.sends < 0) throw new InvalidInput('sends', 'must be an integer, 0 or more');
+    if (fault.lockForMs !== undefined && (fault.code !== '463' || !Number.isInteger(fault.lockForMs) || fault.lockForMs < 1)) {
+      throw new InvalidInput('lockForMs', 'must be a positive integer, with code 463 only');
+    }
+    this.limits.set(accountId, fault);
+    return fault;
   }
 
   /** Completes a pending QR (or pairing-code) login; false when the account has none waiting in this process. */

@@ -1,3 +1,4 @@
+import { AccountPauses } from '../../../src/accounts/account-pauses.service';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +69,7 @@ function instance() {
     config,
   );
   const requests = new OperatorRequests(connections);
-  const ownership = new AccountOwnership(accounts, connections, config, clock, new PairingRelay(accounts, connections, clock, config), requests, new SqliteInstanceRegistry(store), new AccountDrains());
+  const ownership = new AccountOwnership(accounts, connections, config, clock, new PairingRelay(accounts, connections, clock, config), requests, new SqliteInstanceRegistry(store), new AccountDrains(), new AccountPauses(connections, accounts, clock, config, metrics));
   return { store, accounts, sessions, provider, clock, connections, requests, ownership };
 }
 

@@ -120,11 +120,11 @@ describe('Prometheus metrics at /metrics, moved by the app driven through the si
     expect(valueOf(after, 'whatsapp_send_attempts_total') - valueOf(before, 'whatsapp_send_attempts_total')).toBe(2);
   });
 
-  it('counts a send WhatsApp refuses for good (ack error 463) as permanent', async () => {
+  it('counts a send WhatsApp refuses for good (ack error 403) as permanent', async () => {
     await linkAccount('mRefused');
     const socket = sockets.get('mRefused')!;
     socket.sendMessage = async (jid, _content, options) => {
-      setImmediate(() => socket.ws.emit(MESSAGE_ACK_FRAME, messageAckFrame({ waMessageId: options.messageId, chatJid: jid, seconds: nowSeconds(), error: '463' })));
+      setImmediate(() => socket.ws.emit(MESSAGE_ACK_FRAME, messageAckFrame({ waMessageId: options.messageId, chatJid: jid, seconds: nowSeconds(), error: '403' })));
       return undefined as never;
     };
     const before = await scrape(t);

@@ -1,3 +1,4 @@
+import { AccountPauses } from '../../../src/accounts/account-pauses.service';
 import { AccountDrains } from '../../../src/accounts/account-drains';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { createHash } from 'node:crypto';
@@ -104,6 +105,7 @@ export async function processorHarness(options: { connected: string[]; disconnec
     holding: { accountId: a.accountId, owner: a.owner!, ownerEpoch: a.ownerEpoch },
     connected: sockets.has(a.accountId),
     leaseUntil: a.leaseUntil!,
+    isPaused: () => false,
   }));
   const connections = {
     held: () => live,
@@ -115,7 +117,7 @@ export async function processorHarness(options: { connected: string[]; disconnec
   } as unknown as AccountConnections;
   const metrics = new MetricsRecorder();
   const blobs = new MemoryBlobStore();
-  const attempts = new SendAttempts(outbox, connections, config, clock, metrics, blobs);
+  const attempts = new SendAttempts(outbox, connections, config, clock, metrics, blobs, new AccountPauses(connections, accounts, clock, config, metrics));
   const processor = new OutboxProcessor(outbox, connections, attempts, config, clock, new SchedulerRegistry(), new ProviderEventBus(metrics), new AccountDrains());
 
   return {

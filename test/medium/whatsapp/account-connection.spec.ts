@@ -56,8 +56,10 @@ describe('AccountConnection over a socket stand-in', () => {
   });
 
   it.each([
-    ['463', true],
+    ['403', true],
     ['404', true],
+    ['463', false],
+    ['429', false],
     ['479', false],
     ['500', false],
     ['999', false],
@@ -68,6 +70,31 @@ describe('AccountConnection over a socket stand-in', () => {
     const failure = await sent.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SendFailure);
     expect(failure).toMatchObject({ permanent, code });
+  });
+
+  it.each([
+    ['429', 'rate_overlimit'],
+    ['463', 'reach_out_locked'],
+  ])('an ack with error %s fails with a limit on the account (%s), not on the message', async (code, reason) => {
+    const { socket, connection } = await connected();
+    const sent = connection.send(TO, { text: 'hello' }, ID, 5_000);
+    socket.ws.emit(MESSAGE_ACK_FRAME, ack(ID, code));
+    expect(await sent.catch((error: unknown) => error)).toMatchObject({ permanent: false, code, limit: { reason, until: null } });
+  });
+
+  it("a 463 carries the lock's end when WhatsApp reports one (fetchAccountReachoutTimelock)", async () => {
+    const { socket, connection } = await connected();
+    const ends = new Date(Date.now() + 90 * 60_000);
+    socket.reachOutLock = { isActive: true, timeEnforcementEnds: ends };
+    const sent = connection.send(TO, { text: 'hello' }, ID, 5_000);
+    socket.ws.emit(MESSAGE_ACK_FRAME, ack(ID, '463'));
+    expect(await sent.catch((error: unknown) => error)).toMatchObject({ limit: { reason: 'reach_out_locked', until: ends.getTime() } });
+  });
+
+  it("sendMessage's own query answered rate-overlimit (Boom with data 429) is the rate limit", async () => {
+    const { socket, connection } = await connected();
+    socket.failNextSend = Object.assign(boomError(500, 'rate-overlimit'), { data: 429 });
+    await expect(connection.send(TO, { text: 'x' }, ID, 5_000)).rejects.toMatchObject({ permanent: false, code: '429', limit: { reason: 'rate_overlimit', until: null } });
   });
 
   it('no ack within the timeout is a transient failure, and leaves no timer', async () => {

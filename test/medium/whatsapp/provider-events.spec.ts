@@ -155,7 +155,8 @@ describe('messages.update and message-receipt.update to receipts', () => {
   });
 
   it.each([
-    ['463', true],
+    ['403', true],
+    ['463', false],
     ['503', false],
   ])('ERROR carries the server code %s from messageStubParameters (handleBadAck), permanent: %s', (code, permanentError) => {
     const { events } = receiptsOfMessageUpdates([{ key, update: { status: Status.ERROR, messageStubParameters: [code] } }]);

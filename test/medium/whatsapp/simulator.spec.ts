@@ -244,7 +244,7 @@ describe('the WhatsApp simulator through the shared connection code', () => {
       [4, null, undefined],
       [5, null, undefined],
       [3, null, undefined],
-      [0, '463', true],
+      [0, '403', true],
     ]);
     expect(account.receipts[1]).toMatchObject({ chatJid: CLIENT, fromMe: true, waMessageId, at: expect.any(Number) });
     expect(() => simulator.injectReceipt('acc1', { waMessageId: 'NEVERSENT', status: 'read' })).toThrow(InvalidInput);
@@ -279,5 +279,29 @@ describe('the WhatsApp simulator through the shared connection code', () => {
     await onB.settled();
     expect(onA.events.at(-1)).toMatchObject({ type: 'close', reason: 'connectionReplaced', statusCode: 440 });
     expect(onB.events.at(-1)).toMatchObject({ type: 'open' });
+  });
+
+  it("answers the account's next sends with WhatsApp's limits as Baileys surfaces them, then sends again", async () => {
+    const { simulator, provider } = simulated();
+    const account = await linked(provider);
+    const ends = Date.now() + 60_000;
+    simulator.limitSends('acc1', { code: '429', sends: 2 });
+    for (let i = 0; i < 2; i++) {
+      await expect(account.connection.send(CLIENT, { text: 'x' }, provider.newMessageId(), 5_000)).rejects.toMatchObject({ permanent: false, code: '429', limit: { reason: 'rate_overlimit', until: null } });
+    }
+    simulator.limitSends('acc1', { code: '463', sends: 1, lockForMs: 60_000 });
+    const locked = await account.connection.send(CLIENT, { text: 'x' }, provider.newMessageId(), 5_000).catch((error: unknown) => error);
+    expect(locked).toMatchObject({ permanent: false, code: '463', limit: { reason: 'reach_out_locked' } });
+    expect((locked as SendFailure).limit!.until).toBeGreaterThanOrEqual(ends);
+    // Baileys' ERROR update for the bad ack comes too, and is no permanent rejection.
+    await waitUntil(() => expect(account.receipts.at(-1)).toMatchObject({ providerStatus: 0, errorCode: '463', permanentError: false }));
+    await expect(account.connection.send(CLIENT, { text: 'x' }, provider.newMessageId(), 5_000)).resolves.toBeUndefined();
+  });
+
+  it('refuses a limit it cannot play, naming the field', () => {
+    const { simulator } = simulated();
+    expect(() => simulator.limitSends('acc1', { code: '500' as never, sends: 1 })).toThrow(expect.objectContaining({ field: 'code' }));
+    expect(() => simulator.limitSends('acc1', { code: '429', sends: -1 })).toThrow(InvalidInput);
+    expect(() => simulator.limitSends('acc1', { code: '429', sends: 1, lockForMs: 5 })).toThrow(expect.objectContaining({ field: 'lockForMs' }));
   });
 });

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { BaileysEventMap, Contact, GroupMetadata, UserFacingSocketConfig, WAMessage } from '@whiskeysockets/baileys';
+import type { BaileysEventMap, Contact, GroupMetadata, ReachoutTimelockState, UserFacingSocketConfig, WAMessage } from '@whiskeysockets/baileys';
 import { SocketFactory, type ProviderSocket, type SocketContent } from '../../../../src/whatsapp/baileys/socket-factory';
 
 /**
@@ -63,6 +63,13 @@ export class StandInSocket implements ProviderSocket {
 
   async groupMetadata(jid: string): Promise<GroupMetadata> {
     return { id: jid, subject: 'stand-in group', owner: undefined, participants: [] };
+  }
+
+  /** What WhatsApp answers for the reach-out lock; none unless a test sets one. */
+  reachOutLock: ReachoutTimelockState = { isActive: false };
+
+  async fetchAccountReachoutTimelock(): Promise<ReachoutTimelockState> {
+    return this.reachOutLock;
   }
 }
 
