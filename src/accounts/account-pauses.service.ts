@@ -12,8 +12,8 @@ import { LiveAccount } from './live-account';
 /**
  * WhatsApp's limits on the accounts this instance holds: a send answered rate-overlimit (429) or with the
  * reach-out lock (463) pauses its account, in memory at once (the outbox claims nothing for it) and on
- * the record (`pausedUntil`, `pauseReason`, with an `account.paused` event), and the holder resumes it by
- * itself at its end (`account.resumed`). A new holder takes the pause over from the record.
+ * the record (`pausedUntil`, `pauseReason`, with an `account.status` event), and the holder resumes it by
+ * itself at its end (another `account.status`). A new holder takes the pause over from the record.
  */
 @Injectable()
 export class AccountPauses {

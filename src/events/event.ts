@@ -12,8 +12,6 @@ export const EVENT_TYPES = [
   'message.media_stored',
   'account.status',
   'account.qr',
-  'account.paused',
-  'account.resumed',
   'account.created',
   'account.deleted',
 ] as const;

@@ -119,20 +119,25 @@ export function eventLogContract(make: () => Promise<StoreFixture>): void {
       await store.close();
     });
 
-    it("logs a pause for WhatsApp's limits as account.paused (again when made longer) and its end as account.resumed; the status is no news", async () => {
+    it("logs a pause for WhatsApp's limits as account.status (again when made longer, and at its end), numbered like any status change, the status itself unchanged", async () => {
       const store = await make();
       await store.accounts.create(account('acc1'));
       const [taken] = await store.accounts.claimUnowned('w1/a', Date.now(), 60_000, 1);
       const held = { accountId: 'acc1', owner: 'w1/a', ownerEpoch: taken.ownerEpoch };
       const until = Date.now() + 60_000;
-      expect(await appendedBy(store, () => store.accounts.recordConnection(held, { pausedUntil: until, pauseReason: 'rate_overlimit', updatedAt: Date.now() }))).toEqual(['account.paused']);
+      expect(await appendedBy(store, () => store.accounts.recordConnection(held, { pausedUntil: until, pauseReason: 'rate_overlimit', updatedAt: Date.now() }))).toEqual(['account.status']);
       expect(await appendedBy(store, () => store.accounts.recordConnection(held, { pausedUntil: until, pauseReason: 'rate_overlimit', updatedAt: Date.now() }))).toEqual([]);
-      expect(await appendedBy(store, () => store.accounts.recordConnection(held, { pausedUntil: until + 60_000, pauseReason: 'rate_overlimit', updatedAt: Date.now() }))).toEqual(['account.paused']);
-      expect(await appendedBy(store, () => store.accounts.recordConnection(held, { pausedUntil: null, pauseReason: null, updatedAt: Date.now() }))).toEqual(['account.resumed']);
+      expect(await appendedBy(store, () => store.accounts.recordConnection(held, { pausedUntil: until + 60_000, pauseReason: 'rate_overlimit', updatedAt: Date.now() }))).toEqual(['account.status']);
+      expect(await appendedBy(store, () => store.accounts.recordConnection(held, { pausedUntil: null, pauseReason: null, updatedAt: Date.now() }))).toEqual(['account.status']);
       expect(await appendedBy(store, () => store.accounts.recordConnection(held, { pausedUntil: null, pauseReason: null, updatedAt: Date.now() }))).toEqual([]);
-      const events = await logged(store);
-      expect(events.find((e) => e.type === 'account.paused')!.subject).toMatchObject({ account: { accountId: 'acc1', pausedUntil: new Date(until).toISOString(), pauseReason: 'rate_overlimit' } });
-      expect(events.at(-1)!.subject).toMatchObject({ account: { pausedUntil: null, pauseReason: null } });
+      const pauses = (await logged(store)).filter((e) => e.type === 'account.status').slice(-3);
+      expect(pauses.map((e) => e.subject)).toMatchObject([
+        { account: { accountId: 'acc1', pausedUntil: new Date(until).toISOString(), pauseReason: 'rate_overlimit' } },
+        { account: { pausedUntil: new Date(until + 60_000).toISOString() } },
+        { account: { pausedUntil: null, pauseReason: null } },
+      ]);
+      const [first, ...later] = pauses.map((e) => e.subject.statusVersion as number);
+      expect(later).toEqual([first + 1, first + 2]);
       await store.close();
     });
   });

@@ -26,8 +26,6 @@ export function accountChangeEvents(store: FirestoreStore, accountId: string, no
     const changes = changesBetween(accountId, before, after);
     if (changes.status) appendEventIn(store, batch, accountEvent('account.status', toAccount(accountId, after), now, after.statusVersion));
     if (changes.qr) appendEventIn(store, batch, accountEvent('account.qr', toAccount(accountId, after), now));
-    if (changes.paused) appendEventIn(store, batch, accountEvent('account.paused', toAccount(accountId, after), now));
-    if (changes.resumed) appendEventIn(store, batch, accountEvent('account.resumed', toAccount(accountId, after), now));
   };
 }
 

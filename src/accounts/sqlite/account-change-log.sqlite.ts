@@ -25,8 +25,6 @@ export class SqliteAccountChangeLog {
       appendEvent(this.store, accountEvent('account.status', toAccount(after), now, version));
     }
     if (changes.qr) appendEvent(this.store, accountEvent('account.qr', toAccount(after), now));
-    if (changes.paused) appendEvent(this.store, accountEvent('account.paused', toAccount(after), now));
-    if (changes.resumed) appendEvent(this.store, accountEvent('account.resumed', toAccount(after), now));
   }
 
   created(row: AccountRow): void {
