@@ -3,7 +3,7 @@
 // POST /api/whatsapp/send-media (multipart), and the accept's MB/s against writing the same bytes to the
 // same disk with fsync (the baseline), in the same run.
 //
-//   npm run bench:media [-- --mb 100 --runs 3 --record]
+//   npm run bench:media [-- --mb 100 --runs 3 --record --cpu-profile]
 //
 // One `node dist/main.js` (sqlite, simulator). The bench writes one source file of `mb` MB (10^6 bytes) of
 // noise once; each run streams it from disk (never whole in this process either: its own RSS growth is
@@ -16,6 +16,8 @@
 // - baseline: the same head and bytes from the same source file to a file in the same folder (MEDIA_PATH),
 //   then fsync; timed from open to the fsync's end. Run right before each accept, so both see the same
 //   load and the same page cache.
+// --cpu-profile: the app's main thread profiled for its whole life (--cpu-prof into the work folder, kept
+// with --keep; summary: node bench/support/cpu-profile-summary.mjs <file>).
 // Goals (issue 15): RSS growth < 64 MB; accept MB/s / baseline MB/s >= 0.5. Missing them is reported, not failed.
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
@@ -41,6 +43,7 @@ const { values: options } = parseArgs({
   options: {
     mb: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
+    'cpu-profile': { type: 'boolean', default: false },
     ...COMMON_OPTIONS,
   },
 });
@@ -60,6 +63,8 @@ const server = await startApp({
   root,
   name: 'media',
   sqlitePath,
+  // Written when the app exits (after the runs): its main thread's whole life, start-up included.
+  nodeArgs: options['cpu-profile'] ? ['--cpu-prof', '--cpu-prof-dir', path.join(workDir, 'profile')] : [],
   env: { SEND_MIN_INTERVAL_MS: '0', OUTBOX_POLL_MS: '50', LOG_LEVEL: 'error', WORKER_ID: 'bench-media', MEDIA_PATH: mediaPath },
 });
 try {
