@@ -22,12 +22,13 @@ const PUBLIC_URL = 'https://wa.example.com';
 describeOnFirestoreEmulator('send-media on Firestore with the bytes in Cloud Storage', (firestoreHost) => {
   describeOnStorageEmulator('on the Storage emulator', PROJECT, () => {
     let t: TestApp;
-    const dir = mkdtempSync(join(tmpdir(), 'wa-fs-media-'));
-    const logPath = join(dir, 'simulator.log');
+    let dir: string;
+    const logPath = () => join(dir, 'simulator.log');
     const image = sampleFile('image', 300_000);
     let sent: { threadId: string; messageId: string; waMessageId: string };
 
     beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'wa-fs-media-'));
       t = await startTestApp(
         {
           STORE: 'firestore',
@@ -35,7 +36,7 @@ describeOnFirestoreEmulator('send-media on Firestore with the bytes in Cloud Sto
           FIRESTORE_EMULATOR_HOST: firestoreHost(),
           SEND_MIN_INTERVAL_MS: '0',
           OUTBOX_POLL_MS: '50',
-          WA_SIMULATOR_LOG: logPath,
+          WA_SIMULATOR_LOG: logPath(),
           MEDIA_LINK_SECRET: 'firestore-media-test-secret-0123456789abcdef',
           PUBLIC_URL,
         },
@@ -57,7 +58,7 @@ describeOnFirestoreEmulator('send-media on Firestore with the bytes in Cloud Sto
 
     it('sends the uploaded image: the simulator is given the same bytes, once', async () => {
       await eventually(() => t.request('GET', messageUrl()), (r) => r.body.status === 'sent');
-      const lines = readSimulatorLog(logPath).filter((line) => line.type === 'send' && line.waMessageId === sent.waMessageId);
+      const lines = readSimulatorLog(logPath()).filter((line) => line.type === 'send' && line.waMessageId === sent.waMessageId);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatchObject({ media: { type: 'image', mimetype: 'image/jpeg', size: image.length, sha256: sha256Of(image) } });
     });
