@@ -94,7 +94,7 @@ export function readStore(sqlitePath, read) {
 
 export async function waitFor(what, timeoutMs, check, intervalMs = 100) {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
