@@ -15,6 +15,7 @@
 //   (accounts run out of work at different times);
 // - RSS sampled once a second over `seconds` with every account connected, after the drain (quiet).
 // Goal: 300 accounts within 1.5 GiB, growing linearly. Missing a goal is reported, not failed.
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { API_KEY, createAccounts, startApp } from './support/app-server.mjs';
@@ -96,6 +97,7 @@ finishBench({ problems, workDir, keep: options.keep });
 
 async function measure(accounts) {
   const sqlitePath = path.join(workDir, `scale-${accounts}.db`);
+  const simulatorLog = path.join(workDir, `simulator-${accounts}.log`);
   const accountIds = Array.from({ length: accounts }, (_, i) => `scale-${String(i + 1).padStart(3, '0')}`);
   console.log(`\n${accounts} accounts`);
   const server = await startApp({
@@ -107,10 +109,11 @@ async function measure(accounts) {
       WA_SIMULATOR_SEND_MS: '0',
       WA_SIMULATOR_FAILURE_RATE: '0',
       WA_SIMULATOR_REQUIRE_SCAN: 'true',
-      WA_SIMULATOR_LOG: '',
+      // Every send the simulated WhatsApp received: a message sent twice is a problem of the run.
+      WA_SIMULATOR_LOG: simulatorLog,
       SEND_MIN_INTERVAL_MS: '0',
       ACCOUNT_CAPACITY: String(accounts),
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: 'warn',
       WORKER_ID: `bench-scale-${accounts}`,
     },
   });
@@ -138,6 +141,8 @@ async function measure(accounts) {
     await new Promise((resolve) => setTimeout(resolve, settleMs));
     const rss = await sampleMemory(server, { seconds });
     console.log(`  quiet, all connected: RSS ${fixed(rss.min)} / ${fixed(rss.avg)} / ${fixed(rss.max)} MiB, peak ${fixed(rss.peak)} MiB, heap live after GC ${fixed(rss.heapLive)} MiB`);
+    const twice = sentTwice(simulatorLog);
+    if (twice.length > 0) problems.push(`${accounts} accounts: ${twice.length} messages reached WhatsApp more than once (${twice.slice(0, 3).join(', ')})`);
     if (countIn(sqlitePath, 'connected') !== accounts) problems.push(`${accounts} accounts: only ${countIn(sqlitePath, 'connected')} connected at the end`);
     return { accounts, sends, drainSeconds, fairness, smallest, largest, rss };
   } catch (error) {
@@ -145,6 +150,8 @@ async function measure(accounts) {
     throw error;
   } finally {
     await server.stop();
+    // Kept with the work folder (--keep, or when the run failed): what the app logged (warn and above).
+    writeFileSync(path.join(workDir, `scale-${accounts}.log`), server.output());
   }
 }
 
@@ -168,6 +175,17 @@ async function sentPerAccountOnce(sqlitePath, total) {
     if (rows.reduce((sum, r) => sum + r.n, 0) >= total) return new Map(rows.map((r) => [r.accountId, r.n]));
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** WhatsApp ids the simulator took (not rejected) more than once. */
+function sentTwice(logPath) {
+  const seen = new Map();
+  for (const line of readFileSync(logPath, 'utf8').split('\n')) {
+    if (!line) continue;
+    const entry = JSON.parse(line);
+    if (entry.type === 'send' && !entry.rejected) seen.set(entry.waMessageId, (seen.get(entry.waMessageId) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
 }
 
 function countIn(sqlitePath, status) {
