@@ -66,6 +66,9 @@ export class AppConfig {
   /** How often the dispatcher reads the event log for events to fan out (the first attempt waits at most this). */
   readonly webhookDispatchPollMs: number;
 
+  readonly mediaDownload: 'all' | 'none';
+  readonly mediaMaxMb: number;
+
   constructor(values: Omit<AppConfig, 'owner'>) {
     Object.assign(this, values);
   }
@@ -130,6 +133,8 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     webhookConcurrency: dto.WEBHOOK_CONCURRENCY ?? 4,
     webhookMaxAttempts: dto.WEBHOOK_MAX_ATTEMPTS ?? 11,
     webhookDispatchPollMs: dto.WEBHOOK_DISPATCH_POLL_MS ?? 50,
+    mediaDownload: dto.MEDIA_DOWNLOAD ?? 'all',
+    mediaMaxMb: dto.MEDIA_MAX_MB ?? 100,
     ...overrides,
   });
   if (config.store === 'firestore' && config.apiKeys.length === 0 && !config.insecureNoAuth) {

@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
 import { DisconnectReason, type BaileysEventMap, type Contact, type GroupMetadata, type UserFacingSocketConfig, type WAMessage } from '@whiskeysockets/baileys';
 import { MESSAGE_ACK_FRAME } from '../baileys/socket-subscriptions';
 import type { ProviderSocket, SocketContent } from '../baileys/socket-factory';
 import { readSentMedia, type SentMediaLine } from './sent-media';
+import type { SimulatedMediaServer } from './simulated-media';
 import { boomError, linkedCreds, messageAckFrame, nowSeconds, pairingCode, rejectedUpdate, sentMessage } from './simulated-events';
 
 /** Login refs WhatsApp offers a device that is not linked yet (one QR each), and Baileys' default QR lifetimes. */
@@ -16,6 +18,7 @@ export const SIMULATED_FAILURE_CODE = '503';
 /** The simulated WhatsApp as one socket sees it (implemented by `WhatsAppSimulator`). */
 export interface SimulatedNetwork {
   readonly settings: { sendMs: number; failureRate: number; requireScan: boolean; random(): number };
+  readonly media: SimulatedMediaServer;
   phoneOf(accountId: string): string;
   isUnlinked(accountId: string): boolean;
   setUnlinked(accountId: string, unlinked: boolean): void;
@@ -84,6 +87,17 @@ export class SimulatedSocket implements ProviderSocket {
       if (error) this.emit('messages.update', rejectedUpdate({ chatJid: jid, waMessageId, code: error }));
     });
     return echo;
+  }
+
+  /** The simulator's own download path: the bytes the inbound route was given, or the fault it was told to answer. */
+  async downloadMedia(message: WAMessage): Promise<Readable> {
+    if (this.state !== 'open') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
+    return this.network.media.download(this.accountId, message);
+  }
+
+  async updateMediaMessage(message: WAMessage): Promise<WAMessage> {
+    if (this.state !== 'open') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
+    return this.network.media.reupload(message);
   }
 
   async requestPairingCode(phoneNumber: string): Promise<string> {
