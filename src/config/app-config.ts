@@ -54,6 +54,8 @@ export class AppConfig {
   readonly eventStreamPingMs: number;
   /** Hosts outbound requests (webhooks, media URLs) may reach past the address rules. */
   readonly outboundAllowHosts: AllowHosts;
+  /** MEDIA_DOWNLOAD: `all` downloads every inbound file into the blob store; `none` keeps only its message. */
+  readonly mediaDownload: 'all' | 'none';
   /** `WEBHOOK_URL` + `WEBHOOK_SECRET`: endpoint `wh_env`, declared at each start; null when unset. */
   readonly envWebhook: { readonly url: string; readonly secret: string } | null;
   /** `METRICS_TOKEN`: the bearer token `/metrics` asks for; null: open like the health probes. */
@@ -65,9 +67,9 @@ export class AppConfig {
   readonly webhookMaxAttempts: number;
   /** How often the dispatcher reads the event log for events to fan out (the first attempt waits at most this). */
   readonly webhookDispatchPollMs: number;
-
-  readonly mediaDownload: 'all' | 'none';
+  /** MEDIA_MAX_MB: the document limit (the other types' are WhatsApp's, media/media-limits.ts). */
   readonly mediaMaxMb: number;
+  readonly mediaFetchTimeoutMs: number;
 
   constructor(values: Omit<AppConfig, 'owner'>) {
     Object.assign(this, values);
@@ -126,6 +128,7 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     eventSettleMs: dto.EVENT_SETTLE_MS ?? 1_000,
     eventStreamPingMs: 15_000,
     outboundAllowHosts: AllowHosts.parse(dto.OUTBOUND_ALLOW_HOSTS),
+    mediaDownload: dto.MEDIA_DOWNLOAD ?? 'all',
     envWebhook: dto.WEBHOOK_URL && dto.WEBHOOK_SECRET ? { url: dto.WEBHOOK_URL, secret: dto.WEBHOOK_SECRET } : null,
     metricsToken: dto.METRICS_TOKEN ?? null,
     metricsStoreReadMs: dto.METRICS_STORE_READ_MS ?? 10_000,
@@ -133,8 +136,8 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     webhookConcurrency: dto.WEBHOOK_CONCURRENCY ?? 4,
     webhookMaxAttempts: dto.WEBHOOK_MAX_ATTEMPTS ?? 11,
     webhookDispatchPollMs: dto.WEBHOOK_DISPATCH_POLL_MS ?? 50,
-    mediaDownload: dto.MEDIA_DOWNLOAD ?? 'all',
     mediaMaxMb: dto.MEDIA_MAX_MB ?? 100,
+    mediaFetchTimeoutMs: dto.MEDIA_FETCH_TIMEOUT_MS ?? 30_000,
     ...overrides,
   });
   if (config.store === 'firestore' && config.apiKeys.length === 0 && !config.insecureNoAuth) {

@@ -134,10 +134,6 @@ export class EnvDto {
   @IsOptional() @IsIn(['all', 'none'])
   MEDIA_DOWNLOAD?: 'all' | 'none';
 
-  /** The largest document, in MiB (other types have WhatsApp's own limits). */
-  @IsOptional() @Transform(toNumber) @IsNumber() @Min(1) @Max(2048)
-  MEDIA_MAX_MB?: number;
-
   /** Attempts in flight per endpoint in this process. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(64)
   WEBHOOK_CONCURRENCY?: number;
@@ -148,4 +144,12 @@ export class EnvDto {
   /** How often the dispatcher reads the event log for events to fan out to endpoints. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(5) @Max(60_000)
   WEBHOOK_DISPATCH_POLL_MS?: number;
+
+  /** The largest document sent or received, in MiB (images, video, audio and stickers have WhatsApp's own limits). */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(2_048)
+  MEDIA_MAX_MB?: number;
+
+  /** Fetching a send's `media.url` at accept, connection to the last byte. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(600_000)
+  MEDIA_FETCH_TIMEOUT_MS?: number;
 }
