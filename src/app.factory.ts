@@ -1,4 +1,4 @@
-import { ValidationPipe } from '@nestjs/common';
+import { DynamicModule, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -21,6 +21,8 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
   /** Where outbound requests (webhooks) look names up; tests make a name resolve to an address of their choice. */
   outboundResolver?: Resolver;
+  /** Modules imported beside the app's, binding ports no module here provides yet (tests: the blob store). */
+  modules?: DynamicModule[];
 }
 
 /** Builds the whole application for a configuration: main.ts and the end-to-end tests use this one path. */
@@ -30,7 +32,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     logger: { level: config.logLevel, redact: LOG_REDACTION, ...(options.logStream ? { stream: options.logStream } : {}) },
     genReqId: () => crypto.randomUUID(),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.outboundResolver), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.outboundResolver, options.modules), adapter, { bufferLogs: true });
   const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(new PinoNestLogger(fastify.log));
   bindRequestLogs(fastify);

@@ -11,6 +11,7 @@ import { HttpErrorFilter } from './common/http-errors';
 import { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MediaDownloadsModule } from './media-downloads/media-downloads.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { SendAcceptance } from './messaging/send-acceptance';
 import { MetricsModule } from './metrics/metrics.module';
@@ -38,8 +39,11 @@ import { AccountSummaryModule } from './account-summary/account-summary.module';
  */
 @Module({})
 export class AppModule {
-  /** `outboundResolver`: where outbound requests look names up (tests make a name resolve anywhere). */
-  static register(config: AppConfig, outboundResolver: Resolver = systemResolver): DynamicModule {
+  /**
+   * `outboundResolver`: where outbound requests look names up (tests make a name resolve anywhere);
+   * `modules`: imported last, binding ports no module here provides yet (tests bind the blob store so).
+   */
+  static register(config: AppConfig, outboundResolver: Resolver = systemResolver, modules: DynamicModule[] = []): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -53,11 +57,14 @@ export class AppModule {
         AccountsModule.forStore(config.store),
         OutboxModule.forStore(config.store),
         ReceiptsModule.forStore(config.store),
+        // Firestore's inbound write makes no download item yet: its adapter is still to come.
+        ...(config.store === 'sqlite' ? [MediaDownloadsModule.forStore(config.store)] : []),
         EventsModule.forStore(config.store),
         WebhooksModule.forStore(config.store),
         ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),
         RateLimitModule.perMinute(config.rateLimitPerMinute),
         AccountSummaryModule.forStore(config.store),
+        ...modules,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlobStore } from '../../src/media/blob-store';
+import type { MediaType } from '../../src/media/media';
+import { TestApp, startTestApp } from '../support/app';
+import { eventually } from '../support/eventually';
+
+const ACCOUNT = 'media';
+/** One small file per type, as a client would send it. */
+const FILES: Array<{ type: MediaType; mimetype: string; fileName?: string }> = [
+  { type: 'image', mimetype: 'image/jpeg' },
+  { type: 'video', mimetype: 'video/mp4' },
+  { type: 'audio', mimetype: 'audio/mpeg' },
+  { type: 'voice', mimetype: 'audio/ogg; codecs=opus' },
+  { type: 'document', mimetype: 'application/pdf', fileName: 'invoice.pdf' },
+  { type: 'sticker', mimetype: 'image/webp' },
+];
+
+async function linked(t: TestApp, accountId: string): Promise<void> {
+  await t.request('POST', '/api/whatsapp/accounts', { body: { accountId } });
+  await eventually(() => t.request('GET', `/api/whatsapp/accounts/${accountId}`), (r) => r.body.status === 'connected');
+}
+
+/** A client sends `bytes` to the account through the simulator; resolves with the message as the API answers it. */
+async function received(t: TestApp, from: string, file: { type: MediaType; mimetype: string; fileName?: string }, bytes: Buffer, accountId = ACCOUNT) {
+  const media = { ...file, base64: bytes.toString('base64') };
+  const injected = await t.request('POST', `/api/whatsapp/simulator/accounts/${accountId}/inbound`, { body: { from, text: `a ${file.type}`, media } });
+  expect(injected.status).toBe(202);
+  const threadId = `${accountId}__${from}@s.whatsapp.net`;
+  const mine = (r: { body: { items?: Array<{ waMessageId: string }> } }) => r.body.items?.find((m) => m.waMessageId === injected.body.waMessageId);
+  const page = await eventually(() => t.request('GET', `/api/whatsapp/threads/${threadId}/messages`), (r) => mine(r) !== undefined);
+  return { threadId, message: mine(page) as any };
+}
+
+async function stored(t: TestApp, threadId: string, messageId: string) {
+  const read = () => t.request('GET', `/api/whatsapp/threads/${threadId}/messages/${messageId}`);
+  return (await eventually(read, (r) => r.body.media?.stored === true)).body;
+}
+
+async function bytesOf(t: TestApp, sha256: string): Promise<Buffer> {
+  const stream = await t.app.get(BlobStore).open(sha256);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream! as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+describe('receiving media through the simulator (MEDIA_DOWNLOAD=all)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ OUTBOX_POLL_MS: '50' });
+    await linked(t, ACCOUNT);
+  });
+  afterAll(() => t.close());
+
+  it.each(FILES)('stores a received $type with the bytes the client sent', async (file) => {
+    const bytes = randomBytes(2048);
+    const { threadId, message } = await received(t, '40711111111', file, bytes);
+    expect(message).toMatchObject({ type: file.type, media: { mimetype: file.mimetype } });
+    const after = await stored(t, threadId, message.messageId);
+    expect(after.media).toMatchObject({ stored: true, size: bytes.length, mimetype: file.mimetype, ...(file.fileName ? { fileName: file.fileName } : {}) });
+    expect((await bytesOf(t, after.media.sha256)).equals(bytes)).toBe(true);
+  });
+
+  it('appends message.media_stored after message.received, carrying the stored media', async () => {
+    const bytes = randomBytes(1000);
+    const { threadId, message } = await received(t, '40722222222', FILES[0], bytes);
+    await stored(t, threadId, message.messageId);
+    const events = (await t.request('GET', `/api/whatsapp/events?accountId=${ACCOUNT}&limit=200`)).body.items as Array<{ type: string; data: any }>;
+    const mine = events.filter((e) => e.data.message?.messageId === message.messageId).map((e) => ({ type: e.type, stored: e.data.message.media.stored }));
+    expect(mine).toEqual([
+      { type: 'message.received', stored: false },
+      { type: 'message.media_stored', stored: true },
+    ]);
+  });
+});
