@@ -57,8 +57,7 @@ export class AppModule {
         AccountsModule.forStore(config.store),
         OutboxModule.forStore(config.store),
         ReceiptsModule.forStore(config.store),
-        // Firestore's inbound write makes no download item yet: its adapter is still to come.
-        ...(config.store === 'sqlite' ? [MediaDownloadsModule.forStore(config.store)] : []),
+        MediaDownloadsModule.forStore(config.store),
         EventsModule.forStore(config.store),
         WebhooksModule.forStore(config.store),
         ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeOnFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
 import { accountKeysContract } from './account-keys.contract';
 import { instancesContract } from './instances.contract';
+import { mediaDownloadsContract } from './media-downloads.contract';
 import { accountLeasesContract } from './account-leases.contract';
 import { accountLifecycleContract } from './account-lifecycle.contract';
 import { accountsContract } from './accounts.contract';
@@ -35,6 +36,7 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
   webhookDeliveriesContract(makeFirestore);
   accountKeysContract(makeFirestore);
   instancesContract(makeFirestore);
+  mediaDownloadsContract(makeFirestore);
   outboxOperatorContract(makeFirestore);
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.

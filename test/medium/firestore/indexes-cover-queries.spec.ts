@@ -1,3 +1,4 @@
+import { mediaDownloadsContract } from '../../contract/media-downloads.contract';
 import { instancesContract } from '../../contract/instances.contract';
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,7 @@ const CONTRACTS = {
   webhookDeliveriesContract,
   accountKeysContract,
   instancesContract,
+  mediaDownloadsContract,
   outboxOperatorContract,
 };
 const recording = recordQueries();
