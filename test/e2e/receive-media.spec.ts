@@ -72,4 +72,39 @@ describe('receiving media through the simulator (MEDIA_DOWNLOAD=all)', () => {
       { type: 'message.media_stored', stored: true },
     ]);
   });
+
+  it('retries a download that failed, until the bytes are stored', async () => {
+    expect((await t.request('POST', `/api/whatsapp/simulator/accounts/${ACCOUNT}/media-fault`, { body: { status: 503 } })).status).toBe(202);
+    const bytes = randomBytes(3000);
+    const { threadId, message } = await received(t, '40733333333', FILES[4], bytes);
+    const after = await stored(t, threadId, message.messageId);
+    expect((await bytesOf(t, after.media.sha256)).equals(bytes)).toBe(true);
+    expect(t.logs.some((line) => line.msg === 'media download failed; retried later' && line.messageId === message.messageId)).toBe(true);
+  });
+
+  it.each([404, 410])('asks the phone to re-upload a file the servers answer %i for, then stores it', async (status) => {
+    // The fault makes the file's first URL gone for good: only the re-uploaded URL gives the bytes.
+    await t.request('POST', `/api/whatsapp/simulator/accounts/${ACCOUNT}/media-fault`, { body: { status } });
+    const bytes = randomBytes(1500);
+    const { threadId, message } = await received(t, `4074444444${status % 10}`, FILES[0], bytes);
+    const after = await stored(t, threadId, message.messageId);
+    expect((await bytesOf(t, after.media.sha256)).equals(bytes)).toBe(true);
+    expect(t.logs.some((line) => line.msg === 'media download failed; retried later' && line.messageId === message.messageId)).toBe(false);
+  });
+});
+
+describe('receiving media with MEDIA_DOWNLOAD=none', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ OUTBOX_POLL_MS: '50', MEDIA_DOWNLOAD: 'none' });
+    await linked(t, ACCOUNT);
+  });
+  afterAll(() => t.close());
+
+  it('keeps the message with its media not stored, and makes no download item', async () => {
+    const { threadId, message } = await received(t, '40755555555', FILES[0], randomBytes(1000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await t.request('GET', `/api/whatsapp/threads/${threadId}/messages/${message.messageId}`)).body.media).toMatchObject({ stored: false, size: 1000 });
+    expect(t.db().prepare('SELECT COUNT(*) AS n FROM media_downloads').get()).toEqual({ n: 0 });
+  });
 });
