@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../src/media/blob-store';
 import type { MediaType } from '../../src/media/media';
+import { WhatsAppSimulator } from '../../src/whatsapp/simulator/whatsapp-simulator';
 import { TestApp, startTestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 
@@ -90,6 +91,16 @@ describe('receiving media through the simulator (MEDIA_DOWNLOAD=all)', () => {
     const after = await stored(t, threadId, message.messageId);
     expect((await bytesOf(t, after.media.sha256)).equals(bytes)).toBe(true);
     expect(t.logs.some((line) => line.msg === 'media download failed; retried later' && line.messageId === message.messageId)).toBe(false);
+  });
+
+  it("fails for good a file over its type's limit: nothing stored, the message kept with stored false", async () => {
+    // Past the simulator route's own check (and the body limit): as if WhatsApp delivered a sticker over 0.5 MiB.
+    const bytes = randomBytes(600 * 1024);
+    const { waMessageId } = t.app.get(WhatsAppSimulator).injectInbound(ACCOUNT, { from: '40766666666', media: { type: 'sticker', mimetype: 'image/webp', base64: bytes.toString('base64') } });
+    const item = () => t.db().prepare('SELECT d.status, d.last_error FROM media_downloads d JOIN messages m ON m.message_id = d.message_id WHERE m.wa_message_id = ?').get(waMessageId);
+    expect(await eventually(item, (row) => (row as { status?: string } | undefined)?.status === 'failed')).toMatchObject({ status: 'failed' });
+    const message = t.db().prepare('SELECT media FROM messages WHERE wa_message_id = ?').get(waMessageId) as { media: string };
+    expect(JSON.parse(message.media)).toMatchObject({ stored: false, size: bytes.length });
   });
 });
 
