@@ -12,6 +12,10 @@ import { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MediaDownloadsModule } from './media-downloads/media-downloads.module';
+import { MediaLinkSigner } from './media-serve/media-link-signer';
+import { MediaServeModule } from './media-serve/media-serve.module';
+import { MediaSendModule } from './media-send/media-send.module';
+import { MediaLinks } from './messaging/media-links';
 import { MessagingModule } from './messaging/messaging.module';
 import { SendAcceptance } from './messaging/send-acceptance';
 import { MetricsModule } from './metrics/metrics.module';
@@ -39,11 +43,8 @@ import { AccountSummaryModule } from './account-summary/account-summary.module';
  */
 @Module({})
 export class AppModule {
-  /**
-   * `outboundResolver`: where outbound requests look names up (tests make a name resolve anywhere);
-   * `modules`: imported last, binding ports no module here provides yet (tests bind the blob store so).
-   */
-  static register(config: AppConfig, outboundResolver: Resolver = systemResolver, modules: DynamicModule[] = []): DynamicModule {
+  /** `outboundResolver`: where outbound requests look names up (tests make a name resolve anywhere). */
+  static register(config: AppConfig, outboundResolver: Resolver = systemResolver): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -60,10 +61,11 @@ export class AppModule {
         MediaDownloadsModule.forStore(config.store),
         EventsModule.forStore(config.store),
         WebhooksModule.forStore(config.store),
+        MediaSendModule.forStore(config.store),
+        MediaServeModule.forStore(config.store),
         ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),
         RateLimitModule.perMinute(config.rateLimitPerMinute),
         AccountSummaryModule.forStore(config.store),
-        ...modules,
       ],
       providers: [
         { provide: AppConfig, useValue: config },
@@ -73,10 +75,11 @@ export class AppModule {
         { provide: AllowHosts, useValue: config.outboundAllowHosts },
         { provide: OUTBOUND_RESOLVER, useValue: outboundResolver },
         { provide: SendAcceptance, useExisting: OutboxAcceptance },
+        { provide: MediaLinks, useExisting: MediaLinkSigner },
         { provide: AccountReferences, useClass: EveryAccountReference },
         repositoryFor(AccountSends, config.store, { sqlite: SqliteAccountSends, firestore: FirestoreAccountSends }),
       ],
-      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, AccountSends, AccountReferences, AllowHosts, OUTBOUND_RESOLVER],
+      exports: [AppConfig, Clock, STORE_WORKER_ADAPTERS, SendAcceptance, MediaLinks, AccountSends, AccountReferences, AllowHosts, OUTBOUND_RESOLVER],
     };
   }
 }

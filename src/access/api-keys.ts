@@ -1,8 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
+import { keptSecret } from '../common/kept-secret';
 import { AppConfig } from '../config/app-config';
 import { keyIdOf } from './account-key';
 import { AccountKeyLookup, KEY_LOOKUP_TTL_MS } from './account-key-lookup';
@@ -89,22 +89,10 @@ export class ApiKeys {
   private generatedKey(config: AppConfig): string {
     // Firestore without API_KEYS is refused by loadAppConfig: several machines cannot share a file.
     const path = resolve(join(dirname(config.sqlitePath), 'api-key'));
-    if (existsSync(path)) {
-      this.logger.log({ path }, 'API key: using the generated key kept at this path');
-      return readFileSync(path, 'utf8').trim();
-    }
-    mkdirSync(dirname(path), { recursive: true });
-    const key = randomBytes(24).toString('base64url');
-    try {
-      writeFileSync(path, `${key}\n`, { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      // Another process on the same database wrote it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8').trim();
-      throw error;
-    }
-    chmodSync(path, 0o600);
-    this.logger.warn({ path }, 'API key: none configured (API_KEYS); generated one, read it from this file (mode 0600)');
-    return key;
+    const { secret, generated } = keptSecret(path, 24);
+    if (generated) this.logger.warn({ path }, 'API key: none configured (API_KEYS); generated one, read it from this file (mode 0600)');
+    else this.logger.log({ path }, 'API key: using the generated key kept at this path');
+    return secret;
   }
 }
 

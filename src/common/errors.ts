@@ -54,6 +54,28 @@ export class MessageNotFound extends DomainError {
   }
 }
 
+export class MediaNotStored extends DomainError {
+  readonly httpStatus = 404;
+  constructor(readonly messageId: string) {
+    super(`messageId: message "${messageId}" has no stored media (not a media message, or its file is not downloaded yet)`);
+  }
+}
+
+/** A signed media link that is not ours as it stands (changed, or never signed) or is past its time. */
+export class MediaLinkRefused extends DomainError {
+  readonly httpStatus = 403;
+  constructor(reason: string) {
+    super(`sig: ${reason}; ask for the message again for a fresh link`);
+  }
+}
+
+export class RangeNotSatisfiable extends DomainError {
+  readonly httpStatus = 416;
+  constructor(readonly size: number) {
+    super(`range: asks for no byte of this ${size}-byte file, or for several ranges; ask for one bytes=start-end`);
+  }
+}
+
 export class WebhookNotFound extends DomainError {
   readonly httpStatus = 404;
   constructor(readonly webhookId: string) {
@@ -99,5 +121,14 @@ export class StoreQueueFull extends DomainError {
   readonly retryAfterSeconds = 1;
   constructor(readonly limit: number) {
     super(`store: ${limit} store calls are waiting already; nothing was written, retry after the Retry-After seconds`);
+  }
+}
+
+/** A file over its type's limit: the upload was aborted and nothing of it was kept. */
+export class MediaTooLarge extends DomainError {
+  readonly httpStatus = 413;
+  /** `limit`: which one, in words ("the image limit"). */
+  constructor(field: string, limit: string, limitMib: number) {
+    super(`${field}: larger than ${limit} of ${limitMib} MiB; nothing was stored`);
   }
 }

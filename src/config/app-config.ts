@@ -70,6 +70,15 @@ export class AppConfig {
   /** MEDIA_MAX_MB: the document limit (the other types' are WhatsApp's, media/media-limits.ts). */
   readonly mediaMaxMb: number;
   readonly mediaFetchTimeoutMs: number;
+  /** sqlite: where the media blobs are kept (media/local/). */
+  readonly mediaPath: string;
+  /** Firestore: the bucket the media blobs are kept in (media/gcs/); null on sqlite. */
+  readonly mediaBucket: string | null;
+  /** Where signed media links point: `{publicUrl}/media/…`, no trailing slash. */
+  readonly publicUrl: string;
+  /** MEDIA_LINK_SECRET; null: generated beside the database (sqlite) or no links (Firestore). */
+  readonly mediaLinkSecret: string | null;
+  readonly mediaLinkTtlS: number;
 
   constructor(values: Omit<AppConfig, 'owner'>) {
     Object.assign(this, values);
@@ -138,6 +147,11 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     webhookDispatchPollMs: dto.WEBHOOK_DISPATCH_POLL_MS ?? 50,
     mediaMaxMb: dto.MEDIA_MAX_MB ?? 100,
     mediaFetchTimeoutMs: dto.MEDIA_FETCH_TIMEOUT_MS ?? 30_000,
+    mediaPath: dto.MEDIA_PATH || join(dirname(sqlitePath), 'media'),
+    mediaBucket: store === 'firestore' ? (dto.MEDIA_BUCKET ?? `${dto.FIREBASE_PROJECT_ID}.appspot.com`) : null,
+    publicUrl: (dto.PUBLIC_URL ?? `http://localhost:${dto.PORT ?? 8080}`).replace(/\/+$/, ''),
+    mediaLinkSecret: dto.MEDIA_LINK_SECRET ?? null,
+    mediaLinkTtlS: dto.MEDIA_LINK_TTL_S ?? 900,
     ...overrides,
   });
   if (config.store === 'firestore' && config.apiKeys.length === 0 && !config.insecureNoAuth) {

@@ -2,7 +2,7 @@ import { ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface 
 import { AllowHosts } from '../outbound/allow-hosts';
 
 /** The variables whose values an error message must not repeat. */
-export const SECRET_VARIABLES = new Set(['API_KEYS', 'WEBHOOK_SECRET', 'METRICS_TOKEN']);
+export const SECRET_VARIABLES = new Set(['API_KEYS', 'WEBHOOK_SECRET', 'METRICS_TOKEN', 'MEDIA_LINK_SECRET']);
 
 /** `OUTBOUND_ALLOW_HOSTS`, read by the same parser the outbound client is given, so what starts is what runs. */
 @ValidatorConstraint({ name: 'allowHosts' })

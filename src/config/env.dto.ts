@@ -152,4 +152,24 @@ export class EnvDto {
   /** Fetching a send's `media.url` at accept, connection to the last byte. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(600_000)
   MEDIA_FETCH_TIMEOUT_MS?: number;
+
+  /** sqlite: the directory of the media blobs; empty: `media` beside the database file (./data/media). */
+  @IsOptional() @IsString()
+  MEDIA_PATH?: string;
+
+  /** Firestore: the Cloud Storage bucket of the media blobs; unset: the project's default bucket, `{FIREBASE_PROJECT_ID}.appspot.com`. */
+  @IsOptional() @Matches(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, { message: 'must be a Cloud Storage bucket name (lowercase letters, digits, dots, dashes and underscores)' })
+  MEDIA_BUCKET?: string;
+
+  /** The address clients reach this service at, as signed media links begin (`{PUBLIC_URL}/media/…`); default http://localhost:{PORT}. */
+  @IsOptional() @Validate(HttpUrl)
+  PUBLIC_URL?: string;
+
+  /** The HMAC key of signed media links; unset: generated and kept beside the database (sqlite), no links (Firestore). */
+  @IsOptional() @Matches(/^[\x21-\x7e]{32,200}$/, { message: 'must be 32 to 200 printable characters, no spaces' })
+  MEDIA_LINK_SECRET?: string;
+
+  /** How long a signed media link stays valid, in seconds. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(7 * 24 * 3600)
+  MEDIA_LINK_TTL_S?: number;
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { MediaModule } from '../media/media.module';
 import { StoreModule, perStore, repositoryFor } from '../store/store.module';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { MediaDownloadWorker } from './media-download-worker.service';
@@ -9,13 +10,13 @@ import { SqliteMediaDownloads } from './sqlite/media-downloads.repository.sqlite
 
 /**
  * Inbound files fetched into the blob store through the accounts' sockets: the work items' repository and
- * the worker. `BlobStore` comes from the composition root (media/'s adapters).
+ * the worker, storing into the MediaModule's blob store.
  */
 @Module({})
 export class MediaDownloadsModule {
   static readonly forStore = perStore((store) => ({
     module: MediaDownloadsModule,
-    imports: [StoreModule, AccountsModule.forStore(store), WhatsAppModule],
+    imports: [StoreModule, AccountsModule.forStore(store), WhatsAppModule, MediaModule.forStore(store)],
     providers: [MediaDownloadWorker, repositoryFor(MediaDownloads, store, { sqlite: SqliteMediaDownloads, firestore: FirestoreMediaDownloads })],
     exports: [MediaDownloadWorker],
   }));

@@ -1,3 +1,5 @@
+import { MediaType, MessageMedia } from '../media/media';
+
 /** The 202 answer of an accepted send; returned verbatim to a retry with the same key and request. */
 export interface SendAnswer {
   requestId: string;
@@ -5,6 +7,12 @@ export interface SendAnswer {
   threadId: string;
   waMessageId: string;
   status: 'queued';
+}
+
+/** A media send's file as the queued message and its outbox item carry it: stored before the accept. */
+export interface SentMedia extends MessageMedia {
+  type: MediaType;
+  stored: true;
 }
 
 /** Everything the accept write needs: the message, its thread and the work that will send it, at once. */
@@ -15,9 +23,23 @@ export interface AcceptedSend {
   clientJid: string;
   messageId: string;
   waMessageId: string;
-  text: string;
+  /** A media send has none: its words are the file's caption. */
+  text: string | null;
+  media?: SentMedia;
   requestHash: string;
   now: number;
+}
+
+/** What the thread summary shows of a send: its text, or its file's caption. */
+export function summaryTextOf(send: Pick<AcceptedSend, 'text' | 'media'>): string | null {
+  return send.text ?? send.media?.caption ?? null;
+}
+
+/** The queued message's `type` and `media` (a text send has neither: it reads as `text`). */
+export function messageMediaOf(send: Pick<AcceptedSend, 'media'>): { type?: MediaType; media?: MessageMedia } {
+  if (!send.media) return {};
+  const { type, ...media } = send.media;
+  return { type, media };
 }
 
 /** `existing`: the key was used before on this account; the first request's hash and answer. */

@@ -6,6 +6,8 @@ import { splitThreadId } from '../common/jid';
 import { CursorShape } from '../common/page';
 import { PageQueryDto, pageRequestOf } from '../common/page.dto';
 import { ListThreadsQueryDto, MessageDto, ThreadDto } from './dto/thread.dto';
+import { MediaLinks } from './media-links';
+import { MessageRecord } from './message';
 import { ThreadsService } from './threads.service';
 
 /**
@@ -25,7 +27,10 @@ const MESSAGE_CURSOR: CursorShape = { key: 'time', isId: (id) => MESSAGE_ID_PATT
 @ApiSecurity('api-key')
 @Controller('api/whatsapp/threads')
 export class ThreadsController {
-  constructor(private readonly threads: ThreadsService) {}
+  constructor(
+    private readonly threads: ThreadsService,
+    private readonly links: MediaLinks,
+  ) {}
 
   @Get()
   @Access('read', { account: 'query.accountId' })
@@ -41,13 +46,21 @@ export class ThreadsController {
   @ApiParam({ name: 'threadId', example: 'account1__40712345678@s.whatsapp.net', description: 'URL-encoded' })
   async messages(@Param('threadId') threadId: string, @Query() query: PageQueryDto): Promise<{ items: MessageDto[]; nextCursor: string | null }> {
     const page = await this.threads.listMessages(threadId, pageRequestOf(query, MESSAGE_CURSOR));
-    return { items: page.items.map(MessageDto.of), nextCursor: page.nextCursor };
+    return { items: page.items.map((message) => this.served(message)), nextCursor: page.nextCursor };
   }
 
   @Get(':threadId/messages/:messageId')
   @Access('read', { thread: 'param.threadId' })
   @ApiOperation({ summary: 'One message with its status and status times' })
   async message(@Param('threadId') threadId: string, @Param('messageId') messageId: string): Promise<MessageDto> {
-    return MessageDto.of(await this.threads.getMessage(threadId, messageId));
+    return this.served(await this.threads.getMessage(threadId, messageId));
+  }
+
+  /** The answer with a fresh signed link to its file: minted here, as it is served, so none is ever stored. */
+  private served(message: MessageRecord): MessageDto {
+    const answer = MessageDto.of(message);
+    const url = answer.media ? this.links.linkTo(message.threadId, message.messageId) : null;
+    if (answer.media && url) answer.media = { ...answer.media, url };
+    return answer;
   }
 }

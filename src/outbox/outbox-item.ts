@@ -1,5 +1,5 @@
 import { FailureReason } from '../messaging/failure-reason';
-import { SendAnswer } from '../messaging/send-acceptance';
+import { SendAnswer, SentMedia } from '../messaging/send-acceptance';
 
 export const OUTBOX_STATUSES = ['queued', 'processing', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -24,7 +24,10 @@ export interface OutboxItem {
   /** Generated before the first attempt; every attempt reuses it, so a resend is the same message. */
   waMessageId: string;
   toJid: string;
+  /** A media item's is empty: what it sends is `media`, the caption with it. */
   text: string;
+  /** A media send: the stored file it sends (by its sha256), the same bytes every attempt. */
+  media?: SentMedia;
   /**
    * The phone the account was linked to when the send was accepted, null if it never was: the item
    * never leaves from another phone (it ends `failed`, `accountRelinked`); a null one goes from the first.
@@ -44,7 +47,7 @@ export interface OutboxItem {
   lastError: string | null;
   /** Set when the item ended `failed`: why, in the contract's vocabulary. */
   failureReason: FailureReason | null;
-  /** Hash of the normalised request (recipient JID and text), for idempotency. */
+  /** Hash of the normalised request (recipient JID and text, or the file's hash), for idempotency. */
   requestHash: string;
   answer: SendAnswer;
   createdAt: number;

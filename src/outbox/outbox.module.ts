@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { MediaModule } from '../media/media.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { StoreModule, perStore, repositoryFor, sqliteRepository } from '../store/store.module';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
@@ -18,14 +19,14 @@ import { OutboxController } from './outbox.controller';
 
 /**
  * The outbox: its repository, the acceptance the composition root binds to messaging's SendAcceptance,
- * the processor that sends through the accounts' sockets, and on sqlite the retention of ended items
- * (Firestore's TTL does that there).
+ * the processor that sends through the accounts' sockets (a media send's bytes read from the blob store),
+ * and on sqlite the retention of ended items (Firestore's TTL does that there).
  */
 @Module({})
 export class OutboxModule {
   static readonly forStore = perStore((store) => ({
     module: OutboxModule,
-    imports: [StoreModule, AccountsModule.forStore(store), WhatsAppModule, MetricsModule],
+    imports: [StoreModule, AccountsModule.forStore(store), WhatsAppModule, MetricsModule, MediaModule.forStore(store)],
     controllers: [OutboxController],
     providers: [
       FailedSends,

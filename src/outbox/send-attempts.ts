@@ -5,7 +5,9 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { failureOf } from '../messaging/failure-reason';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
-import { SendFailure } from '../whatsapp/whatsapp-provider';
+import { BlobStore } from '../media/blob-store';
+import { SentMedia } from '../messaging/send-acceptance';
+import { OutgoingContent, SendFailure } from '../whatsapp/whatsapp-provider';
 import { Claim, claimOf } from './claim-rule';
 import { OutboxItem } from './outbox-item';
 import { OutboxRepository } from './outbox.repository';
@@ -30,6 +32,7 @@ export class SendAttempts {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
+    private readonly blobs: BlobStore,
   ) {
     // Well below the lease: an unanswered send gives up long before another worker may reclaim it.
     this.sendTimeoutMs = Math.min(30_000, Math.floor(config.outboxLeaseMs / 3));
@@ -40,6 +43,8 @@ export class SendAttempts {
 
   async send(item: OutboxItem): Promise<void> {
     const claim = claimOf(item);
+    // Before the lease check: nothing may be awaited between that check and the provider send.
+    if (item.media && (await this.blobs.stat(item.media.sha256)) === null) return this.failMissingMedia(item, claim, item.media);
     const socket = this.connections.connectionFor(item.accountId);
     const held = socket?.ownerEpoch === item.claimEpoch ? socket : undefined;
     // Nothing is awaited between this check and the provider send, so no stall can come between them.
@@ -49,7 +54,7 @@ export class SendAttempts {
     this.metrics.sendAttempted();
     try {
       if (!held) throw new SendFailure('account not connected on this instance', false);
-      await held.connection.send(item.toJid, { text: item.text }, item.waMessageId, this.sendTimeoutMs);
+      await held.connection.send(item.toJid, this.contentOf(item), item.waMessageId, this.sendTimeoutMs);
     } catch (error) {
       await this.recordFailure(item, claim, error).catch((recordError: unknown) =>
         // The claim's lease runs out and another round retries it with the same WhatsApp id.
@@ -63,6 +68,30 @@ export class SendAttempts {
       .markSent(claim, this.clock.now())
       .then(() => this.metrics.sent(this.clock.now() - item.createdAt))
       .catch((error: unknown) => this.logger.error({ err: error, accountId: item.accountId, outboxId: item.id }, 'could not record a sent message'));
+  }
+
+  /** What the item sends: its text, or its stored file, opened from the blob store by each attempt. */
+  private contentOf(item: OutboxItem): OutgoingContent {
+    if (!item.media) return { text: item.text };
+    const { sha256 } = item.media;
+    const open = async () => {
+      const bytes = await this.blobs.open(sha256);
+      if (!bytes) throw new SendFailure(missingMediaDetail(sha256), true, 'media_missing');
+      return bytes;
+    };
+    return { media: { ...item.media, open } };
+  }
+
+  /** Its file is not in the blob store: no attempt can ever send it. */
+  private async failMissingMedia(item: OutboxItem, claim: Claim, media: SentMedia): Promise<void> {
+    const ended = await this.outbox.markFailed(claim, failureOf('rejected', missingMediaDetail(media.sha256)), this.clock.now()).catch((error: unknown) => {
+      // Left to its lease: the next round finds the file missing again.
+      this.logger.error({ err: error, accountId: item.accountId, outboxId: item.id }, 'could not fail a send whose file is gone');
+      return false;
+    });
+    if (!ended) return;
+    this.metrics.sendFailed('permanent');
+    this.logger.warn({ accountId: item.accountId, outboxId: item.id, sha256: media.sha256 }, 'media send failed: its stored file is gone');
   }
 
   /** Not sent, so not an attempt: back to the queue as it was; a later round claims it afresh. */
@@ -100,4 +129,8 @@ export class SendAttempts {
     }
     if (await this.outbox.release(claim, reason, now + backoffDelay(item.attempts, RETRY_BACKOFF), now)) this.metrics.sendFailed('transient');
   }
+}
+
+function missingMediaDetail(sha256: string): string {
+  return `media: the stored file ${sha256} is gone from the blob store`;
 }

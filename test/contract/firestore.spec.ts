@@ -1,13 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { describeOnFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
+import { readFileSync, readdirSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { StoreConnections } from '../../src/store/store.module';
+import { describeOnFirestoreEmulator, findFirestoreEmulator, firestoreFixtures } from '../support/firestore-emulator';
+import { IndexFile, missingIndex } from '../medium/firestore/support/index-coverage';
+import { indexNeedOf } from '../medium/firestore/support/index-need';
+import { recordQueries } from '../medium/firestore/support/query-recorder';
 import { accountKeysContract } from './account-keys.contract';
-import { instancesContract } from './instances.contract';
-import { mediaDownloadsContract } from './media-downloads.contract';
 import { accountLeasesContract } from './account-leases.contract';
 import { accountLifecycleContract } from './account-lifecycle.contract';
 import { accountsContract } from './accounts.contract';
 import { contactAliasesContract } from './contact-aliases.contract';
 import { eventLogContract } from './event-log.contract';
+import { instancesContract } from './instances.contract';
+import { mediaDownloadsContract } from './media-downloads.contract';
 import { messageStatusesContract } from './message-statuses.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
@@ -15,29 +20,48 @@ import { outboxOperatorContract } from './outbox-operator.contract';
 import { scrapeCountsContract } from './scrape-counts.contract';
 import { sessionsContract } from './sessions.contract';
 import { threadsContract } from './threads.contract';
-import { webhookEndpointsContract } from './webhook-endpoints.contract';
 import { webhookDeliveriesContract } from './webhook-deliveries.contract';
+import { webhookEndpointsContract } from './webhook-endpoints.contract';
+// What the shared contract cannot see (documents, bookkeeping): run here too, its queries recorded alike.
+import './firestore-adapters.suite';
+
+/**
+ * The emulator answers any query, indexed or not; production refuses one that lacks its index. So every
+ * query the adapters issue while the contract suite runs is recorded, and each must be served by what
+ * firestore.indexes.json declares (the rules: test/medium/firestore/support/index-need.ts).
+ */
+const CONTRACTS = {
+  accountKeysContract,
+  accountLeasesContract,
+  accountLifecycleContract,
+  accountsContract,
+  contactAliasesContract,
+  eventLogContract,
+  instancesContract,
+  mediaDownloadsContract,
+  messageStatusesContract,
+  outboxAcceptContract,
+  outboxClaimsContract,
+  outboxOperatorContract,
+  scrapeCountsContract,
+  sessionsContract,
+  threadsContract,
+  webhookDeliveriesContract,
+  webhookEndpointsContract,
+};
+const recording = recordQueries();
+afterAll(() => recording.stop());
 
 // The same contract suite as sqlite.spec.ts, races included, against Google's Firestore emulator.
 describeOnFirestoreEmulator('firestore adapters', (host) => {
   const makeFirestore = firestoreFixtures(host);
-  accountsContract(makeFirestore);
-  accountLeasesContract(makeFirestore);
-  accountLifecycleContract(makeFirestore);
-  sessionsContract(makeFirestore);
-  outboxAcceptContract(makeFirestore);
-  outboxClaimsContract(makeFirestore);
-  threadsContract(makeFirestore);
-  contactAliasesContract(makeFirestore);
-  messageStatusesContract(makeFirestore);
-  scrapeCountsContract(makeFirestore);
-  webhookEndpointsContract(makeFirestore);
-  eventLogContract(makeFirestore);
-  webhookDeliveriesContract(makeFirestore);
-  accountKeysContract(makeFirestore);
-  instancesContract(makeFirestore);
-  mediaDownloadsContract(makeFirestore);
-  outboxOperatorContract(makeFirestore);
+  for (const contract of Object.values(CONTRACTS)) contract(makeFirestore);
+
+  it('also runs the query the contract does not reach (readiness)', async () => {
+    const store = await makeFirestore();
+    await new StoreConnections(undefined, { db: store.db } as ConstructorParameters<typeof StoreConnections>[1]).ping();
+    await store.close();
+  });
 
   // What the adapters rely on the emulator for (and what an emulator stand-in got wrong): checked once.
   describe.concurrent('the emulator, as the contract relies on it', () => {
@@ -84,5 +108,27 @@ describeOnFirestoreEmulator('firestore adapters', (host) => {
       const found = await db.collectionGroup('messages').where('accountId', '==', 'a').get();
       expect(found.docs.map((d) => d.id).sort()).toEqual(['m1', 'm2']);
     });
+  });
+});
+
+describe.skipIf(!findFirestoreEmulator().found)('firestore.indexes.json against the recorded queries', () => {
+  it('runs every contract file in test/contract', () => {
+    // The blob store's contract makes no Firestore query: it runs on the Storage emulator (blob-store-gcs.spec.ts).
+    const files = readdirSync('test/contract').filter((file) => file.endsWith('.contract.ts') && file !== 'blob-store.contract.ts');
+    const expected = files.map((file) => `${file.replace('.contract.ts', '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Contract`);
+    expect(Object.keys(CONTRACTS).sort()).toEqual(expected.sort());
+  });
+
+  it('declares an index for every query the adapters issued', () => {
+    const file = JSON.parse(readFileSync('firestore.indexes.json', 'utf8')) as IndexFile;
+    const distinct = new Map<string, { issuer: string; missing?: string }>();
+    for (const { shape, issuer } of recording.queries) {
+      const key = JSON.stringify(shape);
+      if (!distinct.has(key)) distinct.set(key, { issuer, missing: missingIndex(indexNeedOf(shape), file) });
+    }
+    expect(distinct.size).toBeGreaterThan(10);
+    console.log(`[indexes] ${recording.queries.length} queries recorded, ${distinct.size} distinct shapes, each checked against firestore.indexes.json`);
+    const missing = [...distinct].filter(([, q]) => q.missing).map(([shape, q]) => `${q.issuer}: ${shape}\n  needs ${q.missing}`);
+    expect(missing, missing.join('\n')).toEqual([]);
   });
 });

@@ -15,6 +15,8 @@ const HOOK_URL = 'http://127.0.0.1:9/hook';
 const BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/whatsapp/accounts': { accountId: 'fresh1' },
   'POST /api/whatsapp/send-message': { to: '40712345678', message: 'hi' },
+  // A JPEG's first bytes, as base64: the route takes JSON as well as a multipart form.
+  'POST /api/whatsapp/send-media': { to: '40712345678', type: 'image', media: { base64: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]).toString('base64'), mimetype: 'image/jpeg' } },
   'POST /api/whatsapp/accounts/:accountId/pairing-code': { phoneNumber: '40712345678' },
   'POST /api/whatsapp/simulator/accounts/:accountId/inbound': { from: '40712345678', text: 'hi' },
   'POST /api/whatsapp/simulator/accounts/:accountId/receipts': { waMessageId: '3EB0AAAA', status: 'read' },
@@ -84,8 +86,8 @@ describe("access rules, walked over Fastify's own route table", () => {
     expect(routes.length).toBeGreaterThan(25);
     const without = routes.filter((route) => !ruleOf(route)).map(nameOf);
     expect(without, 'every /api route needs @Access(scope, {account|thread}) (src/access/access.decorator.ts)').toEqual([]);
-    // Outside /api only the probes, the scraper and the API docs, which need no key.
-    expect(app.routes.filter((route) => !route.url.startsWith('/api/')).every((route) => /^\/(health|metrics|docs)/.test(route.url))).toBe(true);
+    // Outside /api only the probes, the scraper, the API docs and signed media links (their signature is the key).
+    expect(app.routes.filter((route) => !route.url.startsWith('/api/')).every((route) => /^\/(health|metrics|docs|media\/)/.test(route.url))).toBe(true);
   });
 
   it('lists the routes that name no account, each narrowed by its own test below', () => {

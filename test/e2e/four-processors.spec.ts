@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import { memoryBlobStoreModule } from '../support/blob-store-binding';
 import { OutboxRow, auditDeliveries } from '../support/delivery-audit';
 import { linkAccounts, sendMessages } from '../support/delivery-scenario';
 import { eventually } from '../support/eventually';
@@ -36,7 +35,7 @@ describe('four outbox processors in one process, one sqlite file, 30 accounts, r
       LOG_LEVEL: 'warn',
     };
     for (let i = 1; i <= 4; i++) {
-      const app = await createApp(loadAppConfig({ ...env, WORKER_ID: `in${i}` }), { modules: [memoryBlobStoreModule()] });
+      const app = await createApp(loadAppConfig({ ...env, WORKER_ID: `in${i}` }));
       await app.listen({ port: 0, host: '127.0.0.1' });
       apps.push(app);
     }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../src/media/blob-store';
 import type { MediaType } from '../../src/media/media';
 import { WhatsAppSimulator } from '../../src/whatsapp/simulator/whatsapp-simulator';
-import { TestApp, startTestApp } from '../support/app';
+import { TEST_API_KEY, TestApp, startTestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 
 const ACCOUNT = 'media';
@@ -38,11 +38,14 @@ async function stored(t: TestApp, threadId: string, messageId: string) {
   return (await eventually(read, (r) => r.body.media?.stored === true)).body;
 }
 
-async function bytesOf(t: TestApp, sha256: string): Promise<Buffer> {
+/** The stored file as the API serves it, and as the blob store holds it under its hash. */
+async function bytesOf(t: TestApp, threadId: string, messageId: string, sha256: string): Promise<{ served: Buffer; kept: Buffer }> {
+  const answer = await t.app.inject({ method: 'GET', url: `/api/whatsapp/threads/${threadId}/messages/${messageId}/media`, headers: { 'x-api-key': TEST_API_KEY } });
+  expect(answer.statusCode).toBe(200);
   const stream = await t.app.get(BlobStore).open(sha256);
   const chunks: Buffer[] = [];
   for await (const chunk of stream! as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
+  return { served: answer.rawPayload, kept: Buffer.concat(chunks) };
 }
 
 describe('receiving media through the simulator (MEDIA_DOWNLOAD=all)', () => {
@@ -59,7 +62,7 @@ describe('receiving media through the simulator (MEDIA_DOWNLOAD=all)', () => {
     expect(message).toMatchObject({ type: file.type, media: { mimetype: file.mimetype } });
     const after = await stored(t, threadId, message.messageId);
     expect(after.media).toMatchObject({ stored: true, size: bytes.length, mimetype: file.mimetype, ...(file.fileName ? { fileName: file.fileName } : {}) });
-    expect((await bytesOf(t, after.media.sha256)).equals(bytes)).toBe(true);
+    expect(await bytesOf(t, threadId, message.messageId, after.media.sha256)).toEqual({ served: bytes, kept: bytes });
   });
 
   it('appends message.media_stored after message.received, carrying the stored media', async () => {
@@ -79,7 +82,7 @@ describe('receiving media through the simulator (MEDIA_DOWNLOAD=all)', () => {
     const bytes = randomBytes(3000);
     const { threadId, message } = await received(t, '40733333333', FILES[4], bytes);
     const after = await stored(t, threadId, message.messageId);
-    expect((await bytesOf(t, after.media.sha256)).equals(bytes)).toBe(true);
+    expect(await bytesOf(t, threadId, message.messageId, after.media.sha256)).toEqual({ served: bytes, kept: bytes });
     expect(t.logs.some((line) => line.msg === 'media download failed; retried later' && line.messageId === message.messageId)).toBe(true);
   });
 
@@ -89,7 +92,7 @@ describe('receiving media through the simulator (MEDIA_DOWNLOAD=all)', () => {
     const bytes = randomBytes(1500);
     const { threadId, message } = await received(t, `4074444444${status % 10}`, FILES[0], bytes);
     const after = await stored(t, threadId, message.messageId);
-    expect((await bytesOf(t, after.media.sha256)).equals(bytes)).toBe(true);
+    expect(await bytesOf(t, threadId, message.messageId, after.media.sha256)).toEqual({ served: bytes, kept: bytes });
     expect(t.logs.some((line) => line.msg === 'media download failed; retried later' && line.messageId === message.messageId)).toBe(false);
   });
 

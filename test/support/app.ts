@@ -6,7 +6,6 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppOptions, createApp } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
 import { SqliteConnection, openSqlite } from '../../src/store/sqlite/sqlite-database';
-import { memoryBlobStoreModule } from './blob-store-binding';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
 
@@ -41,7 +40,7 @@ export async function startTestApp(
   logStream.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line));
   });
-  const app = await createApp(config, { modules: [memoryBlobStoreModule()], ...options, logStream });
+  const app = await createApp(config, { ...options, logStream });
   const routes: TableRoute[] = [];
   // Before init, which adds Nest's routes.
   app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {

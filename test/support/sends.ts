@@ -8,7 +8,7 @@ let clock = Date.UTC(2026, 0, 1);
 /** A send as the send service would hand it to the repository; overrides pin what a test cares about. */
 export function acceptedSend(overrides: Partial<AcceptedSend> & { accountId: string }): AcceptedSend {
   const clientJid = overrides.clientJid ?? '40712345678@s.whatsapp.net';
-  const text = overrides.text ?? 'hello';
+  const text = overrides.text === undefined ? 'hello' : overrides.text;
   return {
     requestId: `req-${randomUUID()}`,
     threadId: threadIdOf(overrides.accountId, clientJid),

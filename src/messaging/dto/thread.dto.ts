@@ -42,6 +42,8 @@ export class MessageMediaDto {
   @ApiProperty({ description: 'Hex SHA-256 of the file' }) sha256: string;
   @ApiPropertyOptional({ nullable: true, type: String }) caption: string | null;
   @ApiProperty({ description: 'Whether the bytes are stored (inbound media is downloaded after its message is stored)' }) stored: boolean;
+  @ApiPropertyOptional({ description: 'A signed link to the file that needs no key, valid MEDIA_LINK_TTL_S (403 once expired; 404 while not stored); minted for this answer, never stored' })
+  url?: string;
 }
 
 export class MessageDto {

@@ -10,7 +10,7 @@ import { messageEvent } from '../../messaging/message-events';
 import { appendEventIn } from '../../events/firestore/event-docs.firestore';
 import { countByStatus } from '../../store/firestore/count-by-status';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
-import { AcceptedSend } from '../../messaging/send-acceptance';
+import { AcceptedSend, messageMediaOf, summaryTextOf } from '../../messaging/send-acceptance';
 import { AcceptOutcome, OPEN_OUTBOX_STATUSES, OpenOutboxStatus, OutboxItem } from '../outbox-item';
 import { outboxItemFor } from '../outbox-item.factory';
 import { OUTBOX, OutboxDoc, outboxRef, toOutboxDoc, toOutboxItem } from './outbox-docs.firestore';
@@ -124,7 +124,7 @@ export class FirestoreOutboxRepository extends OutboxRepository {
 
 /** Hands out the thread's next sequence number, with the summary's move to this send (summaryWrite). */
 function takeSeq(tx: Transaction, summary: DocumentSnapshot, send: AcceptedSend, hasTurn: boolean): number {
-  const write = summaryWrite(summary, { ...send, direction: 'outbound', createdAt: send.now, updatedAt: send.now });
+  const write = summaryWrite(summary, { ...send, text: summaryTextOf(send), direction: 'outbound', createdAt: send.now, updatedAt: send.now });
   if ('create' in write) {
     tx.create(summary.ref, { ...write.create, nextSeq: 2, outboxHeadSeq: 1 });
     return 1;
@@ -149,5 +149,6 @@ function queuedMessage(send: AcceptedSend, seq: number): MessageRecord {
     updatedAt: send.now,
     requestId: send.requestId,
     seq,
+    ...messageMediaOf(send),
   };
 }

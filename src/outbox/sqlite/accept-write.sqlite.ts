@@ -4,13 +4,13 @@ import { outboxItemId } from '../../common/ids';
 import { statusRank } from '../../messaging/message-status';
 import { summaryMoves } from '../../messaging/sqlite/thread-summary.sqlite';
 import { SqliteStore } from '../../store/sqlite/sqlite-store';
-import { AcceptedSend } from '../../messaging/send-acceptance';
+import { AcceptedSend, messageMediaOf, summaryTextOf } from '../../messaging/send-acceptance';
 import { AcceptOutcome } from '../outbox-item';
 import { outboxItemFor } from '../outbox-item.factory';
 import { OutboxRow, toOutboxItem } from './outbox-rows.sqlite';
 import { appendEvent } from '../../events/sqlite/event-append.sqlite';
 import { messageEvent } from '../../messaging/message-events';
-import { MessageRow, toMessage } from '../../messaging/sqlite/message-rows.sqlite';
+import { MessageRow, messageJsonColumns, toMessage } from '../../messaging/sqlite/message-rows.sqlite';
 
 /**
  * The accept write on sqlite: message (`queued`, with the thread's next sequence number), lookup, thread
@@ -28,7 +28,7 @@ export class SqliteAcceptWrite {
       bumpThread: store.statement(
         `INSERT INTO threads (thread_id, account_id, client_jid, last_message_at, last_message_text, last_message_direction,
            next_seq, created_at, updated_at)
-         VALUES (@threadId, @accountId, @clientJid, @now, @text, 'outbound', 2, @now, @now)
+         VALUES (@threadId, @accountId, @clientJid, @now, @summaryText, 'outbound', 2, @now, @now)
          ON CONFLICT (thread_id) DO UPDATE SET
            next_seq = next_seq + 1,
            last_message_text = CASE WHEN @moves THEN excluded.last_message_text ELSE last_message_text END,
@@ -39,9 +39,9 @@ export class SqliteAcceptWrite {
       ),
       insertMessage: store.statement(
         `INSERT INTO messages (thread_id, message_id, account_id, client_jid, direction, text, status, status_rank,
-           wa_message_id, request_id, seq, created_at, updated_at)
+           wa_message_id, request_id, seq, type, media, content, created_at, updated_at)
          VALUES (@threadId, @messageId, @accountId, @clientJid, 'outbound', @text, 'queued', @rank,
-           @waMessageId, @requestId, @seq, @now, @now)
+           @waMessageId, @requestId, @seq, @type, @media, @content, @now, @now)
          RETURNING *`,
       ),
       insertLookup: store.statement(
@@ -49,9 +49,9 @@ export class SqliteAcceptWrite {
          VALUES (@accountId, 'outbound', @waMessageId, @threadId, @messageId)`,
       ),
       insertItem: store.statement(
-        `INSERT INTO outbox (id, account_id, request_id, thread_id, message_id, message_ref, wa_message_id, to_jid, text, bound_phone, seq,
+        `INSERT INTO outbox (id, account_id, request_id, thread_id, message_id, message_ref, wa_message_id, to_jid, text, media, bound_phone, seq,
            status, attempts, next_attempt_at, request_hash, answer, created_at, updated_at)
-         VALUES (@id, @accountId, @requestId, @threadId, @messageId, @messageRef, @waMessageId, @toJid, @text, @boundPhone, @seq,
+         VALUES (@id, @accountId, @requestId, @threadId, @messageId, @messageRef, @waMessageId, @toJid, @text, @media, @boundPhone, @seq,
            @status, @attempts, @nextAttemptAt, @requestHash, @answer, @createdAt, @updatedAt)`,
       ),
     };
@@ -64,12 +64,13 @@ export class SqliteAcceptWrite {
     if (!account) throw new AccountNotFound(send.accountId);
     // In the same write: a logout landing just before cannot let the send slip through.
     if (account.status === 'logged_out') throw new AccountLoggedOut(send.accountId);
-    const { seq } = this.statements.bumpThread.get({ ...send, moves: summaryMoves(this.store, send.threadId, send.now) }) as { seq: number };
-    const message = this.statements.insertMessage.get({ ...send, seq, rank: statusRank('queued') }) as MessageRow;
+    const moves = summaryMoves(this.store, send.threadId, send.now);
+    const { seq } = this.statements.bumpThread.get({ ...send, summaryText: summaryTextOf(send), moves }) as { seq: number };
+    const message = this.statements.insertMessage.get({ ...send, ...messageJsonColumns(messageMediaOf(send)), seq, rank: statusRank('queued') }) as MessageRow;
     appendEvent(this.store, messageEvent('message.accepted', toMessage(message), send.now));
     this.statements.insertLookup.run(send);
     const item = outboxItemFor(send, seq, account.phone);
-    this.statements.insertItem.run({ ...item, answer: JSON.stringify(item.answer) });
+    this.statements.insertItem.run({ ...item, media: item.media ? JSON.stringify(item.media) : null, answer: JSON.stringify(item.answer) });
     return { kind: 'accepted', item };
   }
 }

@@ -1,5 +1,5 @@
 import { FailureReason } from '../../messaging/failure-reason';
-import { SendAnswer } from '../../messaging/send-acceptance';
+import { SendAnswer, SentMedia } from '../../messaging/send-acceptance';
 import { OutboxItem, OutboxStatus } from '../outbox-item';
 
 export interface OutboxRow {
@@ -12,6 +12,8 @@ export interface OutboxRow {
   wa_message_id: string;
   to_jid: string;
   text: string;
+  /** JSON of SentMedia; null for text. */
+  media: string | null;
   bound_phone: string | null;
   seq: number;
   status: string;
@@ -40,6 +42,7 @@ export function toOutboxItem(row: OutboxRow): OutboxItem {
     waMessageId: row.wa_message_id,
     toJid: row.to_jid,
     text: row.text,
+    ...(row.media === null ? {} : { media: JSON.parse(row.media) as SentMedia }),
     boundPhone: row.bound_phone,
     seq: row.seq,
     status: row.status as OutboxStatus,

@@ -13,7 +13,8 @@ export class FirestoreStore {
   private readonly turns = new KeyedQueue();
 
   private constructor(
-    private readonly app: App,
+    /** The Firebase app, shared by the Cloud Storage blob store (media/gcs/): one set of credentials for both. */
+    readonly app: App,
     readonly db: Firestore,
     /** How long an event is kept: its `expireAt` is set this long after it occurred. */
     readonly eventRetentionMs: number,

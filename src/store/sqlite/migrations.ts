@@ -266,6 +266,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE instances (worker_id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, seen_at INTEGER NOT NULL) STRICT;
   `,
+  // A media send's outbox item carries its file (outbox/outbox-item.ts `media`) as JSON text, read whole.
+  `
+  ALTER TABLE outbox ADD COLUMN media TEXT;
+  `,
   // Inbound media downloads (media-downloads/media-download.ts), one per message with a file, made in the
   // message's write; on the claim engine by account, fenced by the account's owner epoch like the outbox.
   `

@@ -33,7 +33,7 @@ const isStillClaimed = (claim: Claim) => (doc: DeliveryDoc) => doc.status === 'p
 
 /**
  * The Firestore side of webhook deliveries (layout: webhook-delivery-docs.firestore.ts). Queries need the
- * indexes in firestore.indexes.json (test/medium/firestore/indexes-cover-queries.spec.ts checks them).
+ * indexes in firestore.indexes.json (test/contract/firestore.spec.ts checks them).
  */
 @Injectable()
 export class FirestoreWebhookDeliveries extends WebhookDeliveries {

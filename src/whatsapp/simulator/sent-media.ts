@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { proto, type AnyMediaMessageContent, type WAMediaUpload } from '@whiskeysockets/baileys';
 import type { MediaType } from '../../media/media';
 
@@ -12,7 +12,10 @@ export interface SentMediaLine {
 
 export interface SentMedia {
   line: SentMediaLine;
-  /** The message Baileys would echo, with the file's fields but no upload (the simulator uploads nowhere). */
+  /**
+   * The message Baileys would echo: the file's fields, and a key and path as an upload gives them (the
+   * simulator uploads nowhere, but an echo without them is not a message WhatsApp sends, and is dropped).
+   */
   message: proto.IMessage;
 }
 
@@ -36,7 +39,8 @@ export async function readSentMedia(content: AnyMediaMessageContent): Promise<Se
   const sha256 = hash.digest('hex');
   const mimetype = String(fields.mimetype ?? '');
   const type: MediaType = kind === 'audio' && fields.ptt === true ? 'voice' : kind;
-  const file = { mimetype, fileSha256: Buffer.from(sha256, 'hex'), fileLength: size, caption: fields.caption, fileName: fields.fileName, ptt: fields.ptt };
+  const uploaded = { mediaKey: randomBytes(32), directPath: `/simulated/${sha256}` };
+  const file = { mimetype, fileSha256: Buffer.from(sha256, 'hex'), fileLength: size, caption: fields.caption, fileName: fields.fileName, ptt: fields.ptt, ...uploaded };
   return { line: { type, mimetype, size, sha256 }, message: proto.Message.fromObject({ [`${kind}Message`]: file }) };
 }
 

@@ -1,8 +1,11 @@
 import { AccountDrains } from '../../../src/accounts/account-drains';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { AccountConnections } from '../../../src/accounts/account-connections.service';
 import { ProviderEventBus } from '../../../src/whatsapp/provider-event-bus';
 import { newAccount } from '../../../src/accounts/account';
@@ -20,6 +23,7 @@ import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { ProviderConnection, SendFailure } from '../../../src/whatsapp/whatsapp-provider';
 import { FakeClock } from '../../support/fake-clock';
 import { acceptedSend } from '../../support/sends';
+import { MemoryBlobStore } from '../../support/memory-blob-store';
 import { SqliteAccountSends } from '../../../src/outbox/sqlite/account-sends.sqlite';
 
 /** What WhatsApp answers to one send: `ok`, a transient or permanent failure, or never (a hang). */
@@ -41,7 +45,8 @@ export class ScriptedConnection {
       logout: async () => undefined,
       close: async () => undefined,
       send: async (toJid, content, waMessageId) => {
-        const text = 'text' in content ? content.text : (content.media.caption ?? '');
+        // A file is delivered as the hash of the bytes its open() reads, as the simulator logs it.
+        const text = 'text' in content ? content.text : `sha256:${createHash('sha256').update(await buffer(await content.media.open())).digest('hex')}`;
         this.mostInFlight = Math.max(this.mostInFlight, ++this.inFlight);
         const answer = await Promise.resolve(this.script(text, waMessageId)).finally(() => (this.inFlight -= 1));
         if (answer === 'transient') throw new SendFailure('server error', false, '500');
@@ -110,7 +115,8 @@ export async function processorHarness(options: { connected: string[]; disconnec
     },
   } as unknown as AccountConnections;
   const metrics = new MetricsRecorder();
-  const attempts = new SendAttempts(outbox, connections, config, clock, metrics);
+  const blobs = new MemoryBlobStore();
+  const attempts = new SendAttempts(outbox, connections, config, clock, metrics, blobs);
   const processor = new OutboxProcessor(outbox, connections, attempts, config, clock, new SchedulerRegistry(), new ProviderEventBus(metrics), new AccountDrains());
 
   return {
@@ -122,10 +128,19 @@ export async function processorHarness(options: { connected: string[]; disconnec
     threads,
     sockets,
     processor,
+    blobs,
     /** Accepts a send the way the send path does (durably queued). */
     async accept(accountId: string, to: string, text: string) {
       const clientJid = `${to}@s.whatsapp.net`;
       const send = acceptedSend({ accountId, clientJid, threadId: threadIdOf(accountId, clientJid), text, now: clock.now() });
+      return (await outbox.accept(send)).item;
+    },
+    /** Accepts a media send of these bytes, stored first as the send-media route stores them. */
+    async acceptMedia(accountId: string, to: string, bytes: Buffer) {
+      const clientJid = `${to}@s.whatsapp.net`;
+      const { sha256, size } = await blobs.put(Readable.from([bytes]), bytes.length);
+      const media = { type: 'document' as const, mimetype: 'application/pdf', fileName: 'a.pdf', size, sha256, caption: null, stored: true as const };
+      const send = acceptedSend({ accountId, clientJid, threadId: threadIdOf(accountId, clientJid), text: null, media, now: clock.now() });
       return (await outbox.accept(send)).item;
     },
     /** One poll, then wait for every send it started (and the rounds those trigger) to settle. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderEventBus } from '../../../src/whatsapp/provider-event-bus';
@@ -80,6 +81,31 @@ describe('the outbox processor', () => {
     await h.round();
     expect(await h.item('acc1', item.requestId)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('404') });
     expect(await h.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed' });
+  });
+
+  it("sends a media item's stored bytes, the same on every attempt under the same WhatsApp id", async () => {
+    h = await processorHarness({ connected: ['acc1'] });
+    const bytes = Buffer.from('%PDF-1.7 the stored file');
+    const item = await h.acceptMedia('acc1', '40712345678', bytes);
+    let failures = 1;
+    h.sockets.get('acc1')!.script = () => (failures-- > 0 ? 'transient' : 'ok');
+    await h.round();
+    h.clock.advance(RETRY_BACKOFF.maxMs);
+    await h.round();
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(h.sockets.get('acc1')!.delivered).toEqual([{ toJid: '40712345678@s.whatsapp.net', text: `sha256:${sha256}`, waMessageId: item.waMessageId }]);
+    expect(await h.item('acc1', item.requestId)).toMatchObject({ status: 'sent', attempts: 2, media: { sha256, size: bytes.length, stored: true } });
+  });
+
+  it('fails a media item whose stored file is gone at send time, for good, saying so', async () => {
+    h = await processorHarness({ connected: ['acc1'] });
+    const item = await h.acceptMedia('acc1', '40712345678', Buffer.from('%PDF-1.7 soon gone'));
+    await h.blobs.remove(item.media!.sha256);
+    await h.round();
+    expect(h.sockets.get('acc1')!.delivered).toEqual([]);
+    const failed = { status: 'failed', failureReason: 'rejected', lastError: expect.stringContaining(`the stored file ${item.media!.sha256} is gone`) };
+    expect(await h.item('acc1', item.requestId)).toMatchObject(failed);
+    expect(await h.threads.getMessage(item.threadId, item.messageId)).toMatchObject({ status: 'failed', failureReason: 'rejected', type: 'document', media: { stored: true } });
   });
 
   it('sends nothing on a claim a stalled event loop left too short: gives it back uncounted and sends on a fresh claim', async () => {
