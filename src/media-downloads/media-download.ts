@@ -13,7 +13,7 @@ export interface MediaDownload {
   messageId: string;
   type: MediaType;
   source: MediaSource;
-  status: 'queued' | 'processing' | 'stored' | 'failed';
+  status: 'queued' | 'processing' | 'failed';
   attempts: number;
   nextAttemptAt: number;
   claimedBy: string | null;
