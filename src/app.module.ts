@@ -11,6 +11,7 @@ import { HttpErrorFilter } from './common/http-errors';
 import { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MediaDownloadsModule } from './media-downloads/media-downloads.module';
 import { MediaLinkSigner } from './media-serve/media-link-signer';
 import { MediaServeModule } from './media-serve/media-serve.module';
 import { MediaSendModule } from './media-send/media-send.module';
@@ -57,6 +58,7 @@ export class AppModule {
         AccountsModule.forStore(config.store),
         OutboxModule.forStore(config.store),
         ReceiptsModule.forStore(config.store),
+        MediaDownloadsModule.forStore(config.store),
         EventsModule.forStore(config.store),
         WebhooksModule.forStore(config.store),
         MediaSendModule.forStore(config.store),

@@ -16,6 +16,7 @@ import { SqliteMessageStatusRepository } from './receipts/sqlite/message-status.
 import { SqliteWebhookEndpointRepository } from './webhooks/sqlite/webhook-endpoint.repository.sqlite';
 import { SqliteWebhookDeliveries } from './webhooks/sqlite/webhook-deliveries.repository.sqlite';
 import { SqliteAccountActivity } from './account-summary/sqlite/account-activity.sqlite';
+import { SqliteMediaDownloads } from './media-downloads/sqlite/media-downloads.repository.sqlite';
 import type { ServedAdapterFactories, ServedErrorClasses, StoreWorkerAdapters } from './store/sqlite/worker/protocol';
 
 /**
@@ -40,6 +41,7 @@ export const SERVED_ADAPTERS: ServedAdapterFactories = {
   AccountKeyRepository: (store) => new SqliteAccountKeyRepository(store),
   InstanceRegistry: (store) => new SqliteInstanceRegistry(store),
   AccountActivity: (store) => new SqliteAccountActivity(store),
+  MediaDownloads: (store) => new SqliteMediaDownloads(store),
 };
 
 /** Errors the adapters throw that callers tell apart by class; any other arrives as an Error with its `code`. */

@@ -62,6 +62,8 @@ export class AppConfig {
   readonly eventStreamPingMs: number;
   /** Hosts outbound requests (webhooks, media URLs) may reach past the address rules. */
   readonly outboundAllowHosts: AllowHosts;
+  /** MEDIA_DOWNLOAD: `all` downloads every inbound file into the blob store; `none` keeps only its message. */
+  readonly mediaDownload: 'all' | 'none';
   /** `WEBHOOK_URL` + `WEBHOOK_SECRET`: endpoint `wh_env`, declared at each start; null when unset. */
   readonly envWebhook: { readonly url: string; readonly secret: string } | null;
   /** `METRICS_TOKEN`: the bearer token `/metrics` asks for; null: open like the health probes. */
@@ -149,6 +151,7 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     eventSettleMs: dto.EVENT_SETTLE_MS ?? 1_000,
     eventStreamPingMs: 15_000,
     outboundAllowHosts: AllowHosts.parse(dto.OUTBOUND_ALLOW_HOSTS),
+    mediaDownload: dto.MEDIA_DOWNLOAD ?? 'all',
     envWebhook: dto.WEBHOOK_URL && dto.WEBHOOK_SECRET ? { url: dto.WEBHOOK_URL, secret: dto.WEBHOOK_SECRET } : null,
     metricsToken: dto.METRICS_TOKEN ?? null,
     metricsStoreReadMs: dto.METRICS_STORE_READ_MS ?? 10_000,

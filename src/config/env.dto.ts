@@ -146,6 +146,10 @@ export class EnvDto {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(300_000)
   WEBHOOK_TIMEOUT_MS?: number;
 
+  /** Inbound media: `all` downloads every received file into the blob store, `none` keeps only its message. */
+  @IsOptional() @IsIn(['all', 'none'])
+  MEDIA_DOWNLOAD?: 'all' | 'none';
+
   /** Attempts in flight per endpoint in this process. */
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(64)
   WEBHOOK_CONCURRENCY?: number;

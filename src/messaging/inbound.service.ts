@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ProviderEventBus } from '../whatsapp/provider-event-bus';
 import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { newMessageId } from '../common/ids';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
 import { threadIdOf } from '../common/jid';
@@ -26,6 +27,7 @@ export class InboundService {
     private readonly identity: ThreadIdentity,
     private readonly clock: Clock,
     private readonly metrics: MetricsRecorder,
+    private readonly config: AppConfig,
     spool: ProviderEventSpool,
     events: ProviderEventBus,
   ) {
@@ -65,7 +67,8 @@ export class InboundService {
       ...(message.media ? { media: message.media } : {}),
       ...(message.content ? { content: message.content } : {}),
     };
-    const outcome = await this.threads.storeProviderMessage(record);
+    const download = this.config.mediaDownload === 'all' ? (message.mediaSource ?? undefined) : undefined;
+    const outcome = await this.threads.storeProviderMessage(record, download);
     this.counts[outcome] += 1;
     this.metrics.inboundMessage(outcome, message.fromMe);
     this.logger.debug({ accountId, threadId: record.threadId, waMessageId: message.waMessageId, upsertType: message.upsertType, outcome }, 'provider message');

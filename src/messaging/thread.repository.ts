@@ -1,4 +1,5 @@
 import { Page, PageRequest } from '../common/page';
+import { MediaSource } from '../whatsapp/whatsapp-provider';
 import { Direction, MessageRecord, ThreadRecord } from './message';
 
 /** Reads of threads and their messages. Adapters: sqlite/thread.repository.sqlite.ts, firestore/thread.repository.firestore.ts. */
@@ -14,7 +15,8 @@ export abstract class ThreadRepository {
   /**
    * Stores a message WhatsApp delivered (or echoed), idempotently: when the lookup (account, direction,
    * WhatsApp id) already exists, writes nothing. In the same atomic write: the message, its lookup entry,
-   * and the thread summary, which changes only if this message is newer than `lastMessageAt`.
+   * and the thread summary, which changes only if this message is newer than `lastMessageAt`; with
+   * `download`, the work item that fetches its file (media-downloads/), so no file is forgotten by a crash.
    */
-  abstract storeProviderMessage(message: MessageRecord): Promise<'stored' | 'duplicate'>;
+  abstract storeProviderMessage(message: MessageRecord, download?: MediaSource): Promise<'stored' | 'duplicate'>;
 }

@@ -2,10 +2,12 @@ import { Access } from '../access/access.decorator';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AccountRepository } from '../accounts/account.repository';
-import { AccountNotFound, ConflictWithState } from '../common/errors';
+import { AccountNotFound, ConflictWithState, InvalidInput } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { mediaLimitBytes } from '../media/media-limits';
 import { assertAccountId } from '../common/ids';
 import { ThreadRepository } from '../messaging/thread.repository';
-import { InjectInboundDto, InjectReceiptDto, SimulateDisconnectDto, SimulateLimitDto } from './simulator.dto';
+import { InjectInboundDto, InjectReceiptDto, MediaFaultDto, SimulateDisconnectDto, SimulateLimitDto } from './simulator.dto';
 import type { LimitFault } from '../whatsapp/simulator/simulated-limits';
 import { InjectionResult, WhatsAppSimulator } from '../whatsapp/simulator/whatsapp-simulator';
 
@@ -18,6 +20,7 @@ export class SimulatorController {
     private readonly simulator: WhatsAppSimulator,
     private readonly accounts: AccountRepository,
     private readonly threads: ThreadRepository,
+    private readonly config: AppConfig,
   ) {}
 
   @Post('inbound')
@@ -26,7 +29,21 @@ export class SimulatorController {
   @ApiOperation({ summary: 'A client writes to the account (or, with fromMe, the phone writes to the client)' })
   async inbound(@Param('accountId') accountId: string, @Body() body: InjectInboundDto): Promise<InjectionResult> {
     await this.existing(accountId);
+    if (body.media) {
+      const limit = mediaLimitBytes(body.media.type, this.config.mediaMaxMb);
+      if (Buffer.byteLength(body.media.base64, 'base64') > limit) throw new InvalidInput('media.base64', `is larger than the ${body.media.type} limit (${limit} bytes)`);
+    }
     return this.simulator.injectInbound(accountId, body);
+  }
+
+  @Post('media-fault')
+  @Access('manage', { account: 'param.accountId' })
+  @HttpCode(202)
+  @ApiOperation({ summary: "What the account's next media download answers instead of the file (404/410: gone until re-uploaded)" })
+  async mediaFault(@Param('accountId') accountId: string, @Body() body: MediaFaultDto): Promise<{ accountId: string; status: number }> {
+    await this.existing(accountId);
+    this.simulator.faultNextDownload(accountId, body.status);
+    return { accountId, status: body.status };
   }
 
   @Post('receipts')

@@ -1,10 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBase64, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { MEDIA_TYPES, MediaType } from '../media/media';
+import { MEDIA_FAULTS, MediaFault } from '../whatsapp/simulator/simulated-media';
 import { WA_MESSAGE_ID_PATTERN } from '../common/ids';
 import { DISCONNECT_REASON_NAMES } from '../whatsapp/simulator/disconnect-reasons';
 import { LIMIT_CODES, type LimitCode } from '../whatsapp/simulator/simulated-limits';
 
 const WA_ID_RULE = 'must be 1-128 letters, digits, "_" or "-"';
+
+export class InjectedMediaDto {
+  @ApiProperty({ description: 'The file, base64 (within the type\'s limit and the request body limit)' })
+  @IsBase64()
+  base64: string;
+
+  @ApiProperty({ example: 'image/jpeg' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  mimetype: string;
+
+  @ApiPropertyOptional({ example: 'invoice.pdf' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  fileName?: string;
+
+  @ApiProperty({ enum: MEDIA_TYPES })
+  @IsIn(MEDIA_TYPES, { message: `must be one of ${MEDIA_TYPES.join(', ')}` })
+  type: MediaType;
+}
 
 export class InjectInboundDto {
   @ApiProperty({ example: '40712345678', description: 'The client who writes: digits with country code, or a JID' })
@@ -13,10 +38,17 @@ export class InjectInboundDto {
   @MaxLength(64)
   from: string;
 
-  @ApiProperty({ example: 'Hi, is my order ready?' })
+  @ApiPropertyOptional({ example: 'Hi, is my order ready?', description: 'Required without media; with it, its caption' })
+  @ValidateIf((body: InjectInboundDto) => body.media === undefined || body.text !== undefined)
   @IsString()
   @MaxLength(65_536)
-  text: string;
+  text?: string;
+
+  @ApiPropertyOptional({ type: InjectedMediaDto, description: 'A file the client sends; its download gives these bytes' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InjectedMediaDto)
+  media?: InjectedMediaDto;
 
   @ApiPropertyOptional({ description: 'Repeat an id to simulate WhatsApp delivering the same message again' })
   @IsOptional()
@@ -37,6 +69,12 @@ export class InjectReceiptDto {
   @ApiProperty({ description: 'sent|delivered|read|played|error, or a Baileys status number 0..5', example: 'read' })
   @IsIn(['sent', 'delivered', 'read', 'played', 'error', 0, 1, 2, 3, 4, 5], { message: 'must be sent, delivered, read, played, error or a Baileys status number 0..5' })
   status: 'sent' | 'delivered' | 'read' | 'played' | 'error' | number;
+}
+
+export class MediaFaultDto {
+  @ApiProperty({ enum: MEDIA_FAULTS, description: "What the account's next download answers: 404/410 make the file's URL gone until the phone re-uploads it" })
+  @IsIn(MEDIA_FAULTS, { message: `must be one of ${MEDIA_FAULTS.join(', ')}` })
+  status: MediaFault;
 }
 
 export class SimulateDisconnectDto {

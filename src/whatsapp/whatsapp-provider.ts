@@ -179,6 +179,11 @@ export interface ProviderConnection {
   on<E extends keyof ProviderEvents>(event: E, listener: ProviderEvents[E]): void;
   /** Resolves when WhatsApp's server acknowledges `waMessageId`; rejects with `SendFailure`. */
   send(toJid: string, content: OutgoingContent, waMessageId: string, timeoutMs: number): Promise<void>;
+  /**
+   * An inbound file's plain bytes, from WhatsApp's media servers through this account's socket (a re-upload
+   * by the phone asked on the way when they no longer have it). Rejects when the socket is not open.
+   */
+  downloadMedia(source: MediaSource): Promise<Readable>;
   requestPairingCode(phoneNumber: string): Promise<string>;
   /** Logs the linked device out at WhatsApp, then closes. */
   logout(): Promise<void>;

@@ -12,6 +12,7 @@ import { accountsContract } from './accounts.contract';
 import { contactAliasesContract } from './contact-aliases.contract';
 import { eventLogContract } from './event-log.contract';
 import { instancesContract } from './instances.contract';
+import { mediaDownloadsContract } from './media-downloads.contract';
 import { messageStatusesContract } from './message-statuses.contract';
 import { outboxAcceptContract } from './outbox-accept.contract';
 import { outboxClaimsContract } from './outbox-claims.contract';
@@ -37,6 +38,7 @@ const CONTRACTS = {
   contactAliasesContract,
   eventLogContract,
   instancesContract,
+  mediaDownloadsContract,
   messageStatusesContract,
   outboxAcceptContract,
   outboxClaimsContract,

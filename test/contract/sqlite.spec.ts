@@ -1,6 +1,9 @@
 import { InstanceRegistry } from '../../src/accounts/instance-registry';
 import { SqliteInstanceRegistry } from '../../src/accounts/sqlite/instance-registry.sqlite';
 import { instancesContract } from './instances.contract';
+import { MediaDownloads } from '../../src/media-downloads/media-downloads.repository';
+import { SqliteMediaDownloads } from '../../src/media-downloads/sqlite/media-downloads.repository.sqlite';
+import { mediaDownloadsContract } from './media-downloads.contract';
 import { AccountKeyRepository } from '../../src/access/account-key.repository';
 import { SqliteAccountKeyRepository } from '../../src/access/sqlite/account-key.repository.sqlite';
 import { accountKeysContract } from './account-keys.contract';
@@ -70,6 +73,7 @@ function fixtureOn(path: string): StoreFixture {
     deliveries: new SqliteWebhookDeliveries(store),
     accessKeys: new SqliteAccountKeyRepository(store),
     instances: new SqliteInstanceRegistry(store),
+    mediaDownloads: new SqliteMediaDownloads(store),
     reopen: async () => fixtureOn(path),
     close: async () => store.close(),
   };
@@ -94,6 +98,7 @@ async function workerFixtureOn(path: string): Promise<StoreFixture> {
     deliveries: worker.adapter(WebhookDeliveries, SqliteWebhookDeliveries),
     accessKeys: worker.adapter(AccountKeyRepository, SqliteAccountKeyRepository),
     instances: worker.adapter(InstanceRegistry, SqliteInstanceRegistry),
+    mediaDownloads: worker.adapter(MediaDownloads, SqliteMediaDownloads),
     reopen: () => workerFixtureOn(path),
     close: () => worker.close(),
   };
@@ -119,6 +124,7 @@ describe('sqlite adapters', () => {
   webhookDeliveriesContract(makeSqlite);
   accountKeysContract(makeSqlite);
   instancesContract(makeSqlite);
+  mediaDownloadsContract(makeSqlite);
   outboxOperatorContract(makeSqlite);
 });
 
@@ -138,5 +144,6 @@ describe('sqlite adapters in the store worker', () => {
   webhookDeliveriesContract(makeSqliteWorker);
   accountKeysContract(makeSqliteWorker);
   instancesContract(makeSqliteWorker);
+  mediaDownloadsContract(makeSqliteWorker);
   outboxOperatorContract(makeSqliteWorker);
 });

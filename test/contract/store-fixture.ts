@@ -1,4 +1,5 @@
 import { InstanceRegistry } from '../../src/accounts/instance-registry';
+import { MediaDownloads } from '../../src/media-downloads/media-downloads.repository';
 import { AccountKeyRepository } from '../../src/access/account-key.repository';
 import { AccountPurges } from '../../src/accounts/account-purges';
 import { AccountRepository } from '../../src/accounts/account.repository';
@@ -28,6 +29,8 @@ export interface StoreFixture {
   accessKeys: AccountKeyRepository;
   /** The instances announcing themselves (accounts/instance-registry.ts). */
   instances: InstanceRegistry;
+  /** The inbound files' download items (media-downloads/), made by `threads.storeProviderMessage`. */
+  mediaDownloads: MediaDownloads;
   events: EventLog;
   deliveries: WebhookDeliveries;
   /** Lets retention take every event logged so far (sqlite purges; Firestore's clock passes it and TTL is done by hand). */

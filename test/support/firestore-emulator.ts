@@ -1,4 +1,5 @@
 import { freePort } from './server-process';
+import { FirestoreMediaDownloads } from '../../src/media-downloads/firestore/media-downloads.repository.firestore';
 import { FirestoreInstanceRegistry } from '../../src/accounts/firestore/instance-registry.firestore';
 import { ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
@@ -182,6 +183,7 @@ export function firestoreFixtures(host: () => string): () => Promise<FirestoreFi
       webhooks: new FirestoreWebhookEndpointRepository(store),
       accessKeys: new FirestoreAccountKeyRepository(store),
       instances: new FirestoreInstanceRegistry(store),
+      mediaDownloads: new FirestoreMediaDownloads(store),
       events: new FirestoreEventLog(store, clock),
       deliveries: new FirestoreWebhookDeliveries(store),
       expireEvents: async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DocumentReference, Firestore, Query } from 'firebase-admin/firestore';
 import { contactAliasesOf } from '../../messaging/firestore/contact-alias.repository.firestore';
+import { MEDIA_DOWNLOADS } from '../../messaging/firestore/media-download-docs.firestore';
 import { MESSAGES, MESSAGE_LOOKUP, THREADS } from '../../messaging/firestore/message-docs.firestore';
 import { FirestoreStore } from '../../store/firestore/firestore-store';
 import { AccountPurges } from '../account-purges';
@@ -41,6 +42,7 @@ export class FirestoreAccountPurges extends AccountPurges {
     if (sends > 0) return sends;
     for (const kind of [
       db.collection(MESSAGE_LOOKUP).where('accountId', '==', accountId),
+      db.collection(MEDIA_DOWNLOADS).where('accountId', '==', accountId),
       contactAliasesOf(db, accountId),
     ]) {
       const removed = await this.removeSome(kind, size);

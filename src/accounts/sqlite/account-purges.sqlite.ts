@@ -10,6 +10,7 @@ import { AccountSendsInWrite } from '../account-sends';
 const STEPS = [
   `DELETE FROM message_lookup WHERE (account_id, direction, wa_message_id) IN (
      SELECT account_id, direction, wa_message_id FROM message_lookup WHERE account_id = @accountId LIMIT @limit)`,
+  `DELETE FROM media_downloads WHERE id IN (SELECT id FROM media_downloads WHERE account_id = @accountId LIMIT @limit)`,
   `DELETE FROM contact_aliases WHERE (account_id, lid) IN (SELECT account_id, lid FROM contact_aliases WHERE account_id = @accountId LIMIT @limit)`,
   `DELETE FROM messages WHERE rowid IN (
      SELECT m.rowid FROM threads t JOIN messages m ON m.thread_id = t.thread_id WHERE t.account_id = @accountId LIMIT @limit)`,

@@ -22,6 +22,8 @@ import {
   toThread,
 } from './message-docs.firestore';
 import { ThreadRepository } from '../thread.repository';
+import type { MediaSource } from '../../whatsapp/whatsapp-provider';
+import { mediaDownloadRef, newMediaDownloadDoc } from './media-download-docs.firestore';
 import { summaryWrite } from './thread-summary.firestore';
 
 /** A message refused this many times in a row (racing writers of one thread) is contended beyond reason: give up loudly. */
@@ -75,7 +77,7 @@ export class FirestoreThreadRepository extends ThreadRepository {
    * racing copy and whose summary write is conditioned on the thread as read; a refused batch wrote
    * nothing, so look again. Queued per thread in this process, as accepts are (they share the thread doc).
    */
-  storeProviderMessage(message: MessageRecord): Promise<'stored' | 'duplicate'> {
+  storeProviderMessage(message: MessageRecord, download?: MediaSource): Promise<'stored' | 'duplicate'> {
     const db = this.store.db;
     const thread = threadRef(db, message.threadId);
     const lookup = messageLookupRef(db, message.accountId, message.direction, message.waMessageId);
@@ -88,6 +90,7 @@ export class FirestoreThreadRepository extends ThreadRepository {
         batch.create(messageRef(db, message.threadId, message.messageId), doc);
         appendEventIn(this.store, batch, messageEvent(providerMessageEvent(message), toMessage(message.messageId, doc), message.updatedAt));
         batch.create(lookup, toLookupDoc(message));
+        if (download && message.type) batch.create(mediaDownloadRef(db, message.messageId), newMediaDownloadDoc({ ...message, type: message.type }, download));
         writeSummary(batch, summary, message);
         try {
           await batch.commit();

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { statusRank } from '../message-status';
 import { Page, PageRequest, pageOf } from '../../common/page';
 import { SqliteStore } from '../../store/sqlite/sqlite-store';
+import { MediaSource } from '../../whatsapp/whatsapp-provider';
 import { Direction, MessageRecord, ThreadRecord } from '../message';
 import { MessageRow, ThreadRow, messageJsonColumns, toMessage, toThread } from './message-rows.sqlite';
 import { ThreadRepository } from '../thread.repository';
@@ -61,7 +62,7 @@ export class SqliteThreadRepository extends ThreadRepository {
     return row && toMessage(row);
   }
 
-  storeProviderMessage(message: MessageRecord): Promise<'stored' | 'duplicate'> {
+  storeProviderMessage(message: MessageRecord, download?: MediaSource): Promise<'stored' | 'duplicate'> {
     return this.store.writes.run(() => {
       const seen = this.store
         .statement('SELECT 1 FROM message_lookup WHERE account_id = ? AND direction = ? AND wa_message_id = ?')
@@ -79,6 +80,13 @@ export class SqliteThreadRepository extends ThreadRepository {
         `INSERT INTO message_lookup (account_id, direction, wa_message_id, thread_id, message_id)
          VALUES (@accountId, @direction, @waMessageId, @threadId, @messageId)`,
       ).run(message);
+      if (download && message.type) {
+        // One item per message, its id the message's (media-downloads/ claims and ends it).
+        this.store.statement(
+          `INSERT INTO media_downloads (id, account_id, thread_id, message_id, type, source, status, next_attempt_at, created_at, updated_at)
+           VALUES (@id, @accountId, @threadId, @messageId, @type, @source, 'queued', @updatedAt, @updatedAt, @updatedAt)`,
+        ).run({ ...message, id: `${message.threadId}/${message.messageId}`, source: JSON.stringify(download) });
+      }
       this.store.statement(
         `INSERT INTO threads (thread_id, account_id, client_jid, last_message_at, last_message_text, last_message_direction, created_at, updated_at)
          VALUES (@threadId, @accountId, @clientJid, @createdAt, @text, @direction, @updatedAt, @updatedAt)

@@ -275,4 +275,29 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE accounts ADD COLUMN paused_until INTEGER;
   ALTER TABLE accounts ADD COLUMN pause_reason TEXT;
   `,
+  // Inbound media downloads (media-downloads/media-download.ts), one per message with a file, made in the
+  // message's write; on the claim engine by account, fenced by the account's owner epoch like the outbox.
+  `
+  CREATE TABLE media_downloads (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER,
+    claimed_by TEXT,
+    claim_epoch INTEGER,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    ended_at INTEGER
+  ) STRICT;
+  CREATE INDEX media_downloads_due ON media_downloads (account_id, next_attempt_at) WHERE status IN ('queued', 'processing');
+  CREATE INDEX media_downloads_claimed ON media_downloads (claimed_by) WHERE status = 'processing';
+  CREATE INDEX media_downloads_by_account ON media_downloads (account_id);
+  `,
 ];

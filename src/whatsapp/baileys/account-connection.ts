@@ -1,8 +1,10 @@
+import type { Readable } from 'node:stream';
 import { proto, type CacheStore, type GroupMetadata, type WAMessageKey, type WAVersion } from '@whiskeysockets/baileys';
 import { isClientJid } from '../../common/jid';
 import type { ProviderEventDrops } from '../provider-event-drops';
-import { SendFailure, type OpenOptions, type OutgoingContent, type ProviderConnection, type ProviderEventArgs, type ProviderEvents } from '../whatsapp-provider';
+import { SendFailure, type MediaSource, type OpenOptions, type OutgoingContent, type ProviderConnection, type ProviderEventArgs, type ProviderEvents } from '../whatsapp-provider';
 import { ExpiringCache } from './expiring-cache';
+import { downloadWithReupload } from './media-download';
 import { PendingAcks, type AckWait } from './pending-acks';
 import { rateLimitFailureOf } from './ack-errors';
 import { askLockEnd } from './reach-out-lock';
@@ -124,6 +126,13 @@ export class AccountConnection implements ProviderConnection {
         if (this.writing.get(id) === written) this.writing.delete(id);
       });
     this.writing.set(id, written);
+  }
+
+  /** Only while open: a re-upload request is a message to the phone, and the download the socket's own. */
+  async downloadMedia(source: MediaSource): Promise<Readable> {
+    const socket = this.socket;
+    if (this.finished || !socket || !this.isOpen) throw new Error('the account is not connected');
+    return downloadWithReupload(socket, source);
   }
 
   /**

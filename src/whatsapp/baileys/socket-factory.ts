@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import {
+  downloadMediaMessage,
   makeWASocket,
   type AnyMediaMessageContent,
   type BaileysEventMap,
@@ -9,6 +11,7 @@ import {
   type UserFacingSocketConfig,
   type WAMessage,
 } from '@whiskeysockets/baileys';
+import type { MediaSocket } from './media-download';
 
 /** `sock.ev`: Baileys' typed event emitter (it buffers and consolidates, so it is no Node EventEmitter). */
 export interface SocketEventEmitter {
@@ -35,7 +38,7 @@ export interface TextContent {
 export type SocketContent = TextContent | AnyMediaMessageContent;
 
 /** The part of Baileys' `WASocket` this app uses; the real socket, the simulator and test stand-ins all provide it. */
-export interface ProviderSocket {
+export interface ProviderSocket extends MediaSocket {
   readonly ev: SocketEventEmitter;
   readonly ws: SocketFrameEmitter;
   /** The logged-in account (`creds.me`), undefined before login. */
@@ -69,6 +72,8 @@ export class BaileysSocketFactory extends SocketFactory {
       logout: (message) => socket.logout(message),
       groupMetadata: (jid) => socket.groupMetadata(jid),
       fetchAccountReachoutTimelock: () => socket.fetchAccountReachoutTimelock(),
+      downloadMedia: (message) => baileysDownload(message, socket.updateMediaMessage, config.logger),
+      updateMediaMessage: (message) => socket.updateMediaMessage(message),
       end: (error) => endTransportFirst(socket, error),
     };
   }
@@ -88,3 +93,11 @@ async function endTransportFirst(socket: ReturnType<typeof makeWASocket>, error:
 
 /** Baileys' logger interface (pino-shaped), which its index does not export by name. */
 export type SocketLogger = NonNullable<UserFacingSocketConfig['logger']>;
+
+/**
+ * Baileys' own download and decryption of an inbound file, as the product runs it (see media-download.ts
+ * for why its re-upload on 404/410 is done again around it).
+ */
+export function baileysDownload(message: WAMessage, reuploadRequest: (message: WAMessage) => Promise<WAMessage>, logger: SocketLogger | undefined): Promise<Readable> {
+  return downloadMediaMessage(message, 'stream', {}, logger ? { reuploadRequest, logger } : undefined);
+}

@@ -24,11 +24,11 @@ export function queryError(code: number, text: string): Error {
 }
 
 /** A received message, as `handleMessage` upserts it: key from the stanza, `messageTimestamp` in seconds. */
-export function receivedMessage(input: { chatJid: string; waMessageId: string; text: string; fromMe: boolean; seconds: number }): WAMessage {
+export function receivedMessage(input: { chatJid: string; waMessageId: string; content: proto.IMessage; fromMe: boolean; seconds: number }): WAMessage {
   // `fromObject` turns the uint64 timestamp into a protobuf Long, as decoded stanzas have it.
   const message = proto.WebMessageInfo.fromObject({
     key: { remoteJid: input.chatJid, fromMe: input.fromMe, id: input.waMessageId },
-    message: { conversation: input.text },
+    message: input.content,
     messageTimestamp: input.seconds,
     pushName: input.fromMe ? undefined : 'Simulated contact',
   });

@@ -4,6 +4,7 @@ import { ExpiringCache } from '../baileys/expiring-cache';
 import { SocketFactory } from '../baileys/socket-factory';
 import { boomError } from './simulated-events';
 import { SimulatedLimits } from './simulated-limits';
+import { SimulatedMediaServer } from './simulated-media';
 import { SimulatedSocket, type SimulatedNetwork } from './simulated-socket';
 import { SimulatorLog } from './simulator-log';
 import type { SentMediaLine } from './sent-media';
@@ -37,6 +38,7 @@ const MAX_OFFLINE_EVENTS = 10_000;
 export class SimulatedWhatsApp extends SocketFactory implements SimulatedNetwork {
   readonly settings: SimulatedNetwork['settings'];
   readonly limits = new SimulatedLimits();
+  readonly media = new SimulatedMediaServer();
   private readonly sockets = new Map<string, SimulatedSocket>();
   private readonly unlinked = new Set<string>();
   private readonly offline = new Map<string, AccountEvent[]>();

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
 import { DisconnectReason, type BaileysEventMap, type Contact, type GroupMetadata, type ReachoutTimelockState, type UserFacingSocketConfig, type WAMessage } from '@whiskeysockets/baileys';
 import { MESSAGE_ACK_FRAME } from '../baileys/socket-subscriptions';
 import type { ProviderSocket, SocketContent } from '../baileys/socket-factory';
 import { readSentMedia, type SentMediaLine } from './sent-media';
 import { boomError, linkedCreds, messageAckFrame, nowSeconds, pairingCode, queryError, rejectedUpdate, sentMessage } from './simulated-events';
 import type { SimulatedLimits } from './simulated-limits';
+import type { SimulatedMediaServer } from './simulated-media';
 
 /** Login refs WhatsApp offers a device that is not linked yet (one QR each), and Baileys' default QR lifetimes. */
 const LOGIN_REFS = 6;
@@ -18,6 +20,7 @@ export const SIMULATED_FAILURE_CODE = '503';
 export interface SimulatedNetwork {
   readonly settings: { sendMs: number; failureRate: number; requireScan: boolean; random(): number };
   readonly limits: SimulatedLimits;
+  readonly media: SimulatedMediaServer;
   phoneOf(accountId: string): string;
   isUnlinked(accountId: string): boolean;
   setUnlinked(accountId: string, unlinked: boolean): void;
@@ -90,6 +93,17 @@ export class SimulatedSocket implements ProviderSocket {
       if (error) this.emit('messages.update', rejectedUpdate({ chatJid: jid, waMessageId, code: error }));
     });
     return echo;
+  }
+
+  /** The simulator's own download path: the bytes the inbound route was given, or the fault it was told to answer. */
+  async downloadMedia(message: WAMessage): Promise<Readable> {
+    if (this.state !== 'open') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
+    return this.network.media.download(this.accountId, message);
+  }
+
+  async updateMediaMessage(message: WAMessage): Promise<WAMessage> {
+    if (this.state !== 'open') throw boomError(DisconnectReason.connectionClosed, 'Connection Closed');
+    return this.network.media.reupload(message);
   }
 
   async requestPairingCode(phoneNumber: string): Promise<string> {

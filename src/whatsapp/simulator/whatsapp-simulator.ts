@@ -7,13 +7,18 @@ import { receiptStatusOf, type InjectedStatus } from './injected-status';
 import { boomError, groupReceipt, nowSeconds, phoneMessageId, receivedMessage, rejectedUpdate, statusUpdate } from './simulated-events';
 import { LIMIT_CODES, type LimitFault } from './simulated-limits';
 import { SimulatedWhatsApp } from './simulated-network';
+import type { MediaFault } from './simulated-media';
+import type { MediaType } from '../../media/media';
 
 export type { SimulatorOptions } from './simulated-network';
 
 export interface InjectedInbound {
   /** Digits with country code or a JID: the client who writes (or, with `fromMe`, the chat the phone wrote to). */
   from: string;
-  text: string;
+  /** The text, or with `media` its caption. */
+  text?: string;
+  /** A file the client sends: its download (through the account's socket) gives these bytes. */
+  media?: { base64: string; mimetype: string; fileName?: string; type: MediaType };
   waMessageId?: string;
   /** Written on the account's phone rather than received. */
   fromMe?: boolean;
@@ -47,8 +52,12 @@ export class WhatsAppSimulator extends SimulatedWhatsApp {
     const chatJid = recipientToJid(input.from, 'from');
     const waMessageId = input.waMessageId ?? phoneMessageId();
     if (!WA_MESSAGE_ID_PATTERN.test(waMessageId)) throw new InvalidInput('waMessageId', 'must be 1-128 letters, digits, "_" or "-"');
-    if (typeof input.text !== 'string') throw new InvalidInput('text', 'must be a string');
-    const message = receivedMessage({ chatJid, waMessageId, text: input.text, fromMe: input.fromMe === true, seconds: nowSeconds() });
+    if (input.text !== undefined && typeof input.text !== 'string') throw new InvalidInput('text', 'must be a string');
+    if (!input.media && input.text === undefined) throw new InvalidInput('text', 'is required without media');
+    const content = input.media
+      ? this.media.upload({ ...input.media, bytes: Buffer.from(input.media.base64, 'base64'), caption: input.text })
+      : { conversation: input.text };
+    const message = receivedMessage({ chatJid, waMessageId, content, fromMe: input.fromMe === true, seconds: nowSeconds() });
     const delivered = this.deliver(accountId, { event: 'messages.upsert', payload: { messages: [message], type: 'notify' } });
     return { waMessageId, delivered };
   }
@@ -89,6 +98,11 @@ export class WhatsAppSimulator extends SimulatedWhatsApp {
     }
     this.limits.set(accountId, fault);
     return fault;
+  }
+
+  /** The account's next download answers `status` instead of the file (404/410: its URL is gone until the phone re-uploads). */
+  faultNextDownload(accountId: string, status: MediaFault): void {
+    this.media.fault(accountId, status);
   }
 
   /** Completes a pending QR (or pairing-code) login; false when the account has none waiting in this process. */

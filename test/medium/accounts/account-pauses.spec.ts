@@ -30,7 +30,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Sockets that never open: only the holding and the pause matter here. */
 class IdleProvider extends WhatsAppProvider {
   open(): ProviderConnection {
-    return { on: () => undefined, send: async () => undefined, requestPairingCode: async () => 'ABCD1234', logout: async () => undefined, close: async () => undefined };
+    return { on: () => undefined, send: async () => undefined, requestPairingCode: async () => 'ABCD1234', downloadMedia: async () => Promise.reject(new Error('no media here')), logout: async () => undefined, close: async () => undefined };
   }
 
   newMessageId(): string {

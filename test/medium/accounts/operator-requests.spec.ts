@@ -39,7 +39,7 @@ class StallingProvider extends WhatsAppProvider {
 
   open(options: { accountId: string }): ProviderConnection {
     this.opened.push(options.accountId);
-    return { on: () => undefined, send: async () => undefined, requestPairingCode: async () => 'ABCD1234', logout: () => (this.started(), this.logoutGate), close: async () => undefined };
+    return { on: () => undefined, send: async () => undefined, requestPairingCode: async () => 'ABCD1234', downloadMedia: async () => Promise.reject(new Error('no media here')), logout: () => (this.started(), this.logoutGate), close: async () => undefined };
   }
 
   newMessageId(): string {

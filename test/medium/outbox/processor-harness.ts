@@ -42,6 +42,7 @@ export class ScriptedConnection {
     return {
       on: () => undefined,
       requestPairingCode: async () => '',
+      downloadMedia: async () => Promise.reject(new Error('no media here')),
       logout: async () => undefined,
       close: async () => undefined,
       send: async (toJid, content, waMessageId) => {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
 import type { BaileysEventMap, Contact, GroupMetadata, ReachoutTimelockState, UserFacingSocketConfig, WAMessage } from '@whiskeysockets/baileys';
 import { SocketFactory, type ProviderSocket, type SocketContent } from '../../../../src/whatsapp/baileys/socket-factory';
 
@@ -56,6 +57,14 @@ export class StandInSocket implements ProviderSocket {
   }
 
   async logout(): Promise<void> {}
+
+  async downloadMedia(): Promise<Readable> {
+    throw new Error('the stand-in has no media');
+  }
+
+  async updateMediaMessage(message: WAMessage): Promise<WAMessage> {
+    return message;
+  }
 
   end(): void {
     this.ended = true;
