@@ -23,24 +23,52 @@ export interface AccountView {
 
 export type Fleet = ReadonlyMap<string, AccountView>;
 
-/** An account record or summary (both carry these fields), over what the console knew of it. */
+const UNKNOWN: Omit<AccountView, 'accountId'> = {
+  name: null,
+  status: 'disconnected',
+  phone: null,
+  ownerWorkerId: null,
+  lastDisconnectReason: null,
+  lastDisconnectAt: null,
+  lastInboundAt: null,
+  lastOutboundAt: null,
+  outbox: null,
+  readAt: null,
+  qrVersion: 0,
+};
+
+/** An account record (from the list or an event's snapshot) over what the console knew of it. */
 export function viewOf(answer: Partial<AccountView> & { accountId: string }, known?: AccountView): AccountView {
-  const base: AccountView = known ?? {
-    accountId: answer.accountId,
-    name: null,
-    status: 'disconnected',
-    phone: null,
-    ownerWorkerId: null,
-    lastDisconnectReason: null,
-    lastDisconnectAt: null,
-    lastInboundAt: null,
-    lastOutboundAt: null,
-    outbox: null,
-    readAt: null,
-    qrVersion: 0,
-  };
+  const base: AccountView = known ?? { accountId: answer.accountId, ...UNKNOWN };
   const defined = Object.fromEntries(Object.entries(answer).filter(([, value]) => value !== undefined));
-  return { ...base, ...defined, qrVersion: base.qrVersion };
+  return { ...base, ...defined, outbox: base.outbox, readAt: base.readAt, qrVersion: base.qrVersion };
+}
+
+export interface SummaryAnswer {
+  accountId: string;
+  lastInboundAt: string | null;
+  lastOutboundAt: string | null;
+  outbox: { queued: number; processing: number; failed: number };
+  readAt: string;
+}
+
+/**
+ * A summary's traffic and queue over the account. Its status is not taken: a summary may be 10 s old
+ * (the server keeps one that long), and the stream has already told us any later status.
+ */
+export function withSummary(fleet: Fleet, summary: SummaryAnswer): Fleet {
+  const known = fleet.get(summary.accountId);
+  if (!known) return fleet;
+  const next = new Map(fleet);
+  const latest = (a: string | null, b: string | null) => (a && b ? (a > b ? a : b) : (a ?? b));
+  next.set(summary.accountId, {
+    ...known,
+    lastInboundAt: latest(known.lastInboundAt, summary.lastInboundAt),
+    lastOutboundAt: latest(known.lastOutboundAt, summary.lastOutboundAt),
+    outbox: summary.outbox,
+    readAt: summary.readAt,
+  });
+  return next;
 }
 
 /** The fleet after one event: the account's snapshot for account events, the last message times for message events. */
