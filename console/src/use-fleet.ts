@@ -46,6 +46,8 @@ export function useFleet(api: Api, onRevoked: () => void) {
         setFleet((current) => applyEvent(current, event));
         const accountId = event.body?.data?.accountId;
         if (accountId && event.type.startsWith('message.')) stale.current.set(accountId, event.body!.data.occurredAt);
+        // An account made after the list was read has no counts yet.
+        if (accountId && event.type === 'account.created') void readSummaries([accountId]);
         for (const listener of listeners.current) listener(event);
       },
       onState: setStream,
