@@ -95,9 +95,10 @@ describe('the operator console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Accounts', exact: true }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-    expect(await page.evaluate(() => ({ session: Object.values(sessionStorage), local: localStorage.length, cookie: document.cookie }))).toEqual({ session: [KEY], local: 0, cookie: '' });
-    // Set once: still there at the end means the page was never reloaded.
-    await page.evaluate(() => Object.assign(window, { __sameLoad: true }));
+    expect(await page.evaluate('({ session: Object.values(sessionStorage), local: localStorage.length, cookie: document.cookie })')).toEqual({ session: [KEY], local: 0, cookie: '' });
+    // Set once: still there at the end means the page was never reloaded. (Page-side code reads the DOM
+    // through globalThis: the backend's type-check has no DOM library, and the CSP refuses string eval.)
+    await page.evaluate('window.__sameLoad = true');
   }, 20_000);
 
   it('creates three accounts and shows a QR for each, then one turns connected on a scan without a reload', async () => {
@@ -115,7 +116,7 @@ describe('the operator console in headless Chromium', () => {
     await row(ACCOUNTS[0]).locator('.status', { hasText: 'connected' }).waitFor();
     await page.getByRole('img', { name: `QR code for ${ACCOUNTS[0]}` }).waitFor({ state: 'detached' });
     expect(await row(ACCOUNTS[0]).textContent()).toContain(HOSTILE_NAME);
-    expect(await page.evaluate(() => (window as any).__sameLoad)).toBe(true);
+    expect(await page.evaluate('window.__sameLoad')).toBe(true);
   }, 20_000);
 
   it('shows hostile names, texts and file names as text, never running them', async () => {
@@ -135,7 +136,7 @@ describe('the operator console in headless Chromium', () => {
     expect(await message.locator('.text').first().textContent()).toBe(HOSTILE_TEXT);
     await page.unroute('**/api/whatsapp/threads/*/messages?*');
     await page.screenshot({ path: shot('thread'), fullPage: true });
-    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.locator('img, script:not([src]), b').count()).toBe(0);
   }, 20_000);
 
@@ -179,8 +180,8 @@ describe('the operator console in headless Chromium', () => {
   it('sent no request anywhere but the server on 127.0.0.1, and was never reloaded', async () => {
     expect(requested.length).toBeGreaterThan(5);
     expect(requested.filter((url) => new URL(url).hostname !== '127.0.0.1')).toEqual([]);
-    expect(await page.evaluate(() => (window as any).__sameLoad)).toBe(true);
-    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+    expect(await page.evaluate('window.__sameLoad')).toBe(true);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
   });
 
   it.runIf(BENCH)(`bench: first load and a live update with ${BENCH_ACCOUNTS} accounts (printed, not asserted)`, async () => {
@@ -198,14 +199,14 @@ describe('the operator console in headless Chromium', () => {
       await tab.goto(`${server!.url}/console`);
       await tab.getByLabel('API key').fill(KEY);
       await tab.getByRole('button', { name: 'Sign in' }).click();
-      await tab.waitForFunction((n) => document.querySelectorAll('[data-account-id]').length >= n, total, { timeout: 30_000 });
+      await tab.waitForFunction((n) => (globalThis as any).document.querySelectorAll('[data-account-id]').length >= n, total, { timeout: 30_000 });
       const rows = performance.now() - started;
-      await tab.waitForFunction(() => ![...document.querySelectorAll('.counts')].some((cell) => cell.textContent === '…'), undefined, { timeout: 60_000 });
+      await tab.waitForFunction(() => ![...(globalThis as any).document.querySelectorAll('.counts')].some((cell) => cell.textContent === '…'), undefined, { timeout: 150_000 });
       return { tab, started, rows, counts: performance.now() - started };
     };
 
     const waiting = await load();
-    await waiting.tab.waitForFunction((n) => document.querySelectorAll('svg.qr').length >= n, BENCH_ACCOUNTS, { timeout: 60_000 });
+    await waiting.tab.waitForFunction((n) => (globalThis as any).document.querySelectorAll('svg.qr').length >= n, BENCH_ACCOUNTS, { timeout: 150_000 });
     const qrs = performance.now() - waiting.started;
     await waiting.tab.screenshot({ path: shot('bench-qr') });
     await waiting.tab.close();
@@ -225,5 +226,5 @@ describe('the operator console in headless Chromium', () => {
       `console bench, ${total} accounts. All waiting for a QR: every row ${ms(waiting.rows)} after sign-in, every count ${ms(waiting.counts)}, every QR drawn ${ms(qrs)}. ` +
         `All connected: every row ${ms(linked.rows)}, every count ${ms(linked.counts)}; a disconnect to its row updated ${ms(update)}`,
     );
-  }, 180_000);
+  }, 400_000);
 });
