@@ -20,7 +20,11 @@ export function LinkingPanel({ api, waiting }: { api: Api; waiting: AccountView[
               <strong>{account.accountId}</strong>
               {account.name && <span class="muted"> {account.name}</span>}
               <QrCode api={api} accountId={account.accountId} version={account.qrVersion} />
-              <PairingCode api={api} accountId={account.accountId} />
+              {/* Folded: the QR is the usual way, and thirty open forms would push the QRs off the screen. */}
+              <details>
+                <summary>Link with a pairing code instead</summary>
+                <PairingCode api={api} accountId={account.accountId} />
+              </details>
             </li>
           ))}
         </ul>
