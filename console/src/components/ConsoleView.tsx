@@ -59,7 +59,8 @@ export function ConsoleView({ api, onSignOut }: { api: Api; onSignOut: () => voi
           <div class="panel-head">
             <h2 id="detail-title">{open}</h2>
           </div>
-          <div class="detail">
+          {/* Keyed by account: another account's open thread or retry notes must not carry over. */}
+          <div class="detail" key={open}>
             <Threads api={api} accountId={open} events={events} />
             <FailedSends api={api} accountId={open} events={events} />
           </div>

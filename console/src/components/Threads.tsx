@@ -43,7 +43,6 @@ export function Threads({ api, accountId, events }: { api: Api; accountId: strin
     () => events.subscribe((event) => event.body?.data.accountId === accountId && event.type.startsWith('message.') && setVersion((n) => n + 1)),
     [events, accountId],
   );
-  useEffect(() => setOpen(null), [accountId]);
 
   return (
     <div class="threads">
