@@ -122,19 +122,13 @@ describe('the operator console in headless Chromium', () => {
   it('shows hostile names, texts and file names as text, never running them', async () => {
     const inbound = await api('POST', `/api/whatsapp/simulator/accounts/${ACCOUNTS[0]}/inbound`, { from: '40712345678', text: HOSTILE_TEXT });
     expect(inbound.status).toBe(202);
-    // No route stores an inbound file yet on this branch: the messages answer is given a hostile file name on its way to the page.
-    await page.route('**/api/whatsapp/threads/*/messages?*', async (route) => {
-      const answer = await route.fetch();
-      const body = await answer.json();
-      body.items[0].media = { mimetype: 'application/pdf', fileName: HOSTILE_FILE, size: 3, sha256: '00', caption: HOSTILE_TEXT, stored: true };
-      await route.fulfill({ response: answer, json: body });
-    });
+    const pdf = Buffer.from('%PDF-1.4\n%hostile\n').toString('base64');
+    const mediaSend = await api('POST', '/api/whatsapp/send-media', { accountId: ACCOUNTS[0], to: '40712345678', type: 'document', fileName: HOSTILE_FILE, caption: HOSTILE_TEXT, media: { base64: pdf, mimetype: 'application/pdf' } });
+    expect(mediaSend.status).toBe(202);
     await row(ACCOUNTS[0]).getByRole('button', { name: ACCOUNTS[0] }).click();
     await page.getByRole('button', { name: '40712345678@s.whatsapp.net' }).click();
-    const message = page.locator('.messages .message').first();
-    await message.getByText(HOSTILE_FILE).waitFor();
-    expect(await message.locator('.text').first().textContent()).toBe(HOSTILE_TEXT);
-    await page.unroute('**/api/whatsapp/threads/*/messages?*');
+    await page.locator('.messages .message.outbound .media').getByText(HOSTILE_FILE).waitFor();
+    await page.locator('.messages .message.inbound .text').getByText(HOSTILE_TEXT, { exact: true }).waitFor();
     await page.screenshot({ path: shot('thread'), fullPage: true });
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.locator('img, script:not([src]), b').count()).toBe(0);
@@ -146,7 +140,7 @@ describe('the operator console in headless Chromium', () => {
     const failed = page.locator(`.failed-sends [data-request-id="${accepted.body.requestId}"]`);
     await failed.waitFor();
     expect(await failed.textContent()).toMatch(/failed: maxAttempts/);
-    await page.locator('.messages').getByText('failed: maxAttempts').waitFor();
+    await page.locator(`.messages [data-message-id="${accepted.body.messageId}"]`).getByText('failed: maxAttempts').waitFor();
     await page.screenshot({ path: shot('failed'), fullPage: true });
 
     // Held still (a replaced connection is not reopened by itself), so the retried send stays queued.
