@@ -80,8 +80,6 @@ export function applyEvent(fleet: Fleet, event: StreamEvent): Fleet {
   switch (event.type) {
     case 'account.created':
     case 'account.status':
-    case 'account.paused':
-    case 'account.resumed':
       if (data.account) next.set(data.accountId, viewOf(data.account, known));
       return next;
     case 'account.qr':

@@ -13,8 +13,8 @@ const event = (type: string, accountId: string, extra: Record<string, unknown> =
 describe("the console's fleet model", () => {
   it.each([
     ['account.status takes the snapshot', event('account.status', 'a1', { account: { accountId: 'a1', status: 'connected', phone: '407' } }), { status: 'connected', phone: '407', qrVersion: 0 }],
-    ['account.paused shows the pause', event('account.paused', 'a1', { account: { accountId: 'a1', status: 'connected', pausedUntil: '2026-12-03T10:01:00.000Z', pauseReason: 'rate_overlimit' } }), { pausedUntil: '2026-12-03T10:01:00.000Z', pauseReason: 'rate_overlimit' }],
-    ['account.resumed clears it', event('account.resumed', 'a1', { account: { accountId: 'a1', status: 'connected', pausedUntil: null, pauseReason: null } }), { pausedUntil: null, pauseReason: null }],
+    ['account.status shows a pause', event('account.status', 'a1', { account: { accountId: 'a1', status: 'connected', pausedUntil: '2026-12-03T10:01:00.000Z', pauseReason: 'rate_overlimit' } }), { pausedUntil: '2026-12-03T10:01:00.000Z', pauseReason: 'rate_overlimit' }],
+    ['account.status clears it', event('account.status', 'a1', { account: { accountId: 'a1', status: 'connected', pausedUntil: null, pauseReason: null } }), { pausedUntil: null, pauseReason: null }],
     ['account.qr asks for the QR again', event('account.qr', 'a1', { account: { accountId: 'a1', status: 'qr' } }), { status: 'qr', qrVersion: 1 }],
     ['message.received moves last inbound', event('message.received', 'a1'), { lastInboundAt: '2026-12-03T10:00:00.000Z' }],
     ['an outbound message.sent moves last outbound', event('message.sent', 'a1', { message: { direction: 'outbound' } }), { lastOutboundAt: '2026-12-03T10:00:00.000Z' }],
