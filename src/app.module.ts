@@ -33,6 +33,7 @@ import { SQLITE_WORKER_ADAPTERS } from './sqlite-adapters';
 import { STORE_WORKER_ADAPTERS, StoreModule, repositoryFor } from './store/store.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { AccountSummaryModule } from './account-summary/account-summary.module';
+import { ConsoleModule } from './console/console.module';
 
 /**
  * The composition root: wires the modules, binds the ports a module below defines to the module above
@@ -66,6 +67,7 @@ export class AppModule {
         ...(config.provider === 'simulator' ? [SimulationModule.forStore(config.store)] : []),
         RateLimitModule.perMinute(config.rateLimitPerMinute),
         AccountSummaryModule.forStore(config.store),
+        ConsoleModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

@@ -87,8 +87,9 @@ describe("access rules, walked over Fastify's own route table", () => {
     expect(routes.length).toBeGreaterThan(25);
     const without = routes.filter((route) => !ruleOf(route)).map(nameOf);
     expect(without, 'every /api route needs @Access(scope, {account|thread}) (src/access/access.decorator.ts)').toEqual([]);
-    // Outside /api only the probes, the scraper, the API docs and signed media links (their signature is the key).
-    expect(app.routes.filter((route) => !route.url.startsWith('/api/')).every((route) => /^\/(health|metrics|docs|media\/)/.test(route.url))).toBe(true);
+    // Outside /api only the probes, the scraper, the API docs, signed media links (their signature is the key)
+    // and the console's page and assets (the page holds no data: its calls send the operator's key).
+    expect(app.routes.filter((route) => !route.url.startsWith('/api/')).every((route) => /^\/(health|metrics|docs|media\/|console)/.test(route.url))).toBe(true);
   });
 
   it('lists the routes that name no account, each narrowed by its own test below', () => {
