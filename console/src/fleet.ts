@@ -9,7 +9,7 @@ export interface AccountView {
   ownerWorkerId: string | null;
   lastDisconnectReason: string | null;
   lastDisconnectAt: string | null;
-  /** Shown when the server has them (an account paused by the send pacing). */
+  /** Shown when the server has them (an account paused by WhatsApp's limits). */
   pausedUntil?: string | null;
   pauseReason?: string | null;
   lastInboundAt: string | null;
