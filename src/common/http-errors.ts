@@ -45,7 +45,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = replyWithError(host.switchToHttp().getResponse<FastifyReply>(), exception);
-    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'request failed');
+    // A 503 is the store's state, not a fault of this request: one short line each, however many there are.
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn({ reason: body.message }, 'request answered 503');
+    else if (body.statusCode >= 500) this.logger.error({ err: exception }, 'request failed');
   }
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApp, startTestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 
-const DEADLINE_MS = 500;
+const DEADLINE_MS = 1000;
 
 describe('a store that does not answer within STORE_DEADLINE_MS, through HTTP (sqlite)', () => {
   let t: TestApp;
@@ -16,7 +16,9 @@ describe('a store that does not answer within STORE_DEADLINE_MS, through HTTP (s
 
   beforeAll(async () => {
     t = await startTestApp({ STORE_DEADLINE_MS: String(DEADLINE_MS), SEND_MIN_INTERVAL_MS: '0' });
-    expect((await t.request('POST', '/api/whatsapp/accounts', { body: { accountId: 'accA' } })).status).toBe(201);
+    // On a loaded machine the start's own store work can outlast a short deadline: retried, as a client would.
+    const created = await eventually(() => t.request('POST', '/api/whatsapp/accounts', { body: { accountId: 'accA' } }), (r) => r.status !== 503);
+    expect([201, 409]).toContain(created.status);
     await eventually(() => t.request('GET', '/api/whatsapp/accounts/accA'), (r) => r.body.status === 'connected');
   });
   afterAll(() => t.close());
@@ -30,7 +32,7 @@ describe('a store that does not answer within STORE_DEADLINE_MS, through HTTP (s
     expect(refused.status).toBe(503);
     expect(waited).toBeLessThan(DEADLINE_MS + 1000);
     expect(refused.headers['retry-after']).toBe('1');
-    expect(refused.body).toEqual({ statusCode: 503, error: 'Service Unavailable', requestId: 'stalled-1', message: expect.stringMatching(/^store: no answer within 500 ms; .*unknown.*same Idempotency-Key \("stalled-1"\)/) });
+    expect(refused.body).toEqual({ statusCode: 503, error: 'Service Unavailable', requestId: 'stalled-1', message: expect.stringMatching(/^store: no answer within 1000 ms; .*unknown.*same Idempotency-Key \("stalled-1"\)/) });
     expect(read.status).toBe(503);
     expect(read.body.message).toMatch(/nothing was changed/);
 
