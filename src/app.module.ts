@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccessModule } from './access/access.module';
 import { EveryAccountReference } from './account-references';
@@ -8,6 +8,7 @@ import { AccountSends } from './accounts/account-sends';
 import { AccountsModule } from './accounts/accounts.module';
 import { Clock } from './common/clock';
 import { HttpErrorFilter } from './common/http-errors';
+import { StoreDeadlineInterceptor } from './common/store-deadline';
 import { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -73,6 +74,7 @@ export class AppModule {
         { provide: AppConfig, useValue: config },
         Clock,
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: StoreDeadlineInterceptor },
         { provide: STORE_WORKER_ADAPTERS, useValue: SQLITE_WORKER_ADAPTERS },
         { provide: AllowHosts, useValue: config.outboundAllowHosts },
         { provide: OUTBOUND_RESOLVER, useValue: outboundResolver },

@@ -5,6 +5,7 @@ import QRCode from 'qrcode';
 import { Access } from '../access/access.decorator';
 import { Caller, CurrentCaller, reachOf } from '../access/caller';
 import { isAccountId } from '../common/ids';
+import { OutlastsStoreDeadline } from '../common/store-deadline';
 import { CursorShape } from '../common/page';
 import { PageQueryDto, pageRequestOf } from '../common/page.dto';
 import { AccountsService } from './accounts.service';
@@ -56,6 +57,7 @@ export class AccountsController {
   }
 
   @Post(':accountId/pairing-code')
+  @OutlastsStoreDeadline()
   @Access('manage', { account: 'param.accountId' })
   @HttpCode(200)
   @ApiOperation({

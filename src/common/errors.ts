@@ -132,3 +132,27 @@ export class MediaTooLarge extends DomainError {
     super(`${field}: larger than ${limit} of ${limitMib} MiB; nothing was stored`);
   }
 }
+
+/**
+ * The store did not answer an API request within STORE_DEADLINE_MS (Firestore unreachable, sqlite locked
+ * or stalled). The request's store calls go on: a write may still commit, so its outcome is unknown, and
+ * the answer names the `requestId` a retry must carry to find it rather than write a second one.
+ */
+export class StoreNoAnswer extends DomainError {
+  readonly httpStatus = 503;
+  readonly retryAfterSeconds: number;
+  constructor(
+    deadlineMs: number,
+    readonly write: boolean,
+    readonly requestId: string | undefined,
+  ) {
+    super(`store: no answer within ${deadlineMs} ms; ${outcomeOf(write, requestId)}`);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(deadlineMs / 1000));
+  }
+}
+
+function outcomeOf(write: boolean, requestId: string | undefined): string {
+  if (!write) return 'nothing was changed, retry after the Retry-After seconds';
+  if (requestId === undefined) return 'whether this request was written is unknown';
+  return `whether this request was written is unknown: retry with the same Idempotency-Key ("${requestId}"), which answers the one stored result`;
+}

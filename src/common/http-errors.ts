@@ -1,11 +1,13 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, ValidationError } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
-import { DomainError } from './errors';
+import { DomainError, StoreNoAnswer } from './errors';
 
 export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  /** On a 503 whose write may still commit: the key to retry with. */
+  requestId?: string;
 }
 
 /** class-validator's findings as one message that names each field and its reason. */
@@ -43,7 +45,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = replyWithError(host.switchToHttp().getResponse<FastifyReply>(), exception);
-    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'request failed');
+    // A 503 is the store's state, not a fault of this request: one short line each, however many there are.
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn({ reason: body.message }, 'request answered 503');
+    else if (body.statusCode >= 500) this.logger.error({ err: exception }, 'request failed');
   }
 }
 
@@ -64,6 +68,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof HttpException && fastifyCode && FASTIFY_ERRORS[fastifyCode]) {
     return errorBody(exception.getStatus(), FASTIFY_ERRORS[fastifyCode]);
   }
+  if (exception instanceof StoreNoAnswer && exception.requestId) return { ...errorBody(503, exception.message), requestId: exception.requestId };
   if (exception instanceof DomainError) return errorBody(exception.httpStatus, exception.message);
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
@@ -80,6 +85,12 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (code === 'SQLITE_BUSY' || code === 10) {
     return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'store: busy with other writers; retry with the same key');
   }
+  // The transaction that hit a full disk (or max_page_count) was rolled back whole: nothing was written.
+  if (code === 'SQLITE_FULL') {
+    return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'store: the sqlite database is full; nothing was written, retry with the same key once it has room');
+  }
+  // gRPC UNAVAILABLE (14): Firestore could not be reached, the call was not made.
+  if (code === 14) return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'store: Firestore is unreachable; retry with the same key');
   return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error');
 }
 

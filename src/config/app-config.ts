@@ -20,6 +20,8 @@ export class AppConfig {
   readonly sqlitePath: string;
   /** Store calls that may wait for the sqlite store before API requests are refused (see StoreQueueLimits). */
   readonly storeQueueLimit: number;
+  /** How long an API request waits for the store before it answers 503 (StoreNoAnswer). */
+  readonly storeDeadlineMs: number;
   /** Directory of the provider-event spool; each process writes its own file there. */
   readonly spoolPath: string;
   /** How often spooled events are offered to the store again. */
@@ -117,6 +119,7 @@ export function loadAppConfig(env: Record<string, string | undefined>, overrides
     store,
     sqlitePath,
     storeQueueLimit: dto.STORE_QUEUE_LIMIT ?? 1000,
+    storeDeadlineMs: dto.STORE_DEADLINE_MS ?? 2000,
     // Beside the database file: the data directory the operator already keeps on a local disk.
     spoolPath: dto.SPOOL_PATH || join(dirname(sqlitePath), 'spool'),
     spoolRetryMs: dto.SPOOL_RETRY_MS ?? 2000,

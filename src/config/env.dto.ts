@@ -34,6 +34,10 @@ export class EnvDto {
   @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(1_000_000)
   STORE_QUEUE_LIMIT?: number;
 
+  /** How long an API request waits for the store before it answers 503 with Retry-After. */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) @Max(60_000)
+  STORE_DEADLINE_MS?: number;
+
   /** The directory of the provider-event spool (inbound messages and receipts the store did not take); empty: the default. */
   @IsOptional() @IsString()
   SPOOL_PATH?: string;

@@ -1,5 +1,8 @@
 import { Access } from '../access/access.decorator';
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { FastifyRequest } from 'fastify';
+import { newRequestId } from '../common/ids';
+import { recordWriteKey } from '../common/store-deadline';
 import { ApiAcceptedResponse, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { SendAnswerDto, SendMessageDto } from './dto/send-message.dto';
 import { SendService, reconcileRequestId } from './send.service';
@@ -21,8 +24,10 @@ export class SendController {
   })
   @ApiHeader({ name: 'idempotency-key', required: false, description: 'Idempotency key, same as body requestId (per account)' })
   @ApiAcceptedResponse({ type: SendAnswerDto })
-  send(@Body() body: SendMessageDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<SendAnswerDto> {
-    const requestId = reconcileRequestId(body.requestId, idempotencyKey);
+  send(@Body() body: SendMessageDto, @Req() request: FastifyRequest, @Headers('idempotency-key') idempotencyKey?: string): Promise<SendAnswerDto> {
+    // Made here when the client sent none, so a 503 on a slow store can name it for the retry.
+    const requestId = reconcileRequestId(body.requestId, idempotencyKey) ?? newRequestId();
+    recordWriteKey(request, requestId);
     return this.sends.send({ accountId: body.accountId, to: body.to, text: body.message, requestId });
   }
 }

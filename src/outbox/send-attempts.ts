@@ -3,6 +3,7 @@ import { AccountConnections } from '../accounts/account-connections.service';
 import { AccountPauses } from '../accounts/account-pauses.service';
 import { BackoffPolicy, backoffDelay } from '../common/backoff';
 import { Clock } from '../common/clock';
+import { untilStored } from '../common/until-stored';
 import { AppConfig } from '../config/app-config';
 import { failureOf } from '../messaging/failure-reason';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
@@ -66,8 +67,7 @@ export class SendAttempts {
     }
     // WhatsApp has it: a store error now is no failed send. The claim runs out and a later attempt sends
     // the same id again, which WhatsApp keeps as one message.
-    await this.outbox
-      .markSent(claim, this.clock.now())
+    await this.recorded(item, () => this.outbox.markSent(claim, this.clock.now()))
       .then(() => this.metrics.sent(this.clock.now() - item.createdAt))
       .catch((error: unknown) => this.logger.error({ err: error, accountId: item.accountId, outboxId: item.id }, 'could not record a sent message'));
   }
@@ -99,7 +99,7 @@ export class SendAttempts {
   /** Not sent, so not an attempt: back to the queue as it was; a later round claims it afresh. */
   private async giveBack(item: OutboxItem, claim: Claim, short: 'claim' | 'account'): Promise<void> {
     this.logger.warn({ accountId: item.accountId, outboxId: item.id, lease: short }, 'lease too short to send; claim given back');
-    await this.outbox.releaseUnsent(claim, this.clock.now()).catch((error: unknown) =>
+    await this.recorded(item, () => this.outbox.releaseUnsent(claim, this.clock.now())).catch((error: unknown) =>
       // Left to its lease: another round reclaims it then.
       this.logger.error({ err: error, accountId: item.accountId, outboxId: item.id }, 'could not give a claim back'),
     );
@@ -118,7 +118,7 @@ export class SendAttempts {
   /** Accepted while the account was linked to another phone: it never leaves from this one. */
   private async failRelinked(item: OutboxItem, claim: Claim, phone: string | null): Promise<void> {
     const failure = failureOf('accountRelinked', `accepted while linked to ${item.boundPhone}; now linked to ${phone ?? 'an unknown phone'}`);
-    const ended = await this.outbox.markFailed(claim, failure, this.clock.now()).catch((error: unknown) => {
+    const ended = await this.recorded(item, () => this.outbox.markFailed(claim, failure, this.clock.now())).catch((error: unknown) => {
       // Left to its lease: the next round finds it bound to another phone again.
       this.logger.error({ err: error, accountId: item.accountId, outboxId: item.id }, 'could not fail a relinked send');
       return false;
@@ -135,12 +135,24 @@ export class SendAttempts {
     if (failure.limit) return this.pausedBy(item, claim, failure.limit);
     // Refused when the claim was lost or a receipt proved WhatsApp has the message: nothing failed then.
     if (failure.permanent || item.attempts >= this.config.outboxMaxAttempts) {
-      if (!(await this.outbox.markFailed(claim, failure.permanent ? failureOf('rejected', reason) : failureOf('maxAttempts', `gave up after ${item.attempts} attempts: ${reason}`), now))) return;
+      const ending = failure.permanent ? failureOf('rejected', reason) : failureOf('maxAttempts', `gave up after ${item.attempts} attempts: ${reason}`);
+      if (!(await this.recorded(item, () => this.outbox.markFailed(claim, ending, now)))) return;
       this.metrics.sendFailed(failure.permanent ? 'permanent' : 'gave_up');
       this.logger.warn({ accountId: item.accountId, outboxId: item.id, attempts: item.attempts, permanent: failure.permanent, reason }, 'send failed for good');
       return;
     }
-    if (await this.outbox.release(claim, reason, now + backoffDelay(item.attempts, RETRY_BACKOFF), now)) this.metrics.sendFailed('transient');
+    if (await this.recorded(item, () => this.outbox.release(claim, reason, now + backoffDelay(item.attempts, RETRY_BACKOFF), now))) this.metrics.sendFailed('transient');
+  }
+
+  /**
+   * An attempt's outcome, written again after a store error while the claim's lease lasts (a Firestore
+   * outage, a transaction aborted by contention): dropped, the item would wait out its lease in
+   * `processing` (the thread's later sends behind it) and a send WhatsApp took would go out again.
+   */
+  private recorded<T>(item: OutboxItem, write: () => Promise<T>): Promise<T> {
+    return untilStored(write, () => this.clock.now() < item.leaseUntil!, (error) =>
+      this.logger.warn({ accountId: item.accountId, outboxId: item.id, reason: (error as Error)?.message }, 'the store did not take an attempt\'s outcome; trying again'),
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { withinDeadline } from '../common/deadline';
 import { PeriodicJob } from '../common/periodic-job';
 import { AppConfig } from '../config/app-config';
 import { MetricsRecorder } from '../metrics/metrics-recorder';
@@ -84,9 +85,14 @@ export class ProviderEventSpool implements OnApplicationBootstrap, OnApplication
     }
   }
 
+  /**
+   * A store that does not answer in STORE_DEADLINE_MS (Firestore unreachable) counts as refusing: the
+   * event is spooled then, not held in memory until it answers. Should the late call land too, the
+   * replay is a duplicate, which the store ignores.
+   */
   private async storeOrSpool(kind: string, event: unknown): Promise<void> {
     try {
-      await this.kinds.get(kind)!.store(event);
+      await withinDeadline(this.kinds.get(kind)!.store(event), this.config.storeDeadlineMs);
     } catch (storeError) {
       this.spool(kind, event, storeError);
     }

@@ -59,6 +59,10 @@ export interface RunningEmulator {
   /** `127.0.0.1:PORT`, the form FIRESTORE_EMULATOR_HOST takes. */
   host: string;
   stop(): Promise<void>;
+  /** SIGSTOP to the whole group: the emulator keeps its sockets open and answers nothing (an outage as clients see it). */
+  pause(): void;
+  /** SIGCONT: it answers again, what it was asked meanwhile first. */
+  resume(): void;
 }
 
 /** Synchronous, so a spec can decide at collection time whether its suites run. */
@@ -114,7 +118,7 @@ async function startFirestoreEmulatorOnce(): Promise<RunningEmulator> {
     await stop();
     throw error;
   }
-  return { host, stop };
+  return { host, stop, pause: () => void killGroup(child, 'SIGSTOP'), resume: () => void killGroup(child, 'SIGCONT') };
 }
 
 /** Throws unless something answers HTTP at `host` within `timeoutMs`. */

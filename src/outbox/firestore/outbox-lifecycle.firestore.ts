@@ -1,4 +1,4 @@
-import { DocumentData, DocumentSnapshot, FieldValue, Firestore, Transaction, UpdateData } from 'firebase-admin/firestore';
+import { DocumentData, DocumentReference, DocumentSnapshot, FieldValue, Firestore, Transaction, UpdateData } from 'firebase-admin/firestore';
 import { accountRef } from '../../accounts/firestore/account-docs.firestore';
 import { MessageDoc, threadRef, toMessage } from '../../messaging/firestore/message-docs.firestore';
 import { messageEvent } from '../../messaging/message-events';
@@ -117,14 +117,14 @@ export class FirestoreOutboxLifecycle {
   release(claim: Claim, error: string, nextAttemptAt: number, now: number): Promise<boolean> {
     const ref = outboxCollection(this.db).doc(claim.id);
     const due = toTimestamp(nextAttemptAt);
-    return this.db.runTransaction(async (tx) => {
+    return this.inThreadTurn(ref, () => this.db.runTransaction(async (tx) => {
       const item = await tx.get(ref);
       if (!item.exists || !isStillClaimed(claim)(item.data() as OutboxDoc)) return false;
       const message = await tx.get(this.db.doc((item.data() as OutboxDoc).messageRef));
       if (message.exists && !isUnacknowledged(message.data() as MessageDoc)) return false;
       tx.update(ref, { status: 'queued', nextAttemptAt: due, claimableAt: due, lastError: error, leaseUntil: null, claimedBy: null, updatedAt: toTimestamp(now) });
       return true;
-    });
+    }));
   }
 
   /** One doc, no turn change: a conditioned write, no transaction. */
@@ -168,7 +168,7 @@ export class FirestoreOutboxLifecycle {
     allows: (message: MessageDoc) => boolean = () => true,
   ): Promise<boolean> {
     const ref = outboxCollection(this.db).doc(id);
-    return this.db.runTransaction(async (tx) => {
+    return this.inThreadTurn(ref, () => this.db.runTransaction(async (tx) => {
       const item = await tx.get(ref);
       if (!item.exists || !holds(item.data() as OutboxDoc)) return false;
       const doc = item.data() as OutboxDoc;
@@ -179,7 +179,21 @@ export class FirestoreOutboxLifecycle {
       if (messageMove) writeMessage(this.store, tx, message, messageMove, now);
       for (const [target, fields] of turn) tx.update(target, fields);
       return true;
-    });
+    }));
+  }
+
+  /**
+   * Runs `transaction` on the item's thread's turn in this process (FirestoreStore.inTurn), after the
+   * accepts, receipts and other ends of that thread it started before. An end reads and then writes the
+   * item's message and thread, as an accept writes the thread and a receipt the message: raced, each
+   * waits for the other's lock until the emulator aborts them (Transaction lock timeout, tens of seconds),
+   * and the retries meet again. After a store outage, when the backlog of all of them lands at once, ends
+   * failed so for longer than their claims, and the items were sent again. The thread is read from the
+   * item first (it never changes); the transaction reads the item again.
+   */
+  private async inThreadTurn<T>(ref: DocumentReference, transaction: () => Promise<T>): Promise<T> {
+    const threadId = (await ref.get()).get('threadId') as string | undefined;
+    return threadId === undefined ? transaction() : this.store.inTurn(threadRef(this.db, threadId).path, transaction);
   }
 }
 

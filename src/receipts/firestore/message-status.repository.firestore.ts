@@ -30,7 +30,8 @@ export class FirestoreMessageStatusRepository extends MessageStatusRepository {
     const timeField = STATUS_TIME_FIELD[report.status];
     const at = toTimestamp(report.at);
     const ref = db.doc((lookup.data() as MessageLookupDoc).messageRef);
-    const written = await updateWhile<MessageDoc>(
+    // On the thread's turn in this process, with the outbox's ends of its items (see FirestoreOutboxLifecycle.inThreadTurn).
+    const written = await this.store.inTurn(ref.parent.parent!.path, () => updateWhile<MessageDoc>(
       ref,
       (message) => message.statusRank < rank || message[timeField] === undefined,
       (message) => ({
@@ -41,7 +42,7 @@ export class FirestoreMessageStatusRepository extends MessageStatusRepository {
       undefined,
       // Any change is news, also a time first recorded below the status (a `delivered` after `read`).
       (_before, message, batch) => appendEventIn(this.store, batch, messageEvent(STATUS_EVENT[report.status], toMessage(ref.id, message), report.at)),
-    );
+    ));
     return written?.status === report.status ? 'advanced' : 'unchanged';
   }
 }
