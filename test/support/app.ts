@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { emulatorDeadline } from './server-process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -34,7 +35,7 @@ export async function startTestApp(
   dir = mkdtempSync(join(tmpdir(), 'wa-app-')),
   options: Omit<AppOptions, 'logStream'> = {},
 ): Promise<TestApp> {
-  const config = loadAppConfig({ SQLITE_PATH: join(dir, 'whatsapp.db'), API_KEYS: TEST_API_KEY, WA_PROVIDER: 'simulator', LOG_LEVEL: 'info', ...env });
+  const config = loadAppConfig({ SQLITE_PATH: join(dir, 'whatsapp.db'), API_KEYS: TEST_API_KEY, WA_PROVIDER: 'simulator', LOG_LEVEL: 'info', ...emulatorDeadline(env), ...env });
   const logs: Array<Record<string, unknown>> = [];
   const logStream = new PassThrough();
   logStream.on('data', (chunk: Buffer) => {
